@@ -1,0 +1,230 @@
+/**
+ * The engine: a URL picks the dialect and driver, and a scoped Layer owns the
+ * connection pool. Nothing connects until the first statement.
+ *
+ * `Engine.layer` provides both `Engine.Engine` and `@effect/sql`'s `SqlClient`, so
+ * code written against `SqlClient` runs unchanged on a retort engine.
+ *
+ * @since 0.1.0
+ */
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { SqlError } from "@effect/sql/SqlError"
+import { type Config, type ConfigError, Context, Effect, Layer, Redacted, type Scope } from "effect"
+import * as Dialect from "./Dialect.js"
+import type { DatabaseError } from "./Errors.js"
+import * as executor from "./internal/executor.js"
+import type { EngineOptions } from "./Options.js"
+import * as Url from "./Url.js"
+
+export type {
+  /**
+   * Options of {@link layer}: `pool` and `echo`.
+   *
+   * @example
+   * import type { Engine } from "retort"
+   * const options: Engine.EngineOptions = { echo: true, pool: { size: 5 } }
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  EngineOptions,
+  /**
+   * Pool settings: `size`, `idleTimeout`, `acquireTimeout`, `maxLifetime`.
+   *
+   * @example
+   * import type { Engine } from "retort"
+   * const pool: Engine.PoolOptions = { size: 10, idleTimeout: "30 seconds" }
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  PoolOptions
+} from "./Options.js"
+
+/**
+ * A row as the driver returns it, before any Schema decoding.
+ *
+ * @example
+ * import type { Engine } from "retort"
+ * const name = (row: Engine.Row) => String(row["name"])
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Row = Readonly<Record<string, unknown>>
+
+/**
+ * The engine service: where it points, what its database can do, and raw SQL
+ * execution with classified errors.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine } from "retort"
+ * const program = Effect.gen(function* () {
+ *   const engine = yield* Engine.Engine
+ *   return engine.dialect.name
+ * })
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Engine {
+  readonly dialect: Dialect.Dialect
+  readonly capabilities: Dialect.Capabilities
+  /** The parsed URL; its password is `Redacted`. */
+  readonly url: Url.DatabaseUrl
+  /** The URL as given, redacted: `toString` and logs show `<redacted>`. */
+  readonly redactedUrl: Redacted.Redacted<string>
+  /** The `@effect/sql` client over this engine's pool (its errors are unclassified `SqlError`s). */
+  readonly sql: SqlClient.SqlClient
+  /** Runs one statement, with `?`/`$n` placeholders as the dialect writes them, inside the current transaction if any. */
+  readonly execute: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<Row>, DatabaseError>
+  /** Turns the `SqlError`s of an effect into retort's typed errors. */
+  readonly classify: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, ClassifiedError<E>, R>
+}
+
+/**
+ * The error type of an effect after {@link classifyErrors}: each `SqlError` becomes a
+ * {@link DatabaseError}.
+ *
+ * @example
+ * import type { Engine, Errors } from "retort"
+ * type E = Engine.ClassifiedError<Errors.SqlError | "other"> // "other" | Errors.DatabaseError
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ClassifiedError<E> = [Extract<E, SqlError>] extends [never] ? E : Exclude<E, SqlError> | DatabaseError
+
+/**
+ * The engine's tag.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine } from "retort"
+ * const dialect = Effect.map(Engine.Engine, (engine) => engine.dialect.name)
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const Engine: Context.Tag<Engine, Engine> = Context.GenericTag<Engine>("retort/Engine")
+
+const isSqlError = (e: unknown): e is SqlError =>
+  typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError"
+
+/**
+ * Builds an engine in the current scope. Opens no connection: the first statement does.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Url } from "retort"
+ * const program = Effect.scoped(Effect.gen(function* () {
+ *   const engine = yield* Engine.make(yield* Url.parse("sqlite://"))
+ *   return yield* engine.execute("SELECT 1 AS one")
+ * }))
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  url: Url.DatabaseUrl,
+  options: EngineOptions = {}
+): Effect.Effect<Engine, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const dialect = Dialect.byName(url.dialect)
+    const sql = yield* executor.make(url, options)
+    const context: Dialect.ErrorContext = { url }
+    const classify = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, ClassifiedError<E>, R> =>
+      Effect.mapError(self, (e) => (isSqlError(e) ? dialect.classify(e, context) : e)) as Effect.Effect<
+        A,
+        ClassifiedError<E>,
+        R
+      >
+    return Engine.of({
+      dialect,
+      capabilities: dialect.capabilities,
+      url,
+      redactedUrl: Redacted.make(Url.toDisplayString(url)),
+      sql,
+      execute: (text, params = []) => classify(sql.unsafe<Row>(text, params)),
+      classify
+    })
+  })
+
+const contextOf = (engine: Engine) => Context.make(Engine, engine).pipe(Context.add(SqlClient.SqlClient, engine.sql))
+
+/**
+ * A Layer providing `Engine.Engine` and `SqlClient` for a database URL. Building it
+ * validates the URL (failing with `UrlError`) and opens nothing; the pool is closed
+ * when the layer is released.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine } from "retort"
+ * const program = Engine.execute("SELECT 1 AS one").pipe(Effect.provide(Engine.layer("sqlite://", { echo: true })))
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  url: string | Redacted.Redacted<string>,
+  options: EngineOptions = {}
+): Layer.Layer<Engine | SqlClient.SqlClient, Url.UrlError> =>
+  Layer.scopedContext(Effect.map(Effect.flatMap(Url.parse(url), (parsed) => make(parsed, options)), contextOf))
+
+/**
+ * Like {@link layer}, with the URL read from a `Config` (a plain or redacted string).
+ *
+ * @example
+ * import { Config } from "effect"
+ * import { Engine } from "retort"
+ * const layer = Engine.layerConfig(Config.redacted("DATABASE_URL"))
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<string | Redacted.Redacted<string>>,
+  options: EngineOptions = {}
+): Layer.Layer<Engine | SqlClient.SqlClient, Url.UrlError | ConfigError.ConfigError> =>
+  Layer.scopedContext(
+    Effect.map(Effect.flatMap(Effect.flatMap(config, Url.parse), (parsed) => make(parsed, options)), contextOf)
+  )
+
+/**
+ * Runs one raw statement on the engine in context, inside the current transaction if
+ * any. Failures are classified (`UniqueViolation`, `ConnectionError`, …).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine } from "retort"
+ * const rows = Engine.execute("SELECT ? AS answer", [42]).pipe(Effect.provide(Engine.layer("sqlite://")))
+ *
+ * @since 0.1.0
+ * @category execution
+ */
+export const execute = (
+  sql: string,
+  params?: ReadonlyArray<unknown>
+): Effect.Effect<ReadonlyArray<Row>, DatabaseError, Engine> =>
+  Effect.flatMap(Engine, (engine) => engine.execute(sql, params))
+
+/**
+ * Classifies the `SqlError`s of any effect (for example `SqlClient` statements) into
+ * retort's typed errors, using the engine in context.
+ *
+ * @example
+ * import { SqlClient } from "@effect/sql"
+ * import { Effect } from "effect"
+ * import { Engine } from "retort"
+ * const insert = Effect.flatMap(SqlClient.SqlClient, (sql) => sql`INSERT INTO t (id) VALUES (${1})`).pipe(
+ *   Engine.classifyErrors,
+ *   Effect.catchTag("UniqueViolation", () => Effect.void)
+ * )
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export const classifyErrors = <A, E, R>(
+  self: Effect.Effect<A, E, R>
+): Effect.Effect<A, ClassifiedError<E>, R | Engine> => Effect.flatMap(Engine, (engine) => engine.classify(self))

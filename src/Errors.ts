@@ -1,0 +1,280 @@
+/**
+ * retort's error family. Every class is a tagged error, so programs recover with
+ * `Effect.catchTag("UniqueViolation", …)` and the compiler tracks what is left.
+ *
+ * Driver errors are classified per dialect (see `src/dialect/*.ts`); what no class
+ * fits stays the `SqlError` of `@effect/sql`, with the driver error as its `cause`.
+ *
+ * @since 0.1.0
+ */
+import { SqlError } from "@effect/sql/SqlError"
+import { Data, Predicate } from "effect"
+
+export {
+  /**
+   * The error of `@effect/sql` for anything retort does not classify further.
+   *
+   * @example
+   * import { Effect } from "effect"
+   * import { Errors } from "retort"
+   * const recover = Effect.catchTag("SqlError", (e: Errors.SqlError) => Effect.log(e.message))
+   *
+   * @since 0.1.0
+   * @category errors
+   */
+  SqlError
+}
+
+/**
+ * Which database produced an error.
+ *
+ * @example
+ * import type { Errors } from "retort"
+ * const d: Errors.DialectName = "sqlite"
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DialectName = "sqlite" | "postgresql" | "mysql"
+
+/**
+ * What a constraint error knows about the constraint. Each field is filled where the
+ * database reports it: PostgreSQL reports nearly everything, SQLite the table and
+ * columns, MariaDB the constraint name and, for foreign keys, table and columns.
+ *
+ * @example
+ * import type { Errors } from "retort"
+ * const where = (e: Errors.ConstraintFields) => `${e.table ?? "?"}(${e.columns.join(", ")})`
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConstraintFields {
+  readonly message: string
+  readonly dialect: DialectName
+  readonly table: string | undefined
+  readonly constraint: string | undefined
+  readonly columns: ReadonlyArray<string>
+  /** The driver's own error. */
+  readonly cause: unknown
+}
+
+/**
+ * A row would duplicate a unique key or primary key.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onDuplicate = Effect.catchTag("UniqueViolation", (e: Errors.UniqueViolation) => Effect.succeed(e.columns))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UniqueViolation extends Data.TaggedError("UniqueViolation")<ConstraintFields> {}
+
+/**
+ * A row would reference a missing parent, or a parent still has children.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onMissingParent = Effect.catchTag("ForeignKeyViolation", (e: Errors.ForeignKeyViolation) => Effect.succeed(e.constraint))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ForeignKeyViolation extends Data.TaggedError("ForeignKeyViolation")<ConstraintFields> {}
+
+/**
+ * A NOT NULL column was given no value.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onNull = Effect.catchTag("NotNullViolation", (e: Errors.NotNullViolation) => Effect.succeed(e.columns))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotNullViolation extends Data.TaggedError("NotNullViolation")<ConstraintFields> {}
+
+/**
+ * A CHECK constraint rejected a row.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onCheck = Effect.catchTag("CheckViolation", (e: Errors.CheckViolation) => Effect.succeed(e.constraint))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CheckViolation extends Data.TaggedError("CheckViolation")<ConstraintFields> {}
+
+/**
+ * The fields of the retryable concurrency errors.
+ *
+ * @example
+ * import type { Errors } from "retort"
+ * const show = (e: Errors.ConcurrencyFields) => `${e.dialect}: ${e.message}`
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ConcurrencyFields {
+  readonly message: string
+  readonly dialect: DialectName
+  readonly cause: unknown
+}
+
+/**
+ * The database could not serialize this transaction with a concurrent one
+ * (PostgreSQL 40001, SQLite `SQLITE_BUSY_SNAPSHOT`). Retrying the whole transaction is safe.
+ *
+ * @example
+ * import { Effect, Schedule } from "effect"
+ * import { Errors } from "retort"
+ * const retry = Effect.retry({ while: (e: { _tag: string }) => e._tag === "SerializationFailure", times: 3 })
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SerializationFailure extends Data.TaggedError("SerializationFailure")<ConcurrencyFields> {}
+
+/**
+ * The database broke a deadlock by aborting this transaction (PostgreSQL 40P01, MariaDB 1213).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onDeadlock = Effect.catchTag("DeadlockDetected", (e: Errors.DeadlockDetected) => Effect.log(e.message))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DeadlockDetected extends Data.TaggedError("DeadlockDetected")<ConcurrencyFields> {}
+
+/**
+ * A lock was not granted in time (SQLite `SQLITE_BUSY`, MariaDB 1205, PostgreSQL 55P03).
+ * An extension of the DESIGN error list: it is neither a deadlock nor a serialization
+ * failure, and is retryable like them.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onBusy = Effect.catchTag("LockTimeout", (e: Errors.LockTimeout) => Effect.log(e.message))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LockTimeout extends Data.TaggedError("LockTimeout")<ConcurrencyFields> {}
+
+/**
+ * The database could not be reached, refused the login, or dropped the connection.
+ * Names host, port and database (the file, for SQLite); never the password.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onDown = Effect.catchTag("ConnectionError", (e: Errors.ConnectionError) => Effect.log(`${e.host}:${e.port}`))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ConnectionError extends Data.TaggedError("ConnectionError")<{
+  readonly message: string
+  readonly dialect: DialectName
+  readonly host: string | undefined
+  readonly port: number | undefined
+  readonly database: string | undefined
+  readonly cause: unknown
+}> {}
+
+/**
+ * A query that must return a row returned none (`.one`).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const orDefault = Effect.catchTag("NoResultFound", (_: Errors.NoResultFound) => Effect.succeed(null))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NoResultFound extends Data.TaggedError("NoResultFound")<{
+  readonly message: string
+  readonly table: string | undefined
+}> {}
+
+/**
+ * A query that must return one row returned several (`.one`).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onMany = Effect.catchTag("MultipleResultsFound", (e: Errors.MultipleResultsFound) => Effect.log(e.message))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MultipleResultsFound extends Data.TaggedError("MultipleResultsFound")<{
+  readonly message: string
+  readonly table: string | undefined
+}> {}
+
+/**
+ * An UPDATE or DELETE guarded by a version column matched no row: someone else
+ * changed or deleted it first (optimistic locking).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onLostUpdate = Effect.catchTag("StaleDataError", (e: Errors.StaleDataError) => Effect.log(e.message))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class StaleDataError extends Data.TaggedError("StaleDataError")<{
+  readonly message: string
+  readonly table: string
+  readonly expected: number
+  readonly actual: number
+}> {}
+
+/**
+ * The errors a statement can fail with once classified.
+ *
+ * @example
+ * import type { Errors } from "retort"
+ * const tagOf = (e: Errors.DatabaseError) => e._tag
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DatabaseError =
+  | UniqueViolation
+  | ForeignKeyViolation
+  | NotNullViolation
+  | CheckViolation
+  | SerializationFailure
+  | DeadlockDetected
+  | LockTimeout
+  | ConnectionError
+  | SqlError
+
+/**
+ * True for the errors after which retrying the whole transaction may succeed.
+ *
+ * @example
+ * import { Effect, Schedule } from "effect"
+ * import { Errors } from "retort"
+ * const withRetry = <A, R>(self: Effect.Effect<A, Errors.DatabaseError, R>) =>
+ *   Effect.retry(self, { while: Errors.isRetryable, schedule: Schedule.exponential("10 millis"), times: 5 })
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isRetryable = (error: unknown): error is SerializationFailure | DeadlockDetected | LockTimeout =>
+  Predicate.isTagged(error, "SerializationFailure") ||
+  Predicate.isTagged(error, "DeadlockDetected") ||
+  Predicate.isTagged(error, "LockTimeout")

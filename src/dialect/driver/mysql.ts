@@ -1,0 +1,38 @@
+/**
+ * Opens MariaDB / MySQL through `@effect/sql-mysql2`. Called only by the executor
+ * (`src/internal/executor.ts`), on the first statement.
+ */
+import * as MysqlClient from "@effect/sql-mysql2/MysqlClient"
+import { Duration, Effect } from "effect"
+import type { EngineOptions } from "../../Options.js"
+import type { ServerUrl } from "../../Url.js"
+
+export const compiler = MysqlClient.makeCompiler()
+
+export const open = (url: ServerUrl, options: EngineOptions) =>
+  Effect.gen(function*() {
+    const pool = options.pool ?? {}
+    if (pool.maxLifetime !== undefined) {
+      yield* Effect.logWarning("retort: mysql2's pool has no maximum connection lifetime; pool.maxLifetime is ignored")
+    }
+    const connectTimeout = pool.acquireTimeout !== undefined
+      ? Math.round(Duration.toMillis(pool.acquireTimeout))
+      : url.options["connect_timeout"] !== undefined
+      ? Number(url.options["connect_timeout"]) * 1000
+      : undefined
+    const poolConfig: Record<string, unknown> = { maxIdle: pool.size ?? 10 }
+    if (connectTimeout !== undefined) poolConfig["connectTimeout"] = connectTimeout
+    if (url.options["charset"] !== undefined) poolConfig["charset"] = url.options["charset"]
+    if (url.options["timezone"] !== undefined) poolConfig["timezone"] = url.options["timezone"]
+    if (url.options["ssl"] === "true") poolConfig["ssl"] = {}
+    return yield* MysqlClient.make({
+      host: url.host,
+      port: url.port,
+      database: url.database,
+      username: url.username,
+      password: url.password,
+      maxConnections: pool.size,
+      connectionTTL: pool.idleTimeout,
+      poolConfig
+    })
+  })

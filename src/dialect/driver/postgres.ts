@@ -1,0 +1,58 @@
+/**
+ * Opens PostgreSQL through `@effect/sql-pg` over a node-postgres pool that retort
+ * creates itself, so that every pool option maps onto it and nothing connects before
+ * the first statement. Called only by the executor (`src/internal/executor.ts`).
+ */
+import * as PgClient from "@effect/sql-pg/PgClient"
+import { Duration, Effect, Redacted } from "effect"
+import Pg from "pg"
+import type { EngineOptions } from "../../Options.js"
+import type { ServerUrl } from "../../Url.js"
+
+export const compiler = PgClient.makeCompiler()
+
+/** node-postgres cannot fall back from TLS to plain text, so `prefer` and `allow` mean plain text. */
+const ssl = (mode: string | undefined): Pg.PoolConfig["ssl"] => {
+  switch (mode) {
+    case "require":
+      return { rejectUnauthorized: false }
+    case "verify-ca":
+    case "verify-full":
+      return true
+    default:
+      return false
+  }
+}
+
+const millis = (d: Duration.DurationInput | undefined) => (d === undefined ? undefined : Math.round(Duration.toMillis(d)))
+
+export const open = (url: ServerUrl, options: EngineOptions) => {
+  const pool = options.pool ?? {}
+  const connectTimeout = millis(pool.acquireTimeout) ??
+    (url.options["connect_timeout"] !== undefined ? Number(url.options["connect_timeout"]) * 1000 : 30_000)
+  const config: Pg.PoolConfig = {
+    host: url.host,
+    port: url.port,
+    ssl: ssl(url.options["sslmode"]),
+    application_name: url.options["application_name"] ?? "retort",
+    connectionTimeoutMillis: connectTimeout
+  }
+  if (url.username !== undefined) config.user = url.username
+  if (url.password !== undefined) config.password = Redacted.value(url.password)
+  if (url.database !== undefined) config.database = url.database
+  if (url.options["options"] !== undefined) config.options = url.options["options"]
+  if (pool.size !== undefined) config.max = pool.size
+  if (pool.idleTimeout !== undefined) config.idleTimeoutMillis = millis(pool.idleTimeout)!
+  if (pool.maxLifetime !== undefined) config.maxLifetimeSeconds = Math.max(1, Math.round(millis(pool.maxLifetime)! / 1000))
+  return PgClient.fromPool({
+    acquire: Effect.acquireRelease(
+      Effect.sync(() => {
+        const p = new Pg.Pool(config)
+        // An idle client losing its socket emits "error" on the pool; unhandled, it would crash the process.
+        p.on("error", () => {})
+        return p
+      }),
+      (p) => Effect.promise(() => p.end()).pipe(Effect.interruptible, Effect.timeoutOption("2 seconds"))
+    )
+  })
+}

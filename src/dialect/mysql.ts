@@ -1,0 +1,122 @@
+/**
+ * MariaDB and MySQL: capability flags and the classifier for mysql2 errors, by errno.
+ * The server reports constraint details only inside the message text, so they are
+ * parsed from there (`Duplicate entry '1' for key 'PRIMARY'`, …).
+ */
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Capabilities, Dialect, ErrorContext } from "../Dialect.js"
+import {
+  CheckViolation,
+  type DatabaseError,
+  DeadlockDetected,
+  ForeignKeyViolation,
+  LockTimeout,
+  NotNullViolation,
+  UniqueViolation
+} from "../Errors.js"
+import {
+  connectionError,
+  driverErrors,
+  driverMessage,
+  identifierList,
+  isConnectPhase,
+  isNetworkError
+} from "../internal/classify.js"
+
+const capabilities: Capabilities = {
+  insertReturning: true,
+  updateReturning: false,
+  deleteReturning: true,
+  transactionalDdl: false,
+  savepoints: true,
+  concurrentWriters: true,
+  deadlockDetection: true,
+  serializationFailures: false,
+  ilike: false,
+  nativeUuid: false,
+  nativeEnum: false,
+  nativeBoolean: false,
+  jsonb: false,
+  upsert: "onDuplicateKey",
+  schemas: false
+}
+
+/** Login refused, unknown database, too many connections, connection killed or lost. */
+const connectionErrnos = new Set([1040, 1044, 1045, 1049, 1129, 1130, 1152, 1153, 1158, 1159, 1160, 1161, 1927, 2002, 2003, 2006, 2013, 4031])
+const connectionCodes = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR",
+  "PROTOCOL_ENQUEUE_AFTER_QUIT",
+  "ER_CONNECTION_KILLED"
+])
+
+const unquote = (name: string) => name.replace(/^[`'"]|[`'"]$/g, "")
+
+/** `(`db`.`posts`, CONSTRAINT `fk` FOREIGN KEY (`author_id`) REFERENCES …` */
+const foreignKey = (message: string) => {
+  const match = /\((?:`[^`]*`\.)?`([^`]*)`, CONSTRAINT `([^`]*)` FOREIGN KEY \(([^)]*)\)/.exec(message)
+  return match === null
+    ? { table: undefined, constraint: undefined, columns: [] }
+    : { table: match[1], constraint: match[2], columns: identifierList(match[3]!) }
+}
+
+const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
+  if (isConnectPhase(error)) return connectionError(error, context)
+  const errors = driverErrors(error)
+  const server = errors.find((e) => typeof e["errno"] === "number")
+  const errno = server === undefined ? undefined : Number(server["errno"])
+  const message = driverMessage(error, context)
+  const base = { message, dialect: "mysql" as const, cause: error.cause }
+  switch (errno) {
+    case 1062: {
+      // MariaDB names the key (`'email'`), MySQL 8 prefixes the table (`'users.email'`).
+      const key = /for key '([^']*)'/.exec(message)?.[1]
+      const dot = key === undefined ? -1 : key.indexOf(".")
+      return new UniqueViolation({
+        ...base,
+        table: dot === -1 ? undefined : key!.slice(0, dot),
+        constraint: key === undefined ? undefined : dot === -1 ? key : key.slice(dot + 1),
+        columns: []
+      })
+    }
+    case 1216:
+    case 1217:
+    case 1451:
+    case 1452:
+      return new ForeignKeyViolation({ ...base, ...foreignKey(message) })
+    case 1048:
+    case 1364: {
+      const column = /(?:Column|Field) '([^']*)'/.exec(message)?.[1]
+      return new NotNullViolation({ ...base, table: undefined, constraint: undefined, columns: column === undefined ? [] : [column] })
+    }
+    case 3819:
+    case 4025: {
+      // MariaDB: CONSTRAINT `c` failed for `db`.`t`; MySQL: Check constraint 'c' is violated.
+      const maria = /CONSTRAINT `([^`]*)` failed for (?:`[^`]*`\.)?`([^`]*)`/.exec(message)
+      const mysql = /Check constraint '([^']*)'/.exec(message)
+      return new CheckViolation({
+        ...base,
+        table: maria?.[2],
+        constraint: maria?.[1] ?? (mysql?.[1] === undefined ? undefined : unquote(mysql[1])),
+        columns: []
+      })
+    }
+    case 1213:
+      return new DeadlockDetected(base)
+    case 1205:
+      return new LockTimeout(base)
+  }
+  const lost = errors.some((e) =>
+    isNetworkError(e) ||
+    (typeof e["code"] === "string" && connectionCodes.has(e["code"])) ||
+    (typeof e["errno"] === "number" && connectionErrnos.has(e["errno"])) ||
+    (e["fatal"] === true && typeof e["errno"] !== "number")
+  )
+  return lost ? connectionError(error, context) : error
+}
+
+/**
+ * The MariaDB / MySQL dialect.
+ */
+export const mysql: Dialect = { name: "mysql", capabilities, classify }

@@ -1,0 +1,33 @@
+/**
+ * retort: an Effect-native ORM for TypeScript.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Database dialects: capability flags and error classifiers.
+ *
+ * @since 0.1.0
+ */
+export * as Dialect from "./Dialect.js"
+
+/**
+ * The engine: a URL, a pool, a scoped Layer.
+ *
+ * @since 0.1.0
+ */
+export * as Engine from "./Engine.js"
+
+/**
+ * The tagged error family.
+ *
+ * @since 0.1.0
+ */
+export * as Errors from "./Errors.js"
+
+/**
+ * Database URLs.
+ *
+ * @since 0.1.0
+ */
+export * as Url from "./Url.js"
