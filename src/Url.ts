@@ -126,14 +126,37 @@ const maskPassword = (input: string): string => {
   return `${input.slice(0, colon)}:${PASSWORD_MASK}${input.slice(at)}`
 }
 
+/** The raw password of a URL-shaped string, or undefined. */
+const rawPassword = (input: string): string | undefined => {
+  const start = input.indexOf("://")
+  const at = input.lastIndexOf("@")
+  if (start === -1 || at < start) return undefined
+  const colon = input.indexOf(":", start + 3)
+  return colon === -1 || colon > at ? undefined : input.slice(colon + 1, at)
+}
+
 const fail = (input: string, part: UrlError["part"], reason: string): Either.Either<never, UrlError> => {
   const url = maskPassword(input)
+  // A reason may quote a piece of the input; whatever it quotes, the password goes.
+  const secret = rawPassword(input)
+  let safeReason = reason
+  if (secret !== undefined && secret !== "") {
+    let decoded = secret
+    try {
+      decoded = decodeURIComponent(secret)
+    } catch {
+      // keep the raw form only
+    }
+    for (const form of new Set([secret, decoded, encodeURIComponent(decoded)])) {
+      safeReason = safeReason.split(form).join(PASSWORD_MASK)
+    }
+  }
   return Either.left(
     new UrlError({
       part,
       url,
-      reason,
-      message: `Invalid database URL "${url}": ${reason}. Supported schemes: ${schemeList}`
+      reason: safeReason,
+      message: `Invalid database URL "${url}": ${safeReason}. Supported schemes: ${schemeList}`
     })
   )
 }
