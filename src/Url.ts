@@ -415,7 +415,7 @@ export const toDisplayString = (url: DatabaseUrl): string => {
  * @example
  * import { Effect } from "effect"
  * import { Url } from "retort"
- * Url.describeTarget(Effect.runSync(Url.parse("mysql://root@db:3307/shop"))) // "db:3307, database \"shop\""
+ * Url.describeTarget(Effect.runSync(Url.parse("mysql://root@db:3307/shop"))) // "host db, port 3307, database \"shop\""
  *
  * @since 0.1.0
  * @category formatting
@@ -423,7 +423,7 @@ export const toDisplayString = (url: DatabaseUrl): string => {
 export const describeTarget = (url: DatabaseUrl): string =>
   url.dialect === "sqlite"
     ? url.memory ? "an in-memory database" : `file "${url.filename}"`
-    : `${url.host}:${url.port}, database ${url.database === undefined ? "(default)" : `"${url.database}"`}`
+    : `host ${url.host}, port ${url.port}, database ${url.database === undefined ? "(default)" : `"${url.database}"`}`
 
 /**
  * The password of a server URL, when it has one; `Option.none()` for SQLite.

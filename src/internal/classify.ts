@@ -68,7 +68,7 @@ export const connectionError = (error: SqlError, context: ErrorContext): Connect
   const url = context.url
   const detail = driverMessage(error, context)
   return new ConnectionError({
-    message: `Cannot use the ${url.dialect} connection to ${Url.describeTarget(url)}: ${detail}`,
+    message: `Connection to ${url.dialect} failed (${Url.describeTarget(url)}): ${detail}`,
     dialect: url.dialect,
     host: url.dialect === "sqlite" ? undefined : url.host,
     port: url.dialect === "sqlite" ? undefined : url.port,

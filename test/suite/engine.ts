@@ -144,7 +144,7 @@ export const suite: Suite = (layer, target) => {
           assert.strictEqual(error.host, "127.0.0.1")
           assert.strictEqual(error.port, port)
           assert.strictEqual(error.database, new URL(target.url).pathname.slice(1))
-          assert.include(error.message, `127.0.0.1:${port}`)
+          assert.include(error.message, `host 127.0.0.1, port ${port}`)
         }
         assertNoSecret([...renderings(error), ...entries.map((e) => e.text)])
       })))
