@@ -11,10 +11,15 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
 import type { Compiler } from "@effect/sql/Statement"
-import { Effect, ExecutionStrategy, Exit, Scope, Stream } from "effect"
+import { Duration, Effect, ExecutionStrategy, Exit, Scope, Stream } from "effect"
 import type { EngineOptions } from "../Options.js"
 import type { DatabaseUrl } from "../Url.js"
 import { markConnectPhase } from "./classify.js"
+
+/** As node-postgres and mysql2 default. */
+const defaultPoolSize = 10
+/** As SQLAlchemy's `pool_timeout`. */
+const defaultAcquireTimeout = Duration.seconds(30)
 
 interface Driver {
   readonly compiler: Compiler
@@ -101,7 +106,30 @@ export const make = (
       })
     )
     const driverClient = Effect.suspend(() => (opened !== undefined ? Effect.succeed(opened) : open))
-    const reserve = Effect.flatMap(driverClient, (client) => client.reserve)
+
+    // retort bounds the pool itself: a permit per connection, so that `acquireTimeout` bounds the wait
+    // for a free connection on every driver (mysql2 has no such timeout), and an interrupted wait gives
+    // back nothing it half-took. The drivers' pools are sized the same, so a permit means a connection.
+    const size = url.dialect === "sqlite" ? 1 : options.pool?.size ?? defaultPoolSize
+    const acquireTimeout = Duration.decode(options.pool?.acquireTimeout ?? defaultAcquireTimeout)
+    const permits = yield* Effect.makeSemaphore(size)
+    const exhausted = new SqlError({
+      cause: new Error(
+        `no connection available within ${Duration.format(acquireTimeout)}: all ${size} connections of the pool are in use`
+      ),
+      message: "Timed out waiting for a connection"
+    })
+    const takePermit = permits.take(1).pipe(Effect.timeoutFail({ duration: acquireTimeout, onTimeout: () => markConnectPhase(exhausted) }))
+    const reserve = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        yield* restore(takePermit)
+        yield* Effect.addFinalizer(() => permits.release(1))
+        // Opening may be interrupted (it cleans up after itself); reserving may not: @effect/sql-pg's
+        // reserve has no canceler, so an interrupted reserve would leak a client.
+        const client = yield* restore(driverClient)
+        return yield* client.reserve
+      })
+    )
     const acquirer = options.echo === true ? Effect.map(reserve, echoing) : reserve
 
     return yield* SqlClient.make({

@@ -5,14 +5,14 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Cause, Context, Effect, Either, Exit, Layer, Option, Redacted } from "effect"
+import { Cause, Context, Effect, Either, Exit, Layer, Redacted } from "effect"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
-import * as net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { inspect } from "node:util"
 import * as Engine from "../../src/Engine.js"
 import { captureLogs } from "../harness/capture.js"
+import { engineFor, failure, freePort } from "../harness/engines.js"
 import { countingProxy } from "../harness/proxy.js"
 import type { Suite, Target } from "../harness/targets.js"
 
@@ -34,26 +34,6 @@ const assertNoSecret = (texts: ReadonlyArray<string>) => {
     assert.isFalse(text.includes(SECRET), `password leaked in: ${text.slice(0, 300)}`)
     assert.isFalse(text.includes(encodeURIComponent(SECRET)), `encoded password leaked in: ${text.slice(0, 300)}`)
   }
-}
-
-/** A TCP port nothing listens on. */
-const freePort = Effect.async<number>((resume) => {
-  const server = net.createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const port = (server.address() as net.AddressInfo).port
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
-
-/** Builds an engine in the current scope and returns the service. */
-const engineFor = (url: string, options?: Engine.EngineOptions) =>
-  Effect.map(Layer.build(Engine.layer(url, options)), (ctx) => Context.get(ctx, Engine.Engine))
-
-const failure = <A, E>(exit: Exit.Exit<A, E>): E => {
-  assert.isTrue(Exit.isFailure(exit), "expected the statement to fail")
-  const error = Cause.failureOption((exit as Exit.Failure<A, E>).cause)
-  assert.isTrue(Option.isSome(error), `expected a typed failure, got ${Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""}`)
-  return (error as Option.Some<E>).value
 }
 
 const placeholder = (target: Target, i: number) => (target.dialect === "postgresql" ? `$${i}` : "?")

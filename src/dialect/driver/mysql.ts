@@ -20,7 +20,10 @@ export const open = (url: ServerUrl, options: EngineOptions) =>
       : url.options["connect_timeout"] !== undefined
       ? Number(url.options["connect_timeout"]) * 1000
       : undefined
-    const poolConfig: Record<string, unknown> = { maxIdle: pool.size ?? 10 }
+    // mysql2 reaps idle connections only while maxIdle < connectionLimit, and then closes every free
+    // connection idle for longer than idleTimeout. Without an idleTimeout, keep them all.
+    const size = pool.size ?? 10
+    const poolConfig: Record<string, unknown> = { maxIdle: pool.idleTimeout === undefined ? size : Math.max(0, size - 1) }
     if (connectTimeout !== undefined) poolConfig["connectTimeout"] = connectTimeout
     if (url.options["charset"] !== undefined) poolConfig["charset"] = url.options["charset"]
     if (url.options["timezone"] !== undefined) poolConfig["timezone"] = url.options["timezone"]
@@ -31,7 +34,7 @@ export const open = (url: ServerUrl, options: EngineOptions) =>
       database: url.database,
       username: url.username,
       password: url.password,
-      maxConnections: pool.size,
+      maxConnections: size,
       connectionTTL: pool.idleTimeout,
       poolConfig
     })

@@ -41,7 +41,8 @@ export const open = (url: ServerUrl, options: EngineOptions) => {
   if (url.password !== undefined) config.password = Redacted.value(url.password)
   if (url.database !== undefined) config.database = url.database
   if (url.options["options"] !== undefined) config.options = url.options["options"]
-  if (pool.size !== undefined) config.max = pool.size
+  // The executor hands out at most `size` permits; the pool must have a connection for each.
+  config.max = pool.size ?? 10
   if (pool.idleTimeout !== undefined) config.idleTimeoutMillis = millis(pool.idleTimeout)!
   if (pool.maxLifetime !== undefined) config.maxLifetimeSeconds = Math.max(1, Math.round(millis(pool.maxLifetime)! / 1000))
   return PgClient.fromPool({
