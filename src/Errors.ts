@@ -278,3 +278,62 @@ export const isRetryable = (error: unknown): error is SerializationFailure | Dea
   Predicate.isTagged(error, "SerializationFailure") ||
   Predicate.isTagged(error, "DeadlockDetected") ||
   Predicate.isTagged(error, "LockTimeout")
+
+/**
+ * A model or a `MetaData` that cannot work: two fields on one column name, a foreign key
+ * to a column that is not unique, a table missing from its `MetaData`… Thrown when a
+ * model class is defined (a program that defines it cannot run), and in the error
+ * channel of `MetaData.createAll`.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onBadSchema = Effect.catchTag("DefinitionError", (e: Errors.DefinitionError) => Effect.die(e))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DefinitionError extends Data.TaggedError("DefinitionError")<{
+  readonly message: string
+  readonly table: string | undefined
+  readonly column: string | undefined
+}> {}
+
+/**
+ * A value read from the database that its column cannot decode (text in an integer
+ * column on SQLite, JSON that does not match its schema). Names the table, the column
+ * and the offending value.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onBadRow = Effect.catchTag("DecodeError", (e: Errors.DecodeError) => Effect.log(`${e.table}.${e.column}: ${e.value}`))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DecodeError extends Data.TaggedError("DecodeError")<{
+  readonly message: string
+  readonly table: string
+  readonly column: string
+  /** The offending value, described (long values are shortened). */
+  readonly value: string
+}> {}
+
+/**
+ * A value that cannot be written to its column: it fails the column's Schema (a string
+ * longer than `length`, JSON that its schema rejects) or a required field is missing.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onBadInput = Effect.catchTag("EncodeError", (e: Errors.EncodeError) => Effect.log(e.message))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EncodeError extends Data.TaggedError("EncodeError")<{
+  readonly message: string
+  readonly table: string
+  readonly column: string | undefined
+}> {}

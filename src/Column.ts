@@ -1,0 +1,534 @@
+/**
+ * Columns: each is an Effect `Schema` of the TypeScript value (what a model field holds
+ * and its constructor validates) carrying the column's SQL metadata. How a value crosses
+ * to and from each database is the dialect's business (`src/dialect/*.ts`); see
+ * {@link codec} for the per-dialect Schema.
+ *
+ * @since 0.1.0
+ */
+import { type BigDecimal, type DateTime, Schema } from "effect"
+import type { Expr } from "./Expr.js"
+import type { TableDef } from "./internal/tableDef.js"
+import type { DialectName } from "./Url.js"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("retort/Column")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * What to do with children when a referenced parent row is deleted or its key updated.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const action: Column.ReferentialAction = "cascade"
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReferentialAction = "cascade" | "restrict" | "setNull" | "setDefault" | "noAction"
+
+/**
+ * The SQL type of a column, independent of any database. Each dialect spells it.
+ *
+ * @example
+ * import type { Column } from "retort"
+ * const t: Column.ColumnType = { _tag: "numeric", precision: 10, scale: 2 }
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ColumnType =
+  | { readonly _tag: "integer" }
+  | { readonly _tag: "bigint" }
+  | { readonly _tag: "float" }
+  | { readonly _tag: "numeric"; readonly precision: number; readonly scale: number }
+  | { readonly _tag: "string"; readonly length: number }
+  | { readonly _tag: "text" }
+  | { readonly _tag: "boolean" }
+  | { readonly _tag: "date" }
+  | { readonly _tag: "dateTime"; readonly timezone: boolean; readonly precision: number }
+  | { readonly _tag: "time"; readonly precision: number }
+  | { readonly _tag: "uuid" }
+  | { readonly _tag: "json"; readonly schema: Schema.Schema<any, any> }
+  | { readonly _tag: "literal"; readonly values: ReadonlyArray<string>; readonly enumName: string | undefined }
+  | { readonly _tag: "binary" }
+  | {
+    readonly _tag: "custom"
+    readonly schema: Schema.Schema<any, any>
+    readonly sqlType: string | Readonly<Partial<Record<DialectName, string>>>
+  }
+
+/**
+ * A reference to a column of a table (or of an alias of it): what `User.c.id` is, and what
+ * a foreign key points at. The query builder gives it its expression methods.
+ *
+ * @example
+ * import type { Column } from "retort"
+ * const describe = (ref: Column.AnyRef) => `${ref.table.tableName}.${ref.name}`
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Ref<Table = unknown, Key extends string = string, A = unknown> {
+  readonly _tag: "ColumnRef"
+  /** The table this reference belongs to (an alias of it has the same `tableName`). */
+  readonly table: { readonly tableName: string; readonly alias: string | undefined; readonly def: TableDef }
+  /** The model field name. */
+  readonly key: Key
+  /** The database column name. */
+  readonly name: string
+  readonly column: Definition
+  /** Phantom: the model the column belongs to and its TypeScript type. */
+  readonly "~model"?: Table
+  readonly "~type"?: A
+}
+
+/**
+ * Any column reference, for annotating a self-reference: `references: (): Column.AnyRef => Employee.c.id`.
+ *
+ * @example
+ * import type { Column } from "retort"
+ * const refs: ReadonlyArray<Column.AnyRef> = []
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnyRef = Ref<any, string, any>
+
+/**
+ * A column's SQL metadata, as written in its options.
+ *
+ * @example
+ * import { Column } from "retort"
+ * Column.definition(Column.string({ length: 50, unique: true })).unique // true
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Definition {
+  readonly type: ColumnType
+  readonly primaryKey: boolean
+  readonly autoIncrement: boolean
+  readonly nullable: boolean
+  readonly unique: boolean
+  readonly index: boolean
+  /** A client-side default, evaluated for each insert that leaves the field out. */
+  readonly default: (() => unknown) | undefined
+  readonly serverDefault: Expr | undefined
+  readonly references: (() => AnyRef) | undefined
+  readonly onDelete: ReferentialAction | undefined
+  readonly onUpdate: ReferentialAction | undefined
+  /** The database column name, when it differs from the field name. */
+  readonly name: string | undefined
+  readonly check: Expr | undefined
+}
+
+/**
+ * Options every column accepts.
+ *
+ * @example
+ * import { Column, Fn } from "retort"
+ * const createdAt = Column.dateTime({ serverDefault: Fn.now(), name: "created_at" })
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options<A> {
+  readonly primaryKey?: boolean
+  readonly autoIncrement?: boolean
+  readonly nullable?: boolean
+  readonly unique?: boolean
+  readonly index?: boolean
+  readonly default?: A | (() => A)
+  readonly serverDefault?: Expr
+  readonly references?: () => AnyRef
+  readonly onDelete?: ReferentialAction
+  readonly onUpdate?: ReferentialAction
+  readonly name?: string
+  readonly check?: Expr
+}
+
+/**
+ * A column: a Schema of its TypeScript value, plus SQL metadata. `Optional` is `true`
+ * when an insert may leave the field out (nullable, defaulted, or autoincremented).
+ *
+ * @example
+ * import { Column, Schema } from "retort"
+ * const age = Column.integer({ nullable: true }) // Column<number | null, true>
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Column<A, Optional extends boolean = boolean> extends Schema.Schema<A> {
+  readonly [TypeId]: Definition
+  /** Phantom: whether an insert may leave this field out. */
+  readonly "~optional"?: Optional
+}
+
+/**
+ * Any column.
+ *
+ * @example
+ * import type { Column } from "retort"
+ * const fields: Record<string, Column.Any> = {}
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Any = Column<any, boolean>
+
+/** `A`, or `A | null` when the options say `nullable: true`. */
+type WithNull<A, O> = O extends { readonly nullable: true } ? A | null : A
+
+/** Whether an insert may leave the field out, per the options. */
+type OptionalBy<O> = O extends { readonly nullable: true } ? true
+  : O extends { readonly default: unknown } ? true
+  : O extends { readonly serverDefault: unknown } ? true
+  : O extends { readonly autoIncrement: true } ? true
+  : false
+
+/** As {@link OptionalBy}, and an integer primary key is autoincremented unless it says otherwise. */
+type OptionalInteger<O> = O extends { readonly primaryKey: true }
+  ? O extends { readonly autoIncrement: false } ? OptionalBy<O> : true
+  : OptionalBy<O>
+
+/**
+ * The TypeScript type of a column.
+ *
+ * @example
+ * import { Column } from "retort"
+ * type Age = Column.Type<ReturnType<typeof Column.integer<{ nullable: true }>>> // number | null
+ *
+ * @since 0.1.0
+ * @category type-level
+ */
+export type Type<C> = C extends Schema.Schema<infer A, any, any> ? A : never
+
+/**
+ * True when an insert may leave the column out.
+ *
+ * @example
+ * import type { Column } from "retort"
+ * type Yes = Column.IsOptional<Column.Column<number, true>> // true
+ *
+ * @since 0.1.0
+ * @category type-level
+ */
+export type IsOptional<C> = C extends { readonly "~optional"?: infer O } ? O extends true ? true : false : false
+
+/**
+ * A column's metadata.
+ *
+ * @example
+ * import { Column } from "retort"
+ * Column.definition(Column.integer({ primaryKey: true })).autoIncrement // true
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const definition = (column: Any): Definition => column[TypeId]
+
+/**
+ * Is this a retort column?
+ *
+ * @example
+ * import { Column, Schema } from "retort"
+ * Column.isColumn(Column.text()) // true
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isColumn = (u: unknown): u is Any =>
+  typeof u === "object" && u !== null && TypeId in u || typeof u === "function" && TypeId in u
+
+const make = <A>(
+  type: ColumnType,
+  schema: Schema.Schema<A>,
+  options: Options<any> | undefined,
+  integerKey = false
+): Column<any, any> => {
+  const o = options ?? {}
+  const nullable = o.nullable === true
+  const primaryKey = o.primaryKey === true
+  const def: Definition = {
+    type,
+    primaryKey,
+    autoIncrement: o.autoIncrement ?? (integerKey && primaryKey),
+    nullable,
+    unique: o.unique === true,
+    index: o.index === true,
+    default: o.default === undefined
+      ? undefined
+      : typeof o.default === "function"
+      ? o.default as () => unknown
+      : () => o.default,
+    serverDefault: o.serverDefault,
+    references: o.references,
+    onDelete: o.onDelete,
+    onUpdate: o.onUpdate,
+    name: o.name,
+    check: o.check
+  }
+  const base: Schema.Schema<any> = nullable ? Schema.NullOr(schema) : schema
+  // A fresh Schema object per column: its AST is shared, its metadata is its own.
+  const column = Schema.make<any, any, never>(base.ast) as unknown as Record<PropertyKey, unknown>
+  column[TypeId] = def
+  return column as unknown as Column<any, any>
+}
+
+/** Counts characters as the databases do (code points), not UTF-16 units. */
+const maxChars = (length: number) =>
+  Schema.filter<Schema.Schema<string>>((s) => [...s].length <= length || `at most ${length} characters`)
+
+const timePattern = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?$/
+
+/**
+ * `INTEGER`: a JavaScript integer. As a single primary key it is autoincremented and
+ * optional on insert (`autoIncrement: false` to turn that off).
+ *
+ * @example
+ * import { Column } from "retort"
+ * const id = Column.integer({ primaryKey: true })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const integer = <const O extends Options<number> = {}>(
+  options?: O
+): Column<WithNull<number, O>, OptionalInteger<O>> => make({ _tag: "integer" }, Schema.Int, options, true)
+
+/**
+ * `BIGINT` as a JavaScript `bigint`: exact over the whole 64-bit range.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const views = Column.bigint({ default: 0n })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const bigint = <const O extends Options<bigint> = {}>(
+  options?: O
+): Column<WithNull<bigint, O>, OptionalInteger<O>> => make({ _tag: "bigint" }, Schema.BigIntFromSelf, options, true)
+
+/**
+ * Double-precision floating point.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const ratio = Column.float({ nullable: true })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const float = <const O extends Options<number> = {}>(
+  options?: O
+): Column<WithNull<number, O>, OptionalBy<O>> => make({ _tag: "float" }, Schema.Number, options)
+
+/**
+ * `NUMERIC(precision, scale)` as an exact `BigDecimal`, read back at the declared scale.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const price = Column.numeric({ precision: 10, scale: 2 })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const numeric = <const O extends Options<BigDecimal.BigDecimal> & { readonly precision: number; readonly scale: number }>(
+  options: O
+): Column<WithNull<BigDecimal.BigDecimal, O>, OptionalBy<O>> =>
+  make({ _tag: "numeric", precision: options.precision, scale: options.scale }, Schema.BigDecimalFromSelf, options)
+
+/**
+ * `VARCHAR(length)`. The constructor rejects longer strings.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const name = Column.string({ length: 50 })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const string = <const O extends Options<string> & { readonly length: number }>(
+  options: O
+): Column<WithNull<string, O>, OptionalBy<O>> =>
+  make({ _tag: "string", length: options.length }, Schema.String.pipe(maxChars(options.length)), options)
+
+/**
+ * Unbounded text.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const body = Column.text()
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const text = <const O extends Options<string> = {}>(
+  options?: O
+): Column<WithNull<string, O>, OptionalBy<O>> => make({ _tag: "text" }, Schema.String, options)
+
+/**
+ * A boolean: native on PostgreSQL, `BOOLEAN` (0/1) on MariaDB and SQLite.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const active = Column.boolean({ default: true })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const boolean = <const O extends Options<boolean> = {}>(
+  options?: O
+): Column<WithNull<boolean, O>, OptionalBy<O>> => make({ _tag: "boolean" }, Schema.Boolean, options)
+
+const midnight = Schema.DateTimeUtcFromSelf.pipe(
+  Schema.filter((d) => d.epochMillis % 86_400_000 === 0 || "a date is a DateTime.Utc at midnight UTC")
+)
+
+/**
+ * A calendar date, as a `DateTime.Utc` at midnight UTC.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const birthDate = Column.date({ nullable: true })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const date = <const O extends Options<DateTime.Utc> = {}>(
+  options?: O
+): Column<WithNull<DateTime.Utc, O>, OptionalBy<O>> => make({ _tag: "date" }, midnight, options)
+
+/**
+ * A timestamp as a `DateTime.Utc`, with (`timezone: true`, `timestamptz` on PostgreSQL) or
+ * without time zone; values are UTC either way. Microseconds are kept: a value read
+ * from the database carries them as a fraction of `epochMillis`.
+ *
+ * @example
+ * import { Column, Fn } from "retort"
+ * const createdAt = Column.dateTime({ timezone: true, serverDefault: Fn.now() })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const dateTime = <const O extends Options<DateTime.Utc> & { readonly timezone?: boolean } = {}>(
+  options?: O
+): Column<WithNull<DateTime.Utc, O>, OptionalBy<O>> =>
+  make({ _tag: "dateTime", timezone: options?.timezone === true, precision: 6 }, Schema.DateTimeUtcFromSelf, options)
+
+/**
+ * A time of day, as the string `HH:MM:SS[.ffffff]`.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const opensAt = Column.time()
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const time = <const O extends Options<string> = {}>(
+  options?: O
+): Column<WithNull<string, O>, OptionalBy<O>> =>
+  make({ _tag: "time", precision: 6 }, Schema.String.pipe(Schema.pattern(timePattern)), options)
+
+/**
+ * A UUID string: native on PostgreSQL, `CHAR(36)` elsewhere.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const id = Column.uuid({ primaryKey: true, default: () => crypto.randomUUID() })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const uuid = <const O extends Options<string> = {}>(
+  options?: O
+): Column<WithNull<string, O>, OptionalBy<O>> => make({ _tag: "uuid" }, Schema.UUID, options)
+
+/**
+ * Typed JSON: `jsonb` on PostgreSQL, `JSON` on MariaDB, `TEXT` on SQLite. Values are
+ * encoded with `schema` on the way in and decoded with it on the way out. A JSON `null`
+ * (when `schema` admits it) is stored as JSON, distinct from SQL `NULL`.
+ *
+ * @example
+ * import { Schema } from "effect"
+ * import { Column } from "retort"
+ * const settings = Column.json(Schema.Struct({ theme: Schema.Literal("dark", "light") }))
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const json = <S extends Schema.Schema<any, any, never>, const O extends Options<Schema.Schema.Type<S>> = {}>(
+  schema: S,
+  options?: O
+): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>> =>
+  make({ _tag: "json", schema }, Schema.typeSchema(schema), options)
+
+/**
+ * One of a fixed set of strings: a PostgreSQL enum type (named `enumName`, by default
+ * `<table>_<column>`), a `VARCHAR` with a CHECK constraint elsewhere.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const status = Column.literal("draft", "published")
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const literal = <const Values extends readonly [string, ...Array<string>]>(
+  ...values: Values
+): Column<Values[number], false> & {
+  /** The same literal column with options. */
+  readonly with: <const O extends Options<Values[number]> & { readonly enumName?: string }>(
+    options: O
+  ) => Column<WithNull<Values[number], O>, OptionalBy<O>>
+} => {
+  const column = make({ _tag: "literal", values, enumName: undefined }, Schema.Literal(...values), undefined)
+  return Object.assign(column, {
+    with: (options: Options<any> & { readonly enumName?: string }) =>
+      make({ _tag: "literal", values, enumName: options.enumName }, Schema.Literal(...values), options)
+  }) as any
+}
+
+/**
+ * Bytes, as a `Uint8Array`: `bytea`, `LONGBLOB`, `BLOB`.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const avatar = Column.binary({ nullable: true })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const binary = <const O extends Options<Uint8Array> = {}>(
+  options?: O
+): Column<WithNull<Uint8Array, O>, OptionalBy<O>> => make({ _tag: "binary" }, Schema.Uint8ArrayFromSelf, options)
+
+/**
+ * Any Schema transform as a column (SQLAlchemy's TypeDecorator): `schema` decodes the
+ * driver value into the field's type and encodes it back; `sqlType` is the column type,
+ * one for all databases or one per dialect.
+ *
+ * @example
+ * import { Schema } from "effect"
+ * import { Column } from "retort"
+ * const tags = Column.custom(Schema.split(","), { sqlType: "TEXT" }) // string[] stored as "a,b,c"
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const custom = <S extends Schema.Schema<any, any, never>, const O extends Options<Schema.Schema.Type<S>> = {}>(
+  schema: S,
+  options: O & { readonly sqlType: string | Readonly<Partial<Record<DialectName, string>>> }
+): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>> =>
+  make({ _tag: "custom", schema, sqlType: options.sqlType }, Schema.typeSchema(schema), options)

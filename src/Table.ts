@@ -1,0 +1,258 @@
+/**
+ * Models: Effect Schema classes with table metadata.
+ *
+ * ```ts
+ * class User extends Table.Class<User>("User")("users", {
+ *   id: Column.integer({ primaryKey: true }),
+ *   name: Column.string({ length: 50 })
+ * }) {}
+ * ```
+ *
+ * A model class validates in its constructor like any `Schema.Class`, and carries its
+ * `tableName`, typed column references (`User.c.name`), and `insert` / `update` schemas.
+ *
+ * @since 0.1.0
+ */
+import { Schema, type Types } from "effect"
+import * as Column from "./Column.js"
+import * as TableDef from "./internal/tableDef.js"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("retort/Table")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * The columns of a model, by field name.
+ *
+ * @example
+ * import { Column, type Table } from "retort"
+ * const fields = { id: Column.integer({ primaryKey: true }) } satisfies Table.Fields
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fields = { readonly [key: string]: Column.Any }
+
+/**
+ * Table options: `primaryKey` (composite), `uniques`, `indexes`, `checks`, `versionColumn`.
+ *
+ * @example
+ * import { Expr, type Table } from "retort"
+ * const options: Table.Options<"a" | "b"> = { primaryKey: ["a", "b"], checks: [Expr.raw("a <> b")] }
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Options<Key extends string = string> = TableDef.TableOptions<Key>
+
+/**
+ * The typed column references of a model: `User.c.name` is a `Column.Ref<User, "name", string>`.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type Refs<M extends Table.Any> = M["c"]
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Columns<Self, F extends Fields> = {
+  readonly [K in keyof F & string]: Column.Ref<Self, K, Column.Type<F[K]>>
+}
+
+type OptionalKeys<F extends Fields> = { [K in keyof F]: Column.IsOptional<F[K]> extends true ? K : never }[keyof F]
+type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>
+
+/**
+ * What an insert takes: every field, those with a default, a server default, an
+ * autoincrement or `nullable` optional.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type NewUser<F extends Table.Fields> = Table.Insert<F>
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Insert<F extends Fields> = Types.Simplify<
+  & { readonly [K in RequiredKeys<F>]: Column.Type<F[K]> }
+  & { readonly [K in OptionalKeys<F>]?: Column.Type<F[K]> }
+>
+
+/**
+ * What an update takes: any subset of the fields.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type Changes<F extends Table.Fields> = Table.Update<F>
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Update<F extends Fields> = { readonly [K in keyof F]?: Column.Type<F[K]> }
+
+/**
+ * The statics a model class has beyond `Schema.Class`.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * const nameOf = (model: Table.Any) => model.tableName
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TableStatics<Self, F extends Fields> {
+  readonly [TypeId]: TableDef.TableDef
+  readonly tableName: string
+  readonly c: Columns<Self, F>
+  readonly insert: Schema.Schema<Insert<F>>
+  readonly update: Schema.Schema<Update<F>>
+}
+
+/**
+ * A model class: a `Schema.Class` of its row, plus table metadata.
+ *
+ * @example
+ * import { Column, Table } from "retort"
+ * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
+ * const model: Table.TableClass<Tag, typeof Tag.fields> = Tag
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TableClass<Self, F extends Fields>
+  extends
+    Schema.Class<Self, F, Schema.Struct.Encoded<F>, never, Schema.Struct.Constructor<F>, {}, {}>,
+    TableStatics<Self, F>
+{}
+
+/**
+ * Any model class.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * const tables: ReadonlyArray<Table.Any> = []
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Any extends TableStatics<any, any> {
+  readonly fields: Fields
+  readonly identifier: string
+  new(props: any, options?: any): any
+}
+
+/**
+ * The metadata of a model (or of an alias of one).
+ *
+ * @example
+ * import { Column, Table } from "retort"
+ * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
+ * Table.definition(Tag).primaryKey // ["id"]
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const definition = (model: { readonly [TypeId]: TableDef.TableDef }): TableDef.TableDef => model[TypeId]
+
+const makeRefs = (def: TableDef.TableDef, alias: string | undefined): Record<string, Column.AnyRef> => {
+  const source = { tableName: def.tableName, alias, def }
+  const refs: Record<string, Column.AnyRef> = {}
+  for (const column of def.columns) {
+    refs[column.key] = Object.freeze({ _tag: "ColumnRef", table: source, key: column.key, name: column.name, column: column.def })
+  }
+  return Object.freeze(refs)
+}
+
+const insertSchema = (fields: Fields): Schema.Schema<any> => {
+  const struct: Record<string, Schema.Schema.All | Schema.PropertySignature.All> = {}
+  for (const [key, column] of Object.entries(fields)) {
+    const def = Column.definition(column)
+    const optional = def.nullable || def.default !== undefined || def.serverDefault !== undefined || def.autoIncrement
+    struct[key] = optional ? Schema.optional(column) : column
+  }
+  return Schema.Struct(struct as Schema.Struct.Fields) as unknown as Schema.Schema<any>
+}
+
+/**
+ * Defines a model: `class User extends Table.Class<User>("User")("users", columns, options) {}`.
+ * Throws a `DefinitionError` when the definition cannot work (two fields on one column
+ * name, an unknown field in an option, several autoincrement columns…).
+ *
+ * @example
+ * import { Column, Table } from "retort"
+ *
+ * class PlaylistTrack extends Table.Class<PlaylistTrack>("PlaylistTrack")("playlist_track", {
+ *   playlistId: Column.integer({ name: "playlist_id" }),
+ *   trackId: Column.integer({ name: "track_id" })
+ * }, { primaryKey: ["playlistId", "trackId"] }) {}
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const Class = <Self = never>(identifier: string) =>
+<const F extends Fields>(
+  tableName: string,
+  columns: F,
+  options: Options<keyof F & string> = {}
+): [Self] extends [never] ? "Missing `Self` generic - use `class Self extends Table.Class<Self>(\"Self\")(...)`"
+  : TableClass<Self, F> =>
+{
+  const def = TableDef.make(identifier, tableName, columns, options)
+  const base = Schema.Class<any>(identifier)(columns as Schema.Struct.Fields)
+  const insert = insertSchema(columns)
+  const update = Schema.partial(Schema.Struct(columns as Schema.Struct.Fields))
+  const statics = {
+    [TypeId]: def,
+    tableName,
+    c: makeRefs(def, undefined),
+    insert,
+    update
+  }
+  return Object.defineProperties(class extends base {}, Object.getOwnPropertyDescriptors(statics)) as any
+}
+
+/**
+ * The same table under another name, for self-joins: `Table.alias(Employee, "manager").c.lastName`.
+ *
+ * @example
+ * import { Column, Table } from "retort"
+ * class Employee extends Table.Class<Employee>("Employee")("employees", {
+ *   id: Column.integer({ primaryKey: true }),
+ *   reportsTo: Column.integer({ nullable: true, references: (): Column.AnyRef => Employee.c.id })
+ * }) {}
+ * const manager = Table.alias(Employee, "manager")
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const alias = <M extends Any>(model: M, name: string): Alias<M> => {
+  const def = definition(model)
+  return Object.freeze({ _tag: "TableAlias", model, alias: name, tableName: def.tableName, [TypeId]: def, c: makeRefs(def, name) }) as any
+}
+
+/**
+ * An aliased table.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * const aliasName = (a: Table.Alias<Table.Any>) => a.alias
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Alias<M extends Any> {
+  readonly _tag: "TableAlias"
+  readonly model: M
+  readonly alias: string
+  readonly tableName: string
+  readonly [TypeId]: TableDef.TableDef
+  readonly c: M["c"]
+}

@@ -1,0 +1,166 @@
+/**
+ * A table's metadata, built and checked once when a model class is defined
+ * (`Table.Class`). Everything downstream (DDL, row codecs, queries, the session) reads
+ * this, never the column options directly.
+ */
+import type { Expr } from "../Expr.js"
+import * as Column from "../Column.js"
+import { DefinitionError } from "../Errors.js"
+
+export interface ColumnInfo {
+  /** The model field. */
+  readonly key: string
+  /** The database column. */
+  readonly name: string
+  readonly def: Column.Definition
+}
+
+export interface UniqueInfo {
+  readonly name: string | undefined
+  readonly keys: ReadonlyArray<string>
+}
+
+export interface IndexInfo {
+  readonly name: string | undefined
+  readonly keys: ReadonlyArray<string>
+  readonly unique: boolean
+}
+
+export interface CheckInfo {
+  readonly name: string | undefined
+  readonly expr: Expr
+}
+
+export interface TableDef {
+  readonly identifier: string
+  readonly tableName: string
+  readonly columns: ReadonlyArray<ColumnInfo>
+  readonly byKey: ReadonlyMap<string, ColumnInfo>
+  /** Field names of the primary key, in order. */
+  readonly primaryKey: ReadonlyArray<string>
+  /** The autoincremented column, if any. */
+  readonly autoIncrement: ColumnInfo | undefined
+  readonly uniques: ReadonlyArray<UniqueInfo>
+  readonly indexes: ReadonlyArray<IndexInfo>
+  readonly checks: ReadonlyArray<CheckInfo>
+  readonly versionColumn: string | undefined
+}
+
+/**
+ * Table options, as written by users (field names).
+ */
+export interface TableOptions<Key extends string = string> {
+  readonly primaryKey?: ReadonlyArray<Key>
+  readonly uniques?: ReadonlyArray<ReadonlyArray<Key> | { readonly columns: ReadonlyArray<Key>; readonly name?: string }>
+  readonly indexes?: ReadonlyArray<
+    ReadonlyArray<Key> | { readonly columns: ReadonlyArray<Key>; readonly name?: string; readonly unique?: boolean }
+  >
+  readonly checks?: ReadonlyArray<Expr | { readonly expr: Expr; readonly name?: string }>
+  readonly versionColumn?: Key
+}
+
+const integerTypes = new Set(["integer", "bigint"])
+
+export const make = (
+  identifier: string,
+  tableName: string,
+  fields: Readonly<Record<string, unknown>>,
+  options: TableOptions
+): TableDef => {
+  const fail = (message: string, column?: string): never => {
+    throw new DefinitionError({ message: `Table "${tableName}" (${identifier}): ${message}`, table: tableName, column })
+  }
+  if (tableName.trim() === "") fail("the table name is empty")
+  const columns: Array<ColumnInfo> = []
+  const byKey = new Map<string, ColumnInfo>()
+  const byName = new Map<string, string>()
+  for (const [key, field] of Object.entries(fields)) {
+    if (!Column.isColumn(field)) fail(`field "${key}" is not a column (use Column.integer(), Column.string(), …)`, key)
+    const def = Column.definition(field as Column.Any)
+    const name = def.name ?? key
+    const other = byName.get(name)
+    if (other !== undefined) fail(`fields "${other}" and "${key}" are both mapped to the column "${name}"`, key)
+    byName.set(name, key)
+    const info: ColumnInfo = { key, name, def }
+    columns.push(info)
+    byKey.set(key, info)
+  }
+  if (columns.length === 0) fail("a table needs at least one column")
+
+  const known = (keys: ReadonlyArray<string>, what: string) => {
+    if (keys.length === 0) fail(`${what} lists no columns`)
+    for (const key of keys) if (!byKey.has(key)) fail(`${what} names "${key}", which is not a field of the model`, key)
+    return keys
+  }
+
+  const columnKeys = columns.filter((c) => c.def.primaryKey).map((c) => c.key)
+  if (options.primaryKey !== undefined && columnKeys.length > 0) {
+    fail(`the primary key is given twice: by the table option and by the columns ${columnKeys.join(", ")}`)
+  }
+  const primaryKey = options.primaryKey !== undefined ? known(options.primaryKey, "the primary key") : columnKeys
+  for (const key of primaryKey) {
+    if (byKey.get(key)!.def.nullable) fail(`primary key column "${key}" cannot be nullable`, key)
+  }
+
+  const autos = columns.filter((c) => c.def.autoIncrement)
+  for (const auto of autos) {
+    if (!integerTypes.has(auto.def.type._tag)) fail(`only an integer column can autoincrement, not "${auto.key}"`, auto.key)
+  }
+  if (autos.length > 1 || (autos.length === 1 && primaryKey.length > 1)) {
+    fail(
+      `several integer primary key columns autoincrement (${autos.map((c) => c.key).join(", ")}); ` +
+        `declare a composite key with the table option primaryKey, or set autoIncrement: false`
+    )
+  }
+  if (autos.length === 1 && !primaryKey.includes(autos[0]!.key)) {
+    fail(`autoincrement column "${autos[0]!.key}" must be the primary key`, autos[0]!.key)
+  }
+
+  const uniques: Array<UniqueInfo> = columns
+    .filter((c) => c.def.unique)
+    .map((c) => ({ name: undefined, keys: [c.key] }))
+  for (const u of options.uniques ?? []) {
+    const spec = Array.isArray(u) ? { columns: u as ReadonlyArray<string>, name: undefined } : u as { columns: ReadonlyArray<string>; name?: string }
+    uniques.push({ name: spec.name, keys: known(spec.columns, "a unique constraint") })
+  }
+
+  const indexes: Array<IndexInfo> = columns
+    .filter((c) => c.def.index)
+    .map((c) => ({ name: undefined, keys: [c.key], unique: false }))
+  for (const i of options.indexes ?? []) {
+    const spec = Array.isArray(i)
+      ? { columns: i as ReadonlyArray<string>, name: undefined, unique: false }
+      : i as { columns: ReadonlyArray<string>; name?: string; unique?: boolean }
+    indexes.push({ name: spec.name, keys: known(spec.columns, "an index"), unique: spec.unique === true })
+  }
+
+  const checks: Array<CheckInfo> = (options.checks ?? []).map((c) =>
+    "_tag" in c ? { name: undefined, expr: c as Expr } : { name: c.name, expr: c.expr }
+  )
+
+  if (options.versionColumn !== undefined) {
+    const version = byKey.get(options.versionColumn)
+    if (version === undefined) fail(`versionColumn "${options.versionColumn}" is not a field of the model`)
+    if (!integerTypes.has(version!.def.type._tag)) fail(`versionColumn "${options.versionColumn}" must be an integer column`)
+  }
+
+  return {
+    identifier,
+    tableName,
+    columns,
+    byKey,
+    primaryKey,
+    autoIncrement: autos[0],
+    uniques,
+    indexes,
+    checks,
+    versionColumn: options.versionColumn
+  }
+}
+
+/** True when `keys` are, as a set, the primary key or a unique constraint of `table`: a valid foreign key target. */
+export const isUniqueKey = (table: TableDef, keys: ReadonlyArray<string>): boolean => {
+  const same = (other: ReadonlyArray<string>) => other.length === keys.length && other.every((k) => keys.includes(k))
+  return same(table.primaryKey) || table.uniques.some((u) => same(u.keys)) ||
+    table.indexes.some((i) => i.unique && same(i.keys))
+}

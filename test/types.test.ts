@@ -1,0 +1,110 @@
+/**
+ * Type tests: what the compiler infers for models, their insert and update types, and
+ * their column references. They run under `tsc` (npm run typecheck) and vitest alike.
+ */
+import { describe, expectTypeOf, it } from "@effect/vitest"
+import type { BigDecimal, DateTime, Schema } from "effect"
+import { Schema as S } from "effect"
+import * as Column from "../src/Column.js"
+import * as Fn from "../src/Fn.js"
+import * as Table from "../src/Table.js"
+
+class User extends Table.Class<User>("User")("users", {
+  id: Column.integer({ primaryKey: true }),
+  name: Column.string({ length: 50 }),
+  age: Column.integer({ nullable: true }),
+  createdAt: Column.dateTime({ serverDefault: Fn.now() }),
+  balance: Column.numeric({ precision: 10, scale: 2, default: () => undefined as unknown as BigDecimal.BigDecimal }),
+  views: Column.bigint({ default: 0n }),
+  settings: Column.json(S.Struct({ theme: S.Literal("dark", "light") }), { nullable: true }),
+  role: Column.literal("admin", "member").with({ default: "member" }),
+  avatar: Column.binary({ nullable: true })
+}) {}
+
+class Post extends Table.Class<Post>("Post")("posts", {
+  id: Column.integer({ primaryKey: true }),
+  authorId: Column.integer({ references: () => User.c.id, onDelete: "cascade" }),
+  title: Column.string({ length: 200 }),
+  status: Column.literal("draft", "published")
+}, { indexes: [["authorId", "status"]] }) {}
+
+class Employee extends Table.Class<Employee>("Employee")("employees", {
+  id: Column.integer({ primaryKey: true }),
+  reportsTo: Column.integer({ nullable: true, references: (): Column.AnyRef => Employee.c.id })
+}) {}
+
+class Pair extends Table.Class<Pair>("Pair")("pairs", {
+  a: Column.integer(),
+  b: Column.integer(),
+  note: Column.text({ nullable: true })
+}, { primaryKey: ["a", "b"] }) {}
+
+describe("types", () => {
+  it("Schema.Type of a model is its row", () => {
+    expectTypeOf<Schema.Schema.Type<typeof User>>().toEqualTypeOf<User>()
+    expectTypeOf<User["id"]>().toEqualTypeOf<number>()
+    expectTypeOf<User["name"]>().toEqualTypeOf<string>()
+    expectTypeOf<User["age"]>().toEqualTypeOf<number | null>()
+    expectTypeOf<User["createdAt"]>().toEqualTypeOf<DateTime.Utc>()
+    expectTypeOf<User["balance"]>().toEqualTypeOf<BigDecimal.BigDecimal>()
+    expectTypeOf<User["views"]>().toEqualTypeOf<bigint>()
+    expectTypeOf<User["settings"]>().toEqualTypeOf<{ readonly theme: "dark" | "light" } | null>()
+    expectTypeOf<User["role"]>().toEqualTypeOf<"admin" | "member">()
+    expectTypeOf<User["avatar"]>().toEqualTypeOf<Uint8Array | null>()
+    expectTypeOf<Post["status"]>().toEqualTypeOf<"draft" | "published">()
+    expectTypeOf<Employee["reportsTo"]>().toEqualTypeOf<number | null>()
+  })
+
+  it("the insert type makes defaulted, server-filled, autoincremented and nullable fields optional", () => {
+    type NewUser = Schema.Schema.Type<typeof User.insert>
+    expectTypeOf<NewUser>().toEqualTypeOf<{
+      readonly name: string
+      readonly id?: number
+      readonly age?: number | null
+      readonly createdAt?: DateTime.Utc
+      readonly balance?: BigDecimal.BigDecimal
+      readonly views?: bigint
+      readonly settings?: { readonly theme: "dark" | "light" } | null
+      readonly role?: "admin" | "member"
+      readonly avatar?: Uint8Array | null
+    }>()
+    type NewPost = Schema.Schema.Type<typeof Post.insert>
+    expectTypeOf<NewPost>().toEqualTypeOf<{
+      readonly authorId: number
+      readonly title: string
+      readonly status: "draft" | "published"
+      readonly id?: number
+    }>()
+    // A composite key is not autoincremented: both parts are required.
+    expectTypeOf<Schema.Schema.Type<typeof Pair.insert>>().toEqualTypeOf<{
+      readonly a: number
+      readonly b: number
+      readonly note?: string | null
+    }>()
+  })
+
+  it("the update type is any subset of the fields", () => {
+    expectTypeOf<Schema.Schema.Type<typeof Post.update>>().toEqualTypeOf<{
+      readonly id?: number
+      readonly authorId?: number
+      readonly title?: string
+      readonly status?: "draft" | "published"
+    }>()
+  })
+
+  it("column references carry their model, field and type", () => {
+    expectTypeOf(User.c.id).toEqualTypeOf<Column.Ref<User, "id", number>>()
+    expectTypeOf(User.c.age).toEqualTypeOf<Column.Ref<User, "age", number | null>>()
+    expectTypeOf(Post.c.status).toEqualTypeOf<Column.Ref<Post, "status", "draft" | "published">>()
+    expectTypeOf(Table.alias(Employee, "manager").c.reportsTo).toEqualTypeOf<Column.Ref<Employee, "reportsTo", number | null>>()
+    expectTypeOf(User.tableName).toEqualTypeOf<string>()
+    // @ts-expect-error: no such column
+    User.c.nope
+  })
+
+  it("the constructor takes the row and validates it", () => {
+    expectTypeOf(Pair).constructorParameters.toEqualTypeOf<
+      [props: { readonly a: number; readonly b: number; readonly note: string | null }, options?: Schema.MakeOptions]
+    >()
+  })
+})
