@@ -6,7 +6,10 @@
  * @since 0.1.0
  */
 import type { SqlError } from "@effect/sql/SqlError"
+import type { ColumnType } from "./Column.js"
 import type { DatabaseError } from "./Errors.js"
+import type { Call, Literal } from "./internal/ast/nodes.js"
+import type { ValueHooks } from "./internal/values.js"
 import type { DatabaseUrl, DialectName } from "./Url.js"
 import { mysql } from "./dialect/mysql.js"
 import { postgres } from "./dialect/postgres.js"
@@ -101,6 +104,73 @@ export interface Dialect {
   readonly capabilities: Capabilities
   /** Turns a driver failure into one of retort's tagged errors, or leaves it an `SqlError`. */
   readonly classify: (error: SqlError, context: ErrorContext) => DatabaseError
+  /** How values are bound and read. */
+  readonly values: ValueHooks
+  /** How DDL is spelled. */
+  readonly ddl: DdlHooks
+  /** How statements are spelled. */
+  readonly compiler: CompilerHooks
+}
+
+/**
+ * How a dialect spells statements: the hooks of the shared compiler (`src/internal/compiler.ts`).
+ *
+ * @example
+ * import { Dialect } from "retort"
+ * Dialect.postgres.compiler.placeholder(1) // "$1"
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CompilerHooks {
+  /** The placeholder of the `index`-th parameter (from 1). */
+  readonly placeholder: (index: number) => string
+  /** The most parameters one statement may bind; multi-row inserts are split below it. */
+  readonly maxParameters: number
+  /** LIMIT / OFFSET (their placeholders), including an OFFSET without a LIMIT. */
+  readonly limitOffset: (limit: string | undefined, offset: string | undefined) => string
+  /** An INSERT of a row that leaves every column to its default. */
+  readonly insertDefaults: (quotedTable: string) => string
+}
+
+/**
+ * How a dialect spells DDL: the hooks the shared DDL compiler (`src/internal/ddl.ts`) calls.
+ *
+ * @example
+ * import { Dialect } from "retort"
+ * Dialect.postgres.ddl.quote("user") // "\"user\""
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DdlHooks {
+  /** Quotes an identifier. */
+  readonly quote: (identifier: string) => string
+  /** The column type for a column type descriptor (`enumName`: the PostgreSQL enum a literal column uses). */
+  readonly columnType: (type: ColumnType, enumName: string) => string
+  /** An autoincremented column: its type (SQLite needs exactly INTEGER) and the clause that follows NOT NULL. */
+  readonly autoIncrement: (type: ColumnType) => { readonly type: string; readonly clause: string }
+  /** A function call in a server default. */
+  readonly call: (call: Call, type: ColumnType | undefined) => string
+  /** A constant inline in DDL. */
+  readonly literal: (literal: Literal) => string
+  /** Literal columns become enum types (PostgreSQL); elsewhere a CHECK constraint. */
+  readonly enumTypes: boolean
+  /** An idempotent CREATE TYPE … AS ENUM. */
+  readonly createEnum: (name: string, values: ReadonlyArray<string>) => string
+  readonly dropEnum: (name: string) => string
+  /** Appended to CREATE TABLE (MariaDB: engine and character set). */
+  readonly tableSuffix: string
+  /** Foreign keys can be added after creation (false on SQLite, which needs none: it checks references lazily). */
+  readonly alterForeignKeys: boolean
+  /** An idempotent ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY. */
+  readonly addForeignKey: (table: string, name: string, definition: string) => string
+  /** ALTER TABLE … DROP the foreign key, if the table and the constraint exist. */
+  readonly dropForeignKey: (table: string, name: string) => string
+  /** The longest identifier the database keeps. */
+  readonly maxIdentifierLength: number
+  /** Statements around dropping tables whose foreign keys form a cycle (SQLite turns enforcement off). */
+  readonly aroundCyclicDrop: { readonly before: ReadonlyArray<string>; readonly after: ReadonlyArray<string> }
 }
 
 export {

@@ -8,8 +8,9 @@ import * as Ast from "./internal/ast/nodes.js"
 import type { Expr } from "./Expr.js"
 
 /**
- * The current timestamp, at the precision the column keeps: `CURRENT_TIMESTAMP` on
- * PostgreSQL, `CURRENT_TIMESTAMP(6)` on MariaDB, `strftime('%Y-%m-%d %H:%M:%f','now')` on SQLite.
+ * The current time in UTC, at the precision the column keeps: `CURRENT_TIMESTAMP` on
+ * PostgreSQL (`AT TIME ZONE 'UTC'` for a column without time zone), `UTC_TIMESTAMP(6)` on
+ * MariaDB, `strftime('%Y-%m-%d %H:%M:%f','now')` on SQLite; the current date for a date column.
  *
  * @example
  * import { Column, Fn } from "retort"

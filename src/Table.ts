@@ -143,7 +143,12 @@ export interface TableClass<Self, F extends Fields>
  * @since 0.1.0
  * @category models
  */
-export interface Any extends TableStatics<any, any> {
+export interface Any {
+  readonly [TypeId]: TableDef.TableDef
+  readonly tableName: string
+  readonly c: { readonly [key: string]: Column.AnyRef }
+  readonly insert: Schema.Schema<any>
+  readonly update: Schema.Schema<any>
   readonly fields: Fields
   readonly identifier: string
   new(props: any, options?: any): any

@@ -31,3 +31,45 @@ export * as Errors from "./Errors.js"
  * @since 0.1.0
  */
 export * as Url from "./Url.js"
+
+/**
+ * Columns.
+ *
+ * @since 0.1.0
+ */
+export * as Column from "./Column.js"
+
+/**
+ * SQL expressions.
+ *
+ * @since 0.1.0
+ */
+export * as Expr from "./Expr.js"
+
+/**
+ * SQL functions.
+ *
+ * @since 0.1.0
+ */
+export * as Fn from "./Fn.js"
+
+/**
+ * Sets of tables: DDL and ER diagrams.
+ *
+ * @since 0.1.0
+ */
+export * as MetaData from "./MetaData.js"
+
+/**
+ * Models.
+ *
+ * @since 0.1.0
+ */
+export * as Table from "./Table.js"
+
+/**
+ * Queries (Core).
+ *
+ * @since 0.1.0
+ */
+export * as Query from "./Query.js"

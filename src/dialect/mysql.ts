@@ -4,7 +4,7 @@
  * parsed from there (`Duplicate entry '1' for key 'PRIMARY'`, …).
  */
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Capabilities, Dialect, ErrorContext } from "../Dialect.js"
+import type { Capabilities, DdlHooks, Dialect, ErrorContext } from "../Dialect.js"
 import {
   CheckViolation,
   type DatabaseError,
@@ -22,6 +22,8 @@ import {
   isConnectPhase,
   isNetworkError
 } from "../internal/classify.js"
+import { quoteString } from "../internal/sqlText.js"
+import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
   insertReturning: true,
@@ -116,7 +118,80 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
   return lost ? connectionError(error, context) : error
 }
 
+/** Booleans are TINYINT(1); BIGINT and DECIMAL travel as strings (the driver is set up so). */
+const values: ValueHooks = {
+  booleanAsInteger: true,
+  bigintParam: "string",
+  binaryAsBuffer: true,
+  formatDateTime: (micros) => formatMicros(micros),
+  bigintNeedsSafeIntegers: false,
+  uuidLowercase: false
+}
+
+const quote = (identifier: string) => `\`${identifier.replace(/`/g, "``")}\``
+
+const ddl: DdlHooks = {
+  quote,
+  columnType: (type) => {
+    switch (type._tag) {
+      case "integer":
+        return "INT"
+      case "bigint":
+        return "BIGINT"
+      case "float":
+        return "DOUBLE"
+      case "numeric":
+        return `DECIMAL(${type.precision}, ${type.scale})`
+      case "string":
+        return `VARCHAR(${type.length})`
+      case "text":
+        return "LONGTEXT"
+      case "boolean":
+        return "BOOLEAN"
+      case "date":
+        return "DATE"
+      // TIMESTAMP would convert through the session time zone and stop in 2038; DATETIME keeps UTC as written.
+      case "dateTime":
+        return `DATETIME(${type.precision})`
+      case "time":
+        return `TIME(${type.precision})`
+      case "uuid":
+        return "CHAR(36)"
+      case "json":
+        return "JSON"
+      case "literal":
+        return `VARCHAR(${Math.max(...type.values.map((v) => v.length))})`
+      case "binary":
+        return "LONGBLOB"
+      case "custom":
+        return typeof type.sqlType === "string" ? type.sqlType : type.sqlType.mysql ?? "LONGTEXT"
+    }
+  },
+  autoIncrement: (type) => ({ type: type._tag === "bigint" ? "BIGINT" : "INT", clause: "AUTO_INCREMENT" }),
+  // DATETIME holds UTC wall-clock time, whatever the session's time_zone.
+  call: (_call, type) => (type?._tag === "date" ? "(UTC_DATE())" : "(UTC_TIMESTAMP(6))"),
+  literal: ({ value }) =>
+    value === null ? "NULL" : typeof value === "string" ? quoteString(value, true) : typeof value === "boolean" ? (value ? "1" : "0") : String(value),
+  enumTypes: false,
+  createEnum: () => "",
+  dropEnum: () => "",
+  tableSuffix: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+  alterForeignKeys: true,
+  addForeignKey: (table, name, definition) =>
+    `ALTER TABLE ${quote(table)} ADD CONSTRAINT ${quote(name)} ${definition.replace(/^FOREIGN KEY/, "FOREIGN KEY IF NOT EXISTS")}`,
+  dropForeignKey: (table, name) => `ALTER TABLE IF EXISTS ${quote(table)} DROP FOREIGN KEY IF EXISTS ${quote(name)}`,
+  maxIdentifierLength: 64,
+  aroundCyclicDrop: { before: [], after: [] }
+}
+
 /**
  * The MariaDB / MySQL dialect.
  */
-export const mysql: Dialect = { name: "mysql", capabilities, classify }
+export const mysql: Dialect = { name: "mysql", capabilities, classify, values, ddl, compiler: {
+    placeholder: () => "?",
+    maxParameters: 65535,
+    // MariaDB has no OFFSET without LIMIT: the largest LIMIT stands for "all".
+    limitOffset: (limit, offset) =>
+      limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "18446744073709551615"}${offset === undefined ? "" : ` OFFSET ${offset}`}`,
+    insertDefaults: (table) => `INSERT INTO ${table} () VALUES ()`
+  } }

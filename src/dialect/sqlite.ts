@@ -4,7 +4,7 @@
  * says where (`UNIQUE constraint failed: users.email`).
  */
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Capabilities, Dialect, ErrorContext } from "../Dialect.js"
+import type { Capabilities, DdlHooks, Dialect, ErrorContext } from "../Dialect.js"
 import {
   CheckViolation,
   type DatabaseError,
@@ -15,6 +15,8 @@ import {
   UniqueViolation
 } from "../Errors.js"
 import { connectionError, driverErrors, driverMessage, isConnectPhase } from "../internal/classify.js"
+import { quoteDouble, quoteString } from "../internal/sqlText.js"
+import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
   insertReturning: true,
@@ -90,7 +92,79 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
   return error
 }
 
+/** better-sqlite3 binds bigints and Buffers, not booleans; timestamps are sortable UTC text. */
+const values: ValueHooks = {
+  booleanAsInteger: true,
+  bigintParam: "bigint",
+  binaryAsBuffer: true,
+  formatDateTime: (micros) => formatMicros(micros),
+  bigintNeedsSafeIntegers: true,
+  uuidLowercase: false
+}
+
+/**
+ * SQLite types by affinity: numeric columns keep exact decimals up to 15 digits (a REAL
+ * holds them); wider ones are stored as TEXT. JSON is TEXT: a JSON column would have
+ * NUMERIC affinity and turn "1.0" into a number.
+ */
+const ddl: DdlHooks = {
+  quote: quoteDouble,
+  columnType: (type) => {
+    switch (type._tag) {
+      case "integer":
+        return "INTEGER"
+      case "bigint":
+        return "BIGINT"
+      case "float":
+        return "REAL"
+      case "numeric":
+        return type.precision <= 15 ? `NUMERIC(${type.precision}, ${type.scale})` : "TEXT"
+      case "string":
+        return `VARCHAR(${type.length})`
+      case "text":
+      case "json":
+        return "TEXT"
+      case "boolean":
+        return "BOOLEAN"
+      case "date":
+        return "DATE"
+      case "dateTime":
+        return "DATETIME"
+      case "time":
+        return "TIME"
+      case "uuid":
+        return "CHAR(36)"
+      case "literal":
+        return `VARCHAR(${Math.max(...type.values.map((v) => v.length))})`
+      case "binary":
+        return "BLOB"
+      case "custom":
+        return typeof type.sqlType === "string" ? type.sqlType : type.sqlType.sqlite ?? "BLOB"
+    }
+  },
+  // Only a column declared exactly INTEGER PRIMARY KEY becomes the rowid, which SQLite fills in.
+  autoIncrement: () => ({ type: "INTEGER", clause: "" }),
+  call: (_call, type) =>
+    type?._tag === "date" ? "(date('now'))" : type?._tag === "dateTime" ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))" : "CURRENT_TIMESTAMP",
+  literal: ({ value }) =>
+    value === null ? "NULL" : typeof value === "string" ? quoteString(value) : typeof value === "boolean" ? (value ? "1" : "0") : String(value),
+  enumTypes: false,
+  createEnum: () => "",
+  dropEnum: () => "",
+  tableSuffix: "",
+  alterForeignKeys: false,
+  addForeignKey: () => "",
+  dropForeignKey: () => "",
+  maxIdentifierLength: 128,
+  aroundCyclicDrop: { before: ["PRAGMA foreign_keys = OFF"], after: ["PRAGMA foreign_keys = ON"] }
+}
+
 /**
  * The SQLite dialect.
  */
-export const sqlite: Dialect = { name: "sqlite", capabilities, classify }
+export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values, ddl, compiler: {
+    placeholder: () => "?",
+    maxParameters: 32766,
+    limitOffset: (limit, offset) => (limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "-1"}${offset === undefined ? "" : ` OFFSET ${offset}`}`),
+    insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`
+  } }

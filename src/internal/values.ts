@@ -24,6 +24,8 @@ export interface ValueHooks {
   readonly formatDateTime: (micros: bigint, timezone: boolean) => string
   /** The UUID type normalizes case (PostgreSQL's native `uuid`). */
   readonly uuidLowercase: boolean
+  /** Integers beyond 2^53 are read exactly only in the driver's safe-integer mode (better-sqlite3). */
+  readonly bigintNeedsSafeIntegers: boolean
 }
 
 // --- timestamps with microseconds --------------------------------------------------

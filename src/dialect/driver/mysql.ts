@@ -23,7 +23,16 @@ export const open = (url: ServerUrl, options: EngineOptions) =>
     // mysql2 reaps idle connections only while maxIdle < connectionLimit, and then closes every free
     // connection idle for longer than idleTimeout. Without an idleTimeout, keep them all.
     const size = pool.size ?? 10
-    const poolConfig: Record<string, unknown> = { maxIdle: pool.idleTimeout === undefined ? size : Math.max(0, size - 1) }
+    const poolConfig: Record<string, unknown> = {
+      maxIdle: pool.idleTimeout === undefined ? size : Math.max(0, size - 1),
+      // Dates, BIGINT and DECIMAL as text: retort decodes them exactly, without the local time zone.
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      // JSON as text, so that the JSON value null stays apart from SQL NULL.
+      jsonStrings: true,
+      charset: "utf8mb4"
+    }
     if (connectTimeout !== undefined) poolConfig["connectTimeout"] = connectTimeout
     if (url.options["charset"] !== undefined) poolConfig["charset"] = url.options["charset"]
     if (url.options["timezone"] !== undefined) poolConfig["timezone"] = url.options["timezone"]

@@ -24,6 +24,27 @@ const ssl = (mode: string | undefined): Pg.PoolConfig["ssl"] => {
   }
 }
 
+/**
+ * Types node-postgres would parse lossily (dates through the local time zone, timestamps
+ * to milliseconds, JSON `null` into SQL NULL): retort reads their text and decodes it itself.
+ */
+const textTypes = new Set([
+  20, // int8
+  114, // json
+  1082, // date
+  1083, // time
+  1114, // timestamp
+  1184, // timestamptz
+  1266, // timetz
+  1700, // numeric
+  3802 // jsonb
+])
+const identity = (value: string) => value
+const types: Pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    textTypes.has(oid) && format !== "binary" ? identity : Pg.types.getTypeParser(oid, format as "text")) as Pg.CustomTypesConfig["getTypeParser"]
+}
+
 const millis = (d: Duration.DurationInput | undefined) => (d === undefined ? undefined : Math.round(Duration.toMillis(d)))
 
 export const open = (url: ServerUrl, options: EngineOptions) => {
@@ -35,7 +56,8 @@ export const open = (url: ServerUrl, options: EngineOptions) => {
     port: url.port,
     ssl: ssl(url.options["sslmode"]),
     application_name: url.options["application_name"] ?? "retort",
-    connectionTimeoutMillis: connectTimeout
+    connectionTimeoutMillis: connectTimeout,
+    types
   }
   if (url.username !== undefined) config.user = url.username
   if (url.password !== undefined) config.password = Redacted.value(url.password)

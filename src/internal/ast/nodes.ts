@@ -1,3 +1,7 @@
+import type * as Column from "../../Column.js"
+import type * as Table from "../../Table.js"
+import type { TableDef } from "../tableDef.js"
+
 /**
  * The dialect-neutral expression tree: immutable tagged nodes that builders produce
  * and the compilers in `src/internal/compiler/` and `src/internal/ddl.ts` render.
@@ -24,6 +28,33 @@ export interface Literal {
 }
 
 export type Node = Raw | Call | Literal
+
+/** A row or rows to insert into a model's table; validated and encoded when compiled. */
+export interface Insert {
+  readonly _tag: "Insert"
+  readonly model: Table.Any
+  readonly table: TableDef
+  readonly rows: ReadonlyArray<unknown>
+}
+
+/** An ordering term. */
+export interface OrderTerm {
+  readonly column: Column.AnyRef
+  readonly direction: "asc" | "desc"
+}
+
+/** A SELECT of a model's columns from its table. */
+export interface Select {
+  readonly _tag: "Select"
+  readonly table: TableDef
+  readonly alias: string | undefined
+  readonly orderBy: ReadonlyArray<OrderTerm>
+  readonly limit: number | undefined
+  readonly offset: number | undefined
+}
+
+/** The statements the compiler handles; a new kind does not compile until it is handled. */
+export type Statement = Insert | Select
 
 export const raw = (sql: string): Raw => Object.freeze({ _tag: "Raw", sql })
 export const call = (name: Call["name"], args: ReadonlyArray<Node> = []): Call =>

@@ -1,0 +1,92 @@
+/**
+ * Row codecs: driver rows to model instances and model values to driver parameters,
+ * column by column with the dialect's value hooks. Called by the query executor and,
+ * later, the session. Errors name the table, the column and the value.
+ */
+import { Either, ParseResult, Schema } from "effect"
+import type { Dialect } from "../Dialect.js"
+import { DecodeError, EncodeError } from "../Errors.js"
+import type * as Table from "../Table.js"
+import type { ColumnInfo, TableDef } from "./tableDef.js"
+import { fromDriver, toDriver, ValueError } from "./values.js"
+
+const describeValue = (raw: unknown): string => {
+  if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)
+  if (typeof raw === "bigint") return `${raw}n`
+  if (raw instanceof Uint8Array) return `<${raw.length} bytes>`
+  return String(raw)
+}
+
+/** Decodes one column value; throws `DecodeError`. */
+export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInfo, raw: unknown): unknown => {
+  if (raw === null || raw === undefined) {
+    if (column.def.nullable) return null
+    throw new DecodeError({
+      message: `${table.tableName}.${column.name}: NULL in a column that is not nullable`,
+      table: table.tableName,
+      column: column.name,
+      value: "NULL"
+    })
+  }
+  try {
+    return fromDriver(column.def.type, raw, dialect.values)
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e
+    throw new DecodeError({
+      message: `${table.tableName}.${column.name}: cannot decode ${describeValue(raw)}: ${e.message}`,
+      table: table.tableName,
+      column: column.name,
+      value: describeValue(raw)
+    })
+  }
+}
+
+/**
+ * A decoder of driver rows (keyed by database column name, or by `prefix + name`) into
+ * instances of `model`. Throws `DecodeError`.
+ */
+export const rowDecoder = <M extends Table.Any>(dialect: Dialect, model: M, table: TableDef, prefix = "") => {
+  const columns = table.columns
+  return (row: Readonly<Record<string, unknown>>): InstanceType<M> => {
+    const values: Record<string, unknown> = {}
+    for (const column of columns) {
+      values[column.key] = decodeValue(dialect, table, column, row[prefix + column.name])
+    }
+    // Already decoded column by column: skip the constructor's second validation.
+    return new model(values, true)
+  }
+}
+
+/**
+ * Encodes one value; throws `EncodeError`. `null` is SQL NULL, except in a JSON column
+ * that is not nullable: there it is the JSON value `null`.
+ */
+export const encodeValue = (dialect: Dialect, table: TableDef, column: ColumnInfo, value: unknown): unknown => {
+  if (value === null && (column.def.nullable || column.def.type._tag !== "json")) return null
+  try {
+    return toDriver(column.def.type, value, dialect.values)
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e
+    throw new EncodeError({ message: `${table.tableName}.${column.name}: ${e.message}`, table: table.tableName, column: column.name })
+  }
+}
+
+/**
+ * Validates an insert with the model's `insert` schema, fills client-side defaults,
+ * and returns the values by field (fields left to the database are absent). Throws `EncodeError`.
+ */
+export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
+  const validated = Schema.validateEither(model.insert)(input)
+  if (Either.isLeft(validated)) {
+    throw new EncodeError({
+      message: `${table.tableName}: invalid insert: ${ParseResult.TreeFormatter.formatErrorSync(validated.left)}`,
+      table: table.tableName,
+      column: undefined
+    })
+  }
+  const values: Record<string, unknown> = { ...(validated.right as Record<string, unknown>) }
+  for (const column of table.columns) {
+    if (values[column.key] === undefined && column.def.default !== undefined) values[column.key] = column.def.default()
+  }
+  return values
+}

@@ -1,0 +1,10 @@
+/**
+ * Small text helpers for the dialects' DDL hooks.
+ */
+
+/** A double-quote style identifier (PostgreSQL, SQLite). */
+export const quoteDouble = (identifier: string): string => `"${identifier.replace(/"/g, "\"\"")}"`
+
+/** A string constant; `backslashes` for MariaDB, where a backslash escapes by default. */
+export const quoteString = (value: string, backslashes = false): string =>
+  `'${(backslashes ? value.replace(/\\/g, "\\\\") : value).replace(/'/g, "''")}'`
