@@ -412,7 +412,8 @@ export const date = <const O extends Options<DateTime.Utc> = {}>(
 /**
  * A timestamp as a `DateTime.Utc`, with (`timezone: true`, `timestamptz` on PostgreSQL) or
  * without time zone; values are UTC either way. Microseconds are kept: a value read
- * from the database carries them as a fraction of `epochMillis`.
+ * from the database carries them as a fraction of `epochMillis`, which equality, ordering
+ * and writing back respect (Effect's DateTime arithmetic works in whole milliseconds).
  *
  * @example
  * import { Column, Fn } from "retort"

@@ -35,8 +35,8 @@ const utcProto = Object.getPrototypeOf(DateTime.unsafeMake(0))
 /**
  * A `DateTime.Utc` for an instant given in microseconds. Effect's constructors keep
  * whole milliseconds; this keeps the microseconds as a fraction of `epochMillis`, which
- * Effect's DateTime arithmetic and comparisons carry along (pinned to effect 3.22's shape,
- * checked by test/Column.test.ts).
+ * equality and ordering respect (Effect's own arithmetic and formatting work in whole
+ * milliseconds). Pinned to effect 3.22's shape of `Utc`, checked by test/Table.test.ts.
  */
 export const utcFromMicros = (micros: bigint): DateTime.Utc => {
   const whole = micros / 1000n
