@@ -6,8 +6,10 @@
  *
  * @since 0.1.0
  */
-import { type BigDecimal, type DateTime, Schema } from "effect"
+import { type BigDecimal, type DateTime, ParseResult, Schema, type SchemaAST } from "effect"
+import * as Dialect from "./Dialect.js"
 import type { Expr } from "./Expr.js"
+import { fromDriver, isSqlNull, toDriver, ValueError } from "./internal/values.js"
 import type { TableDef } from "./internal/tableDef.js"
 import type { DialectName } from "./Url.js"
 
@@ -533,3 +535,41 @@ export const custom = <S extends Schema.Schema<any, any, never>, const O extends
   options: O & { readonly sqlType: string | Readonly<Partial<Record<DialectName, string>>> }
 ): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>> =>
   make({ _tag: "custom", schema, sqlType: options.sqlType }, Schema.typeSchema(schema), options)
+
+/**
+ * The column as a Schema between the driver's value (`Encoded`) and the field's value
+ * (`Type`) on one database: what retort uses to read and write rows. `null` is SQL NULL
+ * for a nullable column.
+ *
+ * @example
+ * import { Schema } from "effect"
+ * import { Column } from "retort"
+ * const flag = Column.codec(Column.boolean(), "sqlite")
+ * Schema.decodeUnknownSync(flag)(1) // true
+ * Schema.encodeSync(flag)(false) // 0
+ *
+ * @since 0.1.0
+ * @category codecs
+ */
+export const codec = <A>(column: Column<A, boolean>, dialect: DialectName): Schema.Schema<A, unknown> => {
+  const def = definition(column)
+  const hooks = Dialect.byName(dialect).values
+  const attempt = (f: () => unknown, ast: SchemaAST.AST, actual: unknown) => {
+    try {
+      return ParseResult.succeed(f())
+    } catch (e) {
+      return ParseResult.fail(new ParseResult.Type(ast, actual, e instanceof ValueError ? e.message : String(e)))
+    }
+  }
+  return Schema.transformOrFail(Schema.Unknown, Schema.typeSchema(column), {
+    strict: false,
+    decode: (raw, _, ast) =>
+      raw === null || raw === undefined
+        ? def.nullable ? ParseResult.succeed(null) : ParseResult.fail(new ParseResult.Type(ast, raw, "NULL in a column that is not nullable"))
+        : attempt(() => fromDriver(def.type, raw, hooks), ast, raw),
+    encode: (value, _, ast) =>
+      isSqlNull(def.type, def.nullable, value)
+        ? ParseResult.succeed(null)
+        : attempt(() => toDriver(def.type, value, hooks), ast, value)
+  }) as unknown as Schema.Schema<A, unknown>
+}

@@ -146,3 +146,22 @@ describe("values", () => {
     assert.isTrue(BigDecimal.equals(BigDecimal.unsafeFromString("5"), BigDecimal.unsafeFromString("5.00")))
   })
 })
+
+describe("Column.codec", () => {
+  it("is the column as a Schema between driver and field values, per dialect", () => {
+    const flag = Column.codec(Column.boolean(), "sqlite")
+    assert.strictEqual(Schema.decodeUnknownSync(flag)(1), true)
+    assert.strictEqual(Schema.encodeSync(flag)(false), 0)
+    assert.strictEqual(Schema.encodeSync(Column.codec(Column.boolean(), "postgresql"))(false), false)
+    const price = Column.codec(Column.numeric({ precision: 10, scale: 2, nullable: true }), "postgresql")
+    assert.strictEqual(Schema.encodeSync(price)(BigDecimal.unsafeFromString("12.5")), "12.50")
+    assert.strictEqual(Schema.decodeUnknownSync(price)(null), null)
+    const big = Column.codec(Column.bigint(), "mysql")
+    assert.strictEqual(Schema.decodeUnknownSync(big)("9223372036854775807"), 9223372036854775807n)
+    assert.throws(() => Schema.decodeUnknownSync(Column.codec(Column.integer(), "sqlite"))("abc"), /expected an integer/)
+    assert.throws(() => Schema.decodeUnknownSync(Column.codec(Column.integer(), "sqlite"))(null), /NULL/)
+    const doc = Column.codec(Column.json(Schema.NullOr(Schema.Struct({ a: Schema.Number }))), "postgresql")
+    assert.strictEqual(Schema.encodeSync(doc)(null), "null")
+    assert.deepStrictEqual(Schema.decodeUnknownSync(doc)("{\"a\":1}"), { a: 1 })
+  })
+})

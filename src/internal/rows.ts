@@ -8,7 +8,7 @@ import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
-import { fromDriver, toDriver, ValueError } from "./values.js"
+import { fromDriver, isSqlNull, toDriver, ValueError } from "./values.js"
 
 const describeValue = (raw: unknown): string => {
   if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)
@@ -62,7 +62,7 @@ export const rowDecoder = <M extends Table.Any>(dialect: Dialect, model: M, tabl
  * that is not nullable: there it is the JSON value `null`.
  */
 export const encodeValue = (dialect: Dialect, table: TableDef, column: ColumnInfo, value: unknown): unknown => {
-  if (value === null && (column.def.nullable || column.def.type._tag !== "json")) return null
+  if (isSqlNull(column.def.type, column.def.nullable, value)) return null
   try {
     return toDriver(column.def.type, value, dialect.values)
   } catch (e) {

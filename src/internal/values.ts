@@ -158,6 +158,13 @@ const timeText = (raw: unknown): string => {
 }
 
 /**
+ * True when `value` is written as SQL NULL: `null`, except in a JSON column that is not
+ * nullable, where `null` is the JSON value `null`.
+ */
+export const isSqlNull = (type: ColumnType, nullable: boolean, value: unknown): boolean =>
+  value === null && (nullable || type._tag !== "json")
+
+/**
  * The driver value of a non-null TypeScript value. Throws `ValueError`.
  */
 export const toDriver = (type: ColumnType, value: unknown, hooks: ValueHooks): unknown => {
