@@ -78,10 +78,15 @@ export const encodeValue = (dialect: Dialect, table: TableDef, column: ColumnInf
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
   const validated = Schema.validateEither(model.insert)(input)
   if (Either.isLeft(validated)) {
+    const issues = ParseResult.ArrayFormatter.formatErrorSync(validated.left)
+    const first = issues[0]?.path[0]
+    const column = typeof first === "string" ? table.byKey.get(first)?.name : undefined
     throw new EncodeError({
-      message: `${table.tableName}: invalid insert: ${ParseResult.TreeFormatter.formatErrorSync(validated.left)}`,
+      message: `${table.tableName}: invalid insert: ${
+        issues.map((i) => `${i.path.length === 0 ? "row" : i.path.map(String).join(".")}: ${i.message}`).join("; ")
+      }`,
       table: table.tableName,
-      column: undefined
+      column
     })
   }
   const values: Record<string, unknown> = { ...(validated.right as Record<string, unknown>) }

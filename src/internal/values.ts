@@ -127,19 +127,20 @@ const fail = (raw: unknown, expected: string): never => {
   throw new ValueError(`expected ${expected}, got ${typeof raw} ${describe(raw)}`)
 }
 
+const issues = (error: ParseResult.ParseError) =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((i) => (i.path.length === 0 ? i.message : `${i.path.map(String).join(".")}: ${i.message}`))
+    .join("; ")
+
 const decodeWith = (schema: Schema.Schema<any, any>, value: unknown, what: string): unknown => {
   const result = Schema.decodeUnknownEither(schema)(value)
-  if (Either.isLeft(result)) {
-    throw new ValueError(`${what} does not match its schema: ${ParseResult.TreeFormatter.formatErrorSync(result.left)}`)
-  }
+  if (Either.isLeft(result)) throw new ValueError(`${what} ${describe(value)} does not match its schema: ${issues(result.left)}`)
   return result.right
 }
 
 const encodeWith = (schema: Schema.Schema<any, any>, value: unknown, what: string): unknown => {
   const result = Schema.encodeUnknownEither(schema)(value)
-  if (Either.isLeft(result)) {
-    throw new ValueError(`${what} does not match its schema: ${ParseResult.TreeFormatter.formatErrorSync(result.left)}`)
-  }
+  if (Either.isLeft(result)) throw new ValueError(`${what} does not match its schema: ${issues(result.left)}`)
   return result.right
 }
 
