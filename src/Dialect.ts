@@ -131,6 +131,11 @@ export interface CompilerHooks {
   readonly limitOffset: (limit: string | undefined, offset: string | undefined) => string
   /** An INSERT of a row that leaves every column to its default. */
   readonly insertDefaults: (quotedTable: string) => string
+  /**
+   * The statement that moves an identity sequence past ids inserted explicitly, where the
+   * database does not do it by itself (PostgreSQL); `undefined` elsewhere.
+   */
+  readonly syncIdentity: ((table: string, column: string) => { readonly sql: string; readonly params: ReadonlyArray<unknown> }) | undefined
 }
 
 /**

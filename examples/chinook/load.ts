@@ -12,10 +12,10 @@
  * next to the repository; set `RETORT_CHINOOK_JSON` to read another file).
  */
 import { BigDecimal, Cause, Console, Data, DateTime, Effect, Option, type Schema } from "effect"
-import { readFileSync } from "node:fs"
-import { resolve } from "node:path"
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Engine, Query, type Table } from "../../src/index.js"
+import { Engine, Query, Table } from "../../src/index.js"
 import {
   Album,
   Artist,
@@ -126,12 +126,24 @@ export class ChinookDataError extends Data.TaggedError("ChinookDataError")<{
   readonly cause?: unknown
 }> {}
 
-const defaultPath = new URL("../../../shared/data/chinook/chinook.json", import.meta.url)
+const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url))
 
-/** Where `chinook.json` is read from: `RETORT_CHINOOK_JSON` if set, else the shared data directory. */
+/**
+ * Where `chinook.json` is read from: `RETORT_CHINOOK_JSON` if set, else
+ * `shared/data/chinook/chinook.json` next to the repository or next to one of its parent
+ * directories (a clone elsewhere still finds the team's shared data), else `/work/shared`.
+ */
 export const chinookJsonPath = (): string => {
   const fromEnv = process.env["RETORT_CHINOOK_JSON"]
-  return fromEnv !== undefined && fromEnv !== "" ? resolve(fromEnv) : fileURLToPath(defaultPath)
+  if (fromEnv !== undefined && fromEnv !== "") return resolve(fromEnv)
+  const relative = join("shared", "data", "chinook", "chinook.json")
+  const candidates: Array<string> = []
+  for (let dir = resolve(repositoryRoot, ".."); ; dir = dirname(dir)) {
+    candidates.push(join(dir, relative))
+    if (dirname(dir) === dir) break
+  }
+  candidates.push(join("/work", relative))
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!
 }
 
 /** Reads and parses `chinook.json` (see {@link chinookJsonPath}); fails with a message that says where it looked. */
@@ -280,8 +292,8 @@ export type LoadCounts = { readonly [K in (typeof tableKeys)[number]]: number }
 /**
  * Creates the Chinook tables (what is missing) and inserts `data` into them: one
  * multi-row INSERT per table (retort splits it where the parameter limit requires),
- * parents first, all in one transaction. Tables that already hold the rows make it
- * fail with a `UniqueViolation`.
+ * parents first, all in one transaction. Tables that already hold the rows make it fail with a
+ * `UniqueViolation`.
  */
 export const load = (data: ChinookJson) =>
   Effect.gen(function*() {
@@ -316,6 +328,12 @@ const isMain = (): boolean => {
   return script !== undefined && resolve(script) === fileURLToPath(import.meta.url)
 }
 
+/** An error's message, with the driver's own message when the error only wraps it (an unclassified `SqlError`). */
+const describeError = (error: { readonly message: string; readonly cause?: unknown }): string => {
+  const cause = error.cause instanceof Error ? error.cause.message : undefined
+  return cause === undefined || error.message.includes(cause) ? error.message : `${error.message}: ${cause}`
+}
+
 if (isMain()) {
   const url = process.argv[2] ?? "sqlite://"
   const program = Effect.gen(function*() {
@@ -334,7 +352,7 @@ if (isMain()) {
     Effect.tapErrorCause((cause) =>
       Console.error(Option.match(Cause.failureOption(cause), {
         onNone: () => Cause.pretty(cause),
-        onSome: (error) => `chinook: ${error.message}`
+        onSome: (error) => `chinook: ${describeError(error)}`
       }))
     ),
     Effect.runPromise

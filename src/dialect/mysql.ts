@@ -16,6 +16,7 @@ import {
 } from "../Errors.js"
 import {
   connectionError,
+  unclassified,
   driverErrors,
   driverMessage,
   identifierList,
@@ -115,7 +116,7 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
     (typeof e["errno"] === "number" && connectionErrnos.has(e["errno"])) ||
     (e["fatal"] === true && typeof e["errno"] !== "number")
   )
-  return lost ? connectionError(error, context) : error
+  return lost ? connectionError(error, context) : unclassified(error, context)
 }
 
 /** Booleans are TINYINT(1); BIGINT and DECIMAL travel as strings (the driver is set up so). */
@@ -193,5 +194,6 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     // MariaDB has no OFFSET without LIMIT: the largest LIMIT stands for "all".
     limitOffset: (limit, offset) =>
       limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "18446744073709551615"}${offset === undefined ? "" : ` OFFSET ${offset}`}`,
-    insertDefaults: (table) => `INSERT INTO ${table} () VALUES ()`
+    insertDefaults: (table) => `INSERT INTO ${table} () VALUES ()`,
+    syncIdentity: undefined
   } }

@@ -17,6 +17,7 @@ import {
 } from "../Errors.js"
 import {
   connectionError,
+  unclassified,
   driverErrors,
   driverMessage,
   identifierList,
@@ -61,7 +62,7 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
   const server = errors.find((e) => typeof e["code"] === "string" && /^[0-9A-Z]{5}$/.test(String(e["code"])))
   if (server === undefined) {
     const lost = errors.some((e) => isNetworkError(e) || (typeof e["message"] === "string" && lostConnection.test(e["message"])))
-    return lost ? connectionError(error, context) : error
+    return lost ? connectionError(error, context) : unclassified(error, context)
   }
   const code = String(server["code"])
   const message = driverMessage(error, context)
@@ -94,7 +95,7 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
       return connectionError(error, context)
   }
   if (code.startsWith("08") || code.startsWith("28")) return connectionError(error, context)
-  return error
+  return unclassified(error, context)
 }
 
 /** node-postgres sends a Uint8Array as JSON, so binary goes as a Buffer; timestamptz values carry their zone. */
@@ -176,5 +177,10 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     placeholder: (index) => `$${index}`,
     maxParameters: 65535,
     limitOffset: (limit, offset) => `${limit === undefined ? "" : ` LIMIT ${limit}`}${offset === undefined ? "" : ` OFFSET ${offset}`}`,
-    insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`
+    insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`,
+    syncIdentity: (table, column) => ({
+      // Never backwards: the larger of the highest id and the sequence's last value.
+      sql: `SELECT setval(s, GREATEST((SELECT MAX(${quoteDouble(column)}) FROM ${quoteDouble(table)}), COALESCE(pg_sequence_last_value(s::regclass), 1), 1)) FROM (SELECT pg_get_serial_sequence($1, $2) AS s) AS seq`,
+      params: [quoteDouble(table), column]
+    })
   } }

@@ -14,7 +14,7 @@ import {
   SerializationFailure,
   UniqueViolation
 } from "../Errors.js"
-import { connectionError, driverErrors, driverMessage, isConnectPhase } from "../internal/classify.js"
+import { connectionError, driverErrors, driverMessage, isConnectPhase, unclassified } from "../internal/classify.js"
 import { quoteDouble, quoteString } from "../internal/sqlText.js"
 import { formatMicros, type ValueHooks } from "../internal/values.js"
 
@@ -58,7 +58,7 @@ const parseTarget = (rest: string) => {
 const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
   if (isConnectPhase(error)) return connectionError(error, context)
   const driver = driverErrors(error).find((e) => typeof e["code"] === "string" && String(e["code"]).startsWith("SQLITE_"))
-  if (driver === undefined) return error
+  if (driver === undefined) return unclassified(error, context)
   const code = String(driver["code"])
   const message = driverMessage(error, context)
   const after = (prefix: string) => {
@@ -89,7 +89,7 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
       return connectionError(error, context)
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return new LockTimeout(base)
-  return error
+  return unclassified(error, context)
 }
 
 /** better-sqlite3 binds bigints and Buffers, not booleans; timestamps are sortable UTC text. */
@@ -166,5 +166,6 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     placeholder: () => "?",
     maxParameters: 32766,
     limitOffset: (limit, offset) => (limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "-1"}${offset === undefined ? "" : ` OFFSET ${offset}`}`),
-    insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`
+    insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`,
+    syncIdentity: undefined
   } }

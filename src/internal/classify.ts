@@ -3,7 +3,7 @@
  * driver error's cause chain, spotting network failures, building a `ConnectionError`
  * that names where the engine points, and scrubbing the password from any text.
  */
-import type { SqlError } from "@effect/sql/SqlError"
+import { SqlError } from "@effect/sql/SqlError"
 import { Option, Redacted } from "effect"
 import type { ErrorContext } from "../Dialect.js"
 import { ConnectionError } from "../Errors.js"
@@ -91,4 +91,13 @@ export const isConnectPhase = (error: SqlError): boolean => (error as unknown as
 export const markConnectPhase = (error: SqlError): SqlError => {
   Object.defineProperty(error, connectPhase, { value: true, enumerable: false })
   return error
+}
+
+/**
+ * An error retort does not classify further: still an `SqlError`, but its message is the
+ * database's own (node-postgres's "Failed to execute statement" says nothing), password removed.
+ */
+export const unclassified = (error: SqlError, context: ErrorContext): SqlError => {
+  const message = driverMessage(error, context)
+  return message === error.message ? error : new SqlError({ cause: error.cause, message })
 }

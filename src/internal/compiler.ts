@@ -45,6 +45,11 @@ const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Compiled> => 
     if (columns.length === 0) group.slice(1).forEach(() => out.push({ sql, params: [] }))
     out.push({ sql, params })
   }
+  const identity = table.autoIncrement
+  const sync = dialect.compiler.syncIdentity
+  if (identity !== undefined && sync !== undefined && rows.some((row) => row[identity.key] !== undefined)) {
+    out.push(sync(table.tableName, identity.name))
+  }
   return out
 }
 

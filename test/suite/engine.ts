@@ -269,6 +269,8 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(error._tag, "UniqueViolation")
         const unclassified = yield* Effect.flip(sql`SELECT * FROM no_such_table`.pipe(Engine.classifyErrors))
         assert.strictEqual(unclassified._tag, "SqlError")
+        // Still an SqlError, but with the database's own words.
+        assert.include(unclassified.message, "no_such_table")
       }))
 
     it.effect("LockTimeout: a row lock not granted in time", () =>

@@ -60,9 +60,15 @@ export const suite: Suite = (layer, target) => {
             : `UPDATE "md_authors" SET "favorite_book_id" = 1 WHERE "id" = 1`
         )
         yield* Query.execute(Query.insert(Review).values({ id: 1, bookId: 1, authorEmail: "a@example.com" }))
+        // After explicit ids, the next generated id follows them (PostgreSQL's identity is moved along).
+        yield* Query.execute(Query.insert(Author).values({ email: "b@example.com" }))
+        yield* Query.execute(Query.insert(Author).values([{ id: 10, email: "c@example.com" }, { id: 11, email: "d@example.com" }]))
+        yield* Query.execute(Query.insert(Author).values({ email: "e@example.com" }))
+        const ids = (yield* Query.execute(Query.select(Author).orderBy(Author.c.id))).map((a) => [a.id, a.email])
+        assert.deepStrictEqual(ids, [[1, "a@example.com"], [2, "b@example.com"], [10, "c@example.com"], [11, "d@example.com"], [12, "e@example.com"]])
 
         yield* metadata.createAll
-        const authors = yield* Query.execute(Query.select(Author))
+        const authors = yield* Query.execute(Query.select(Author).orderBy(Author.c.id).limit(1))
         assert.deepStrictEqual(authors.map((a) => [a.id, a.favoriteBookId]), [[1, 1]])
         assert.strictEqual((yield* Query.execute(Query.select(Book))).length, 1)
       }), { timeout: 30_000 })
