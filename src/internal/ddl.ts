@@ -198,22 +198,24 @@ const createTable = (dialect: Dialect, plan: Plan, table: TableDef): string => {
   return `CREATE TABLE IF NOT EXISTS ${q(table.tableName)} (\n  ${lines.join(",\n  ")}\n)${hooks.tableSuffix}`
 }
 
+/** The enum types the literal columns need (PostgreSQL), by name, in table order. */
+const enumTypes = (plan: Plan): ReadonlyMap<string, ReadonlyArray<string>> => {
+  const types = new Map<string, ReadonlyArray<string>>()
+  for (const table of plan.tables) {
+    for (const column of table.columns) {
+      const type = column.def.type
+      if (type._tag === "literal" && !types.has(enumName(table, column))) types.set(enumName(table, column), type.values)
+    }
+  }
+  return types
+}
+
 /** CREATE statements, in order: enum types, tables, foreign keys closing cycles, indexes. */
 export const createStatements = (dialect: Dialect, plan: Plan): ReadonlyArray<string> => {
   const hooks = dialect.ddl
   const q = hooks.quote
   const statements: Array<string> = []
-  if (hooks.enumTypes) {
-    const seen = new Set<string>()
-    for (const table of plan.tables) {
-      for (const column of table.columns) {
-        if (column.def.type._tag !== "literal") continue
-        const name = enumName(table, column)
-        if (!seen.has(name)) statements.push(hooks.createEnum(name, column.def.type.values))
-        seen.add(name)
-      }
-    }
-  }
+  if (hooks.enumTypes) for (const [name, values] of enumTypes(plan)) statements.push(hooks.createEnum(name, values))
   for (const table of plan.tables) statements.push(createTable(dialect, plan, table))
   if (hooks.alterForeignKeys) {
     for (const fk of plan.deferred) {
@@ -243,16 +245,6 @@ export const dropStatements = (dialect: Dialect, plan: Plan): ReadonlyArray<stri
   if (cyclic) statements.push(...hooks.aroundCyclicDrop.before)
   for (const table of [...plan.tables].reverse()) statements.push(`DROP TABLE IF EXISTS ${hooks.quote(table.tableName)}`)
   if (cyclic) statements.push(...hooks.aroundCyclicDrop.after)
-  if (hooks.enumTypes) {
-    const seen = new Set<string>()
-    for (const table of plan.tables) {
-      for (const column of table.columns) {
-        if (column.def.type._tag !== "literal") continue
-        const name = enumName(table, column)
-        if (!seen.has(name)) statements.push(hooks.dropEnum(name))
-        seen.add(name)
-      }
-    }
-  }
+  if (hooks.enumTypes) for (const name of enumTypes(plan).keys()) statements.push(hooks.dropEnum(name))
   return statements
 }
