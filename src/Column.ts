@@ -9,6 +9,7 @@
 import { type BigDecimal, type DateTime, ParseResult, Schema, type SchemaAST } from "effect"
 import * as Dialect from "./Dialect.js"
 import type { Expr } from "./Expr.js"
+import type { Node } from "./internal/ast/nodes.js"
 import { fromDriver, isSqlNull, toDriver, ValueError } from "./internal/values.js"
 import type { TableDef } from "./internal/tableDef.js"
 import type { DialectName } from "./Url.js"
@@ -79,7 +80,7 @@ export type ColumnType =
  * @since 0.1.0
  * @category models
  */
-export interface Ref<Table = unknown, Key extends string = string, A = unknown> {
+export interface Ref<Table = unknown, Key extends string = string, A = unknown> extends Expr<A> {
   readonly _tag: "ColumnRef"
   /** The table this reference belongs to (an alias of it has the same `tableName`). */
   readonly table: { readonly tableName: string; readonly alias: string | undefined; readonly def: TableDef }
@@ -88,9 +89,8 @@ export interface Ref<Table = unknown, Key extends string = string, A = unknown> 
   /** The database column name. */
   readonly name: string
   readonly column: Definition
-  /** Phantom: the model the column belongs to and its TypeScript type. */
+  /** Phantom: the model the column belongs to. */
   readonly "~model"?: Table
-  readonly "~type"?: A
 }
 
 /**
@@ -124,13 +124,13 @@ export interface Definition {
   readonly index: boolean
   /** A client-side default, evaluated for each insert that leaves the field out. */
   readonly default: (() => unknown) | undefined
-  readonly serverDefault: Expr | undefined
+  readonly serverDefault: Node | undefined
   readonly references: (() => AnyRef) | undefined
   readonly onDelete: ReferentialAction | undefined
   readonly onUpdate: ReferentialAction | undefined
   /** The database column name, when it differs from the field name. */
   readonly name: string | undefined
-  readonly check: Expr | undefined
+  readonly check: Node | undefined
 }
 
 /**
@@ -150,12 +150,12 @@ export interface Options<A> {
   readonly unique?: boolean
   readonly index?: boolean
   readonly default?: A | (() => A)
-  readonly serverDefault?: Expr
+  readonly serverDefault?: Expr<any>
   readonly references?: () => AnyRef
   readonly onDelete?: ReferentialAction
   readonly onUpdate?: ReferentialAction
   readonly name?: string
-  readonly check?: Expr
+  readonly check?: Expr<any>
 }
 
 /**
@@ -272,12 +272,12 @@ const make = <A>(
       : typeof o.default === "function"
       ? o.default as () => unknown
       : () => o.default,
-    serverDefault: o.serverDefault,
+    serverDefault: o.serverDefault?.node,
     references: o.references,
     onDelete: o.onDelete,
     onUpdate: o.onUpdate,
     name: o.name,
-    check: o.check
+    check: o.check?.node
   }
   const base: Schema.Schema<any> = nullable ? Schema.NullOr(schema) : schema
   // A fresh Schema object per column: its AST is shared, its metadata is its own.

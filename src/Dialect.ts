@@ -8,7 +8,7 @@
 import type { SqlError } from "@effect/sql/SqlError"
 import type { ColumnType } from "./Column.js"
 import type { DatabaseError } from "./Errors.js"
-import type { Call, Literal } from "./internal/ast/nodes.js"
+import type { Func, Literal } from "./internal/ast/nodes.js"
 import type { ValueHooks } from "./internal/values.js"
 import type { DatabaseUrl, DialectName } from "./Url.js"
 import { mysql } from "./dialect/mysql.js"
@@ -136,6 +136,20 @@ export interface CompilerHooks {
    * database does not do it by itself (PostgreSQL); `undefined` elsewhere.
    */
   readonly syncIdentity: ((table: string, column: string) => { readonly sql: string; readonly params: ReadonlyArray<unknown> }) | undefined
+  /** A case-sensitive `LIKE` (SQLite and MariaDB compare case-insensitively by default). */
+  readonly like: (operand: string, pattern: string) => string
+  /** A case-insensitive `LIKE`. */
+  readonly ilike: (operand: string, pattern: string) => string
+  /** String concatenation of rendered parts. */
+  readonly concat: (parts: ReadonlyArray<string>) => string
+  /** One ORDER BY term, with NULLS FIRST / LAST where asked (emulated where missing). */
+  readonly orderTerm: (expression: string, direction: "ASC" | "DESC", nulls: "first" | "last" | undefined) => string
+  /** The ON CONFLICT / ON DUPLICATE KEY clause of an upsert; `set` is empty for "do nothing". */
+  readonly upsert: (target: ReadonlyArray<string>, set: ReadonlyArray<readonly [column: string, value: string]>, primaryKey: ReadonlyArray<string>) => string
+  /** In an upsert's update, the value the inserted row would have had. */
+  readonly excluded: (column: string) => string
+  /** The number of rows an INSERT, UPDATE or DELETE changed, from the driver's raw result. */
+  readonly affectedRows: (raw: unknown) => number
 }
 
 /**
@@ -156,7 +170,7 @@ export interface DdlHooks {
   /** An autoincremented column: its type (SQLite needs exactly INTEGER) and the clause that follows NOT NULL. */
   readonly autoIncrement: (type: ColumnType) => { readonly type: string; readonly clause: string }
   /** A function call in a server default. */
-  readonly call: (call: Call, type: ColumnType | undefined) => string
+  readonly call: (call: Func, type: ColumnType | undefined) => string
   /** A constant inline in DDL. */
   readonly literal: (literal: Literal) => string
   /** Literal columns become enum types (PostgreSQL); elsewhere a CHECK constraint. */

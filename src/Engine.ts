@@ -79,6 +79,8 @@ export interface Engine {
   readonly sql: SqlClient.SqlClient
   /** Runs one statement, with `?`/`$n` placeholders as the dialect writes them, inside the current transaction if any. */
   readonly execute: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<Row>, DatabaseError>
+  /** Runs one statement and returns the driver's raw result (affected rows, insert ids), classified. */
+  readonly executeRaw: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<unknown, DatabaseError>
   /** Turns the `SqlError`s of an effect into retort's typed errors. */
   readonly classify: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, ClassifiedError<E>, R>
 }
@@ -147,6 +149,7 @@ export const make = (
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
       sql,
       execute: (text, params = []) => classify(sql.unsafe<Row>(text, params)),
+      executeRaw: (text, params = []) => classify(sql.unsafe(text, params).raw),
       classify
     })
   })

@@ -1,38 +1,245 @@
 /**
- * SQL expressions. (The full expression language arrives with the query builder; this
- * module starts with what column definitions need.)
+ * SQL expressions: typed, immutable, dialect-neutral. Column references (`User.c.age`),
+ * function calls (`Fn.count()`), literals and subqueries are all expressions, with
+ * comparison, arithmetic and ordering methods. Every value becomes a bound parameter.
  *
  * @since 0.1.0
  */
+import type { Pipeable } from "effect"
 import * as Ast from "./internal/ast/nodes.js"
+import { ExprTypeId, type ExprLike, isExpr, make, operand, typeOfValue } from "./internal/expr.js"
 
 /**
- * An SQL expression, as an immutable node of retort's dialect-neutral tree.
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: typeof ExprTypeId = ExprTypeId
+
+/**
+ * What a comparison with an `Expr<A>` accepts: a value of its type (not `null`: use
+ * `isNull()`), or another expression of that type.
  *
  * @example
- * import { Expr } from "retort"
- * const e: Expr.Expr = Expr.raw("1 + 1")
+ * import type { Expr } from "retort"
+ * const age: Expr.Operand<number | null> = 30
  *
  * @since 0.1.0
  * @category models
  */
-export type Expr = Ast.Node
+export type Operand<A> = NonNullable<A> | Expr<A> | Expr<NonNullable<A>> | Expr<A | null>
 
 /**
- * SQL text used as is, for what retort cannot express (a server default, a CHECK).
- * It is never given user input: values belong in bound parameters.
+ * An ordering term: `User.c.name.asc()`, `Fn.count().desc({ nulls: "last" })`.
  *
  * @example
- * import { Column, Expr } from "retort"
- * const score = Column.integer({ serverDefault: Expr.raw("0"), check: Expr.raw("score >= 0") })
+ * import type { Expr } from "retort"
+ * const terms: ReadonlyArray<Expr.Order> = []
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Order = Ast.OrderTerm
+
+type Numeric = number | bigint | { readonly _id: "BigDecimal" } | null
+
+/**
+ * An SQL expression whose value has the TypeScript type `A`.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }) }) {}
+ * const adult: Expr.Expr<boolean> = User.c.age.gte(18)
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Expr<A> extends Pipeable.Pipeable {
+  readonly [ExprTypeId]: true
+  /** Phantom: the value's type. */
+  readonly "~type"?: A
+  readonly node: Ast.Node
+  readonly valueType: Ast.ValueType
+  readonly nullable: boolean
+  readonly alias: string | undefined
+  eq(that: Operand<A>): Expr<boolean>
+  ne(that: Operand<A>): Expr<boolean>
+  gt(that: Operand<A>): Expr<boolean>
+  gte(that: Operand<A>): Expr<boolean>
+  lt(that: Operand<A>): Expr<boolean>
+  lte(that: Operand<A>): Expr<boolean>
+  /** `IN (…)`: a list of values (an empty list is false) or a one-column query. */
+  in(values: ReadonlyArray<NonNullable<A>> | { readonly "~column"?: A | NonNullable<A> }): Expr<boolean>
+  notIn(values: ReadonlyArray<NonNullable<A>> | { readonly "~column"?: A | NonNullable<A> }): Expr<boolean>
+  /** `LIKE`; `escape` names the character that escapes `%` and `_` in the pattern (see `Expr.escapeLike`). */
+  like(pattern: [A] extends [string | null] ? string | Expr<string> | Expr<string | null> : never, options?: { readonly escape?: string }): Expr<boolean>
+  /** Case-insensitive `LIKE` (`ILIKE` on PostgreSQL, `LOWER(…) LIKE LOWER(…)` elsewhere). */
+  ilike(pattern: [A] extends [string | null] ? string | Expr<string> | Expr<string | null> : never, options?: { readonly escape?: string }): Expr<boolean>
+  isNull(): Expr<boolean>
+  isNotNull(): Expr<boolean>
+  between(low: Operand<A>, high: Operand<A>): Expr<boolean>
+  plus(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
+  minus(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
+  times(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
+  div(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
+  asc(options?: { readonly nulls?: "first" | "last" }): Order
+  desc(options?: { readonly nulls?: "first" | "last" }): Order
+  /** The same expression under an output name. */
+  as(alias: string): Expr<A>
+}
+
+/**
+ * An aggregate or ranking function: it can run over a window.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), region: Column.text() }) {}
+ * const rank = Fn.rank().over({ partitionBy: [Sale.c.region], orderBy: [Sale.c.id.desc()] })
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Aggregate<A> extends Expr<A> {
+  over(window?: { readonly partitionBy?: ReadonlyArray<Expr<any>>; readonly orderBy?: ReadonlyArray<Expr<any> | Order> }): Expr<A>
+}
+
+/**
+ * The value type of an expression.
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * type B = Expr.TypeOf<Expr.Expr<boolean>> // boolean
+ *
+ * @since 0.1.0
+ * @category type-level
+ */
+export type TypeOf<E> = E extends { readonly "~type"?: infer A } ? A : never
+
+/**
+ * Is this an expression?
+ *
+ * @example
+ * import { Expr } from "retort"
+ * Expr.isExpr(Expr.literal(1)) // true
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isExpression: (u: unknown) => u is Expr<unknown> = isExpr as any
+
+export {
+  /**
+   * Is this an expression?
+   *
+   * @example
+   * import { Expr } from "retort"
+   * Expr.isExpr(Expr.literal(1)) // true
+   *
+   * @since 0.1.0
+   * @category guards
+   */
+  isExpression as isExpr
+}
+
+const cast = <A>(e: ExprLike): Expr<A> => e as unknown as Expr<A>
+const bool = (node: Ast.Node) => cast<boolean>(make(node, { _tag: "boolean" }, false))
+
+const chain = (op: "AND" | "OR", conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | null>>): Expr<boolean> => {
+  if (conditions.length === 0) return literal(op === "AND")
+  return bool(conditions.map((c) => c.node).reduce((left, right) => ({ _tag: "Binary", op, left, right })))
+}
+
+/**
+ * All conditions hold (`TRUE` for none).
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
+ * const teen = Expr.and(User.c.age.gte(13), User.c.age.lte(19))
+ *
+ * @since 0.1.0
+ * @category logic
+ */
+export const and = (...conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | null>>): Expr<boolean> => chain("AND", conditions)
+
+/**
+ * Any condition holds (`FALSE` for none).
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
+ * const edge = Expr.or(User.c.age.lt(13), User.c.age.gt(90))
+ *
+ * @since 0.1.0
+ * @category logic
+ */
+export const or = (...conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | null>>): Expr<boolean> => chain("OR", conditions)
+
+/**
+ * The negation of a condition.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
+ * const notTeen = Expr.not(User.c.age.between(13, 19))
+ *
+ * @since 0.1.0
+ * @category logic
+ */
+export const not = (condition: Expr<boolean> | Expr<boolean | null>): Expr<boolean> => bool({ _tag: "Not", operand: condition.node })
+
+/**
+ * `EXISTS (subquery)`.
+ *
+ * @example
+ * import { Column, Expr, Query, Table } from "retort"
+ * class A extends Table.Class<A>("A")("a", { id: Column.integer({ primaryKey: true }) }) {}
+ * class B extends Table.Class<B>("B")("b", { id: Column.integer({ primaryKey: true }), aId: Column.integer() }) {}
+ * const hasB = Expr.exists(Query.select({ id: B.c.id }).from(B).where(B.c.aId.eq(A.c.id)))
+ *
+ * @since 0.1.0
+ * @category logic
+ */
+export const exists = (query: { readonly node: Ast.SelectStatement }): Expr<boolean> =>
+  bool({ _tag: "Exists", query: query.node, negated: false })
+
+/**
+ * `NOT EXISTS (subquery)`.
+ *
+ * @example
+ * import { Column, Expr, Query, Table } from "retort"
+ * class A extends Table.Class<A>("A")("a", { id: Column.integer({ primaryKey: true }) }) {}
+ * class B extends Table.Class<B>("B")("b", { id: Column.integer({ primaryKey: true }), aId: Column.integer() }) {}
+ * const lonely = Expr.notExists(Query.select({ id: B.c.id }).from(B).where(B.c.aId.eq(A.c.id)))
+ *
+ * @since 0.1.0
+ * @category logic
+ */
+export const notExists = (query: { readonly node: Ast.SelectStatement }): Expr<boolean> =>
+  bool({ _tag: "Exists", query: query.node, negated: true })
+
+/**
+ * `CASE WHEN … THEN … ELSE … END`. The result type is the type of the `then` values.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
+ * const group = Expr.case([[User.c.age.lt(18), "minor"]], "adult")
  *
  * @since 0.1.0
  * @category constructors
  */
-export const raw: (sql: string) => Expr = Ast.raw
+const case_ = <A>(whens: ReadonlyArray<readonly [Expr<boolean> | Expr<boolean | null>, A | Expr<A>]>, otherwise?: A | Expr<A>): Expr<A> => {
+  const first = whens[0]?.[1]
+  const like = isExpr(first) ? first : undefined
+  const type = like?.valueType ?? typeOfValue(first) ?? { _tag: "unknown" as const }
+  const nodes = whens.map(([condition, value]) => [condition.node, operand(value, like)] as const)
+  return cast<A>(make({ _tag: "Case", whens: nodes, otherwise: otherwise === undefined ? undefined : operand(otherwise, like) }, type, otherwise === undefined))
+}
+
+export { case_ as case }
 
 /**
- * A constant. In DDL (a server default) it is written inline, quoted as the dialect requires.
+ * A constant, bound as a parameter in statements and written inline in DDL (a server default).
  *
  * @example
  * import { Column, Expr } from "retort"
@@ -41,4 +248,33 @@ export const raw: (sql: string) => Expr = Ast.raw
  * @since 0.1.0
  * @category constructors
  */
-export const literal: (value: string | number | boolean | bigint | null) => Expr = Ast.literal
+export const literal = <const A extends string | number | boolean | bigint | null>(value: A): Expr<A> =>
+  cast<A>(make(Ast.literal(value), typeOfValue(value) ?? { _tag: "unknown" }, value === null))
+
+/**
+ * SQL text used as is, for what retort cannot express (a server default, a CHECK, a
+ * database-specific function). It is never given user input: values belong in parameters.
+ *
+ * @example
+ * import { Column, Expr } from "retort"
+ * const score = Column.integer({ serverDefault: Expr.raw("0"), check: Expr.raw("score >= 0") })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const raw = <A = unknown>(sql: string): Expr<A> => cast<A>(make(Ast.raw(sql), { _tag: "unknown" }, true))
+
+/**
+ * Escapes `%`, `_` and the escape character itself in a string that should match
+ * literally inside a LIKE pattern; pass the same `escape` to `like`.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class File extends Table.Class<File>("File")("files", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
+ * const percentFiles = File.c.name.like(`%${Expr.escapeLike("100%")}%`, { escape: "\\" })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const escapeLike = (text: string, escape = "\\"): string =>
+  text.replace(new RegExp(`[${escape.replace(/[\\\]^-]/g, "\\$&")}%_]`, "g"), (c) => `${escape}${c}`)

@@ -15,6 +15,7 @@
  */
 import { Schema, type Types } from "effect"
 import * as Column from "./Column.js"
+import { ExprProto } from "./internal/expr.js"
 import * as TableDef from "./internal/tableDef.js"
 
 /**
@@ -171,7 +172,20 @@ const makeRefs = (def: TableDef.TableDef, alias: string | undefined): Record<str
   const source = { tableName: def.tableName, alias, def }
   const refs: Record<string, Column.AnyRef> = {}
   for (const column of def.columns) {
-    refs[column.key] = Object.freeze({ _tag: "ColumnRef", table: source, key: column.key, name: column.name, column: column.def })
+    // A column reference is an expression whose node is itself.
+    const ref = Object.create(ExprProto)
+    Object.assign(ref, {
+      _tag: "ColumnRef",
+      table: source,
+      key: column.key,
+      name: column.name,
+      column: column.def,
+      valueType: column.def.type,
+      nullable: column.def.nullable,
+      alias: column.key
+    })
+    ref.node = ref
+    refs[column.key] = Object.freeze(ref)
   }
   return Object.freeze(refs)
 }

@@ -195,5 +195,21 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     limitOffset: (limit, offset) =>
       limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "18446744073709551615"}${offset === undefined ? "" : ` OFFSET ${offset}`}`,
     insertDefaults: (table) => `INSERT INTO ${table} () VALUES ()`,
-    syncIdentity: undefined
+    syncIdentity: undefined,
+    // The default collation compares case-insensitively; a binary pattern makes LIKE exact.
+    like: (operand, pattern) => `${operand} LIKE BINARY ${pattern}`,
+    ilike: (operand, pattern) => `LOWER(${operand}) LIKE LOWER(${pattern})`,
+    concat: (parts) => `CONCAT(${parts.join(", ")})`,
+    // No NULLS FIRST / LAST: sort on "is null" first.
+    orderTerm: (expression, direction, nulls) =>
+      nulls === undefined
+        ? `${expression} ${direction}`
+        : `${expression} IS NULL ${nulls === "first" ? "DESC" : "ASC"}, ${expression} ${direction}`,
+    // MariaDB has no DO NOTHING: assigning the key to itself leaves the row as it was.
+    upsert: (_target, set, primaryKey) =>
+      ` ON DUPLICATE KEY UPDATE ${
+        (set.length === 0 ? primaryKey.slice(0, 1).map((c) => [c, c] as const) : set).map(([c, v]) => `${c} = ${v}`).join(", ")
+      }`,
+    excluded: (column) => `VALUES(${column})`,
+    affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0)
   } }

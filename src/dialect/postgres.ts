@@ -182,5 +182,13 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
       // Never backwards: the larger of the highest id and the sequence's last value.
       sql: `SELECT setval(s, GREATEST((SELECT MAX(${quoteDouble(column)}) FROM ${quoteDouble(table)}), COALESCE(pg_sequence_last_value(s::regclass), 1), 1)) FROM (SELECT pg_get_serial_sequence($1, $2) AS s) AS seq`,
       params: [quoteDouble(table), column]
-    })
+    }),
+    like: (operand, pattern) => `${operand} LIKE ${pattern}`,
+    ilike: (operand, pattern) => `${operand} ILIKE ${pattern}`,
+    concat: (parts) => `(${parts.join(" || ")})`,
+    orderTerm: (expression, direction, nulls) => `${expression} ${direction}${nulls === undefined ? "" : ` NULLS ${nulls.toUpperCase()}`}`,
+    upsert: (target, set) =>
+      ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,
+    excluded: (column) => `EXCLUDED.${column}`,
+    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0)
   } }

@@ -167,5 +167,14 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     maxParameters: 32766,
     limitOffset: (limit, offset) => (limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "-1"}${offset === undefined ? "" : ` OFFSET ${offset}`}`),
     insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`,
-    syncIdentity: undefined
+    syncIdentity: undefined,
+    // The connection runs with PRAGMA case_sensitive_like = ON, so LIKE is case-sensitive as elsewhere.
+    like: (operand, pattern) => `${operand} LIKE ${pattern}`,
+    ilike: (operand, pattern) => `LOWER(${operand}) LIKE LOWER(${pattern})`,
+    concat: (parts) => `(${parts.join(" || ")})`,
+    orderTerm: (expression, direction, nulls) => `${expression} ${direction}${nulls === undefined ? "" : ` NULLS ${nulls.toUpperCase()}`}`,
+    upsert: (target, set) =>
+      ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,
+    excluded: (column) => `excluded.${column}`,
+    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
   } }

@@ -1,11 +1,13 @@
 /**
- * The statement compiler: one algorithm over the AST (`src/internal/ast/nodes.ts`), with
- * the dialect's hooks for placeholders and quoting. Values become bound parameters,
- * encoded for the dialect; identifiers are always quoted. Called by `src/Query.ts`.
+ * The statement compiler: one algorithm over the AST (`src/internal/ast/nodes.ts`) with
+ * the dialect's hooks for placeholders, quoting, LIKE, concatenation, NULLS ordering,
+ * upserts and LIMIT. Every value becomes a bound parameter, encoded for the dialect;
+ * every identifier is quoted. Called by `src/Query.ts`.
  */
 import type { Dialect } from "../Dialect.js"
 import type * as Ast from "./ast/nodes.js"
 import { encodeValue, insertValues } from "./rows.js"
+import { isSqlNull, toDriver } from "./values.js"
 
 /** SQL text and its parameters, ready for the driver. */
 export interface Compiled {
@@ -13,12 +15,282 @@ export interface Compiled {
   readonly params: ReadonlyArray<unknown>
 }
 
-const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Compiled> => {
-  const q = dialect.ddl.quote
+/** A statement to run and what to do with its result. */
+export interface Step extends Compiled {
+  /** `rows`: decode the rows; `count`: add to the affected-row count; `ignore`: run only. */
+  readonly result: "rows" | "count" | "ignore"
+}
+
+/** Parameters are numbered across the whole statement, subqueries and CTEs included. */
+class Context {
+  readonly params: Array<unknown> = []
+  constructor(readonly dialect: Dialect) {}
+  q(identifier: string) {
+    return this.dialect.ddl.quote(identifier)
+  }
+  bind(value: unknown): string {
+    this.params.push(value)
+    return this.dialect.compiler.placeholder(this.params.length)
+  }
+}
+
+const encodeParam = (ctx: Context, node: Ast.Param): unknown => {
+  if (node.value === null || node.value === undefined) return null
+  if (node.type === undefined) return node.value
+  if (isSqlNull(node.type, node.nullable, node.value)) return null
+  return toDriver(node.type, node.value, ctx.dialect.values)
+}
+
+const literalType = (value: Ast.Literal["value"]) =>
+  typeof value === "boolean" ? { _tag: "boolean" as const } : typeof value === "bigint" ? { _tag: "bigint" as const } : undefined
+
+const expression = (ctx: Context, node: Ast.Node): string => {
+  const q = (id: string) => ctx.q(id)
+  const e = (n: Ast.Node) => expression(ctx, n)
+  switch (node._tag) {
+    case "Raw":
+      return node.sql
+    case "Literal": {
+      const type = literalType(node.value)
+      return ctx.bind(node.value === null || type === undefined ? node.value : toDriver(type, node.value, ctx.dialect.values))
+    }
+    case "Param":
+      return ctx.bind(encodeParam(ctx, node))
+    case "ColumnRef":
+      return `${q(node.table.alias ?? node.table.tableName)}.${q(node.name)}`
+    case "SourceColumn":
+      return `${q(node.source)}.${q(node.name)}`
+    case "Excluded":
+      return ctx.dialect.compiler.excluded(q(node.column))
+    case "Binary":
+      return `(${e(node.left)} ${node.op} ${e(node.right)})`
+    case "Not":
+      return `(NOT ${e(node.operand)})`
+    case "IsNull":
+      return `(${e(node.operand)} IS ${node.negated ? "NOT " : ""}NULL)`
+    case "In": {
+      if (Array.isArray(node.list)) {
+        // An empty IN list is valid SQL nowhere: it is false (NOT IN: true).
+        if (node.list.length === 0) return node.negated ? "(1 = 1)" : "(1 = 0)"
+        return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${node.list.map(e).join(", ")}))`
+      }
+      return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${selectStatement(ctx, node.list as Ast.SelectStatement)}))`
+    }
+    case "Between":
+      return `(${e(node.operand)} ${node.negated ? "NOT " : ""}BETWEEN ${e(node.low)} AND ${e(node.high)})`
+    case "Like": {
+      const operand = e(node.operand)
+      const pattern = e(node.pattern)
+      let sql = node.caseInsensitive ? ctx.dialect.compiler.ilike(operand, pattern) : ctx.dialect.compiler.like(operand, pattern)
+      if (node.escape !== undefined) {
+        if ([...node.escape].length !== 1) throw new TypeError(`a LIKE escape is one character, not ${JSON.stringify(node.escape)}`)
+        sql += ` ESCAPE ${ctx.dialect.ddl.literal({ _tag: "Literal", value: node.escape })}`
+      }
+      return node.negated ? `(NOT (${sql}))` : `(${sql})`
+    }
+    case "Func":
+      return func(ctx, node)
+    case "Over": {
+      const parts: Array<string> = []
+      if (node.partitionBy.length > 0) parts.push(`PARTITION BY ${node.partitionBy.map(e).join(", ")}`)
+      if (node.orderBy.length > 0) parts.push(`ORDER BY ${node.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`)
+      return `${e(node.fn)} OVER (${parts.join(" ")})`
+    }
+    case "Case": {
+      const whens = node.whens.map(([c, r]) => `WHEN ${e(c)} THEN ${e(r)}`).join(" ")
+      return `(CASE ${whens}${node.otherwise === undefined ? "" : ` ELSE ${e(node.otherwise)}`} END)`
+    }
+    case "Exists":
+      return `(${node.negated ? "NOT " : ""}EXISTS (${selectStatement(ctx, node.query)}))`
+    case "Scalar":
+      return `(${selectStatement(ctx, node.query)})`
+  }
+}
+
+const func = (ctx: Context, node: Ast.Func): string => {
+  const args = node.args.map((a) => expression(ctx, a))
+  switch (node.name) {
+    case "count":
+      return node.star ? "COUNT(*)" : `COUNT(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`
+    case "sum":
+    case "avg":
+    case "min":
+    case "max":
+    case "coalesce":
+    case "lower":
+    case "upper":
+      return `${node.name.toUpperCase()}(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`
+    case "concat":
+      return ctx.dialect.compiler.concat(args)
+    case "now":
+      return ctx.dialect.ddl.call(node, undefined)
+    case "rowNumber":
+      return "ROW_NUMBER()"
+    case "rank":
+      return "RANK()"
+    case "denseRank":
+      return "DENSE_RANK()"
+  }
+}
+
+const orderTerm = (ctx: Context, term: Ast.OrderTerm, alias?: (node: Ast.Node) => string | undefined): string => {
+  const named = alias?.(term.node)
+  const rendered = named !== undefined ? ctx.q(named) : expression(ctx, term.node)
+  return ctx.dialect.compiler.orderTerm(rendered, term.direction === "asc" ? "ASC" : "DESC", term.nulls)
+}
+
+const source = (ctx: Context, s: Ast.Source): string => {
+  switch (s._tag) {
+    case "Table":
+      return s.alias === undefined ? ctx.q(s.table.tableName) : `${ctx.q(s.table.tableName)} AS ${ctx.q(s.alias)}`
+    case "Subquery":
+      return `(${selectStatement(ctx, s.query)}) AS ${ctx.q(s.alias)}`
+    case "Cte":
+      return ctx.q(s.name)
+  }
+}
+
+/** The CTEs a statement uses, dependencies first; a recursive CTE's reference to itself is not a dependency. */
+const collectCtes = (root: Ast.SelectStatement): ReadonlyArray<Ast.CteSource> => {
+  const out: Array<Ast.CteSource> = []
+  const seen = new Set<string>()
+  const visitSource = (s: Ast.Source | undefined, inside: ReadonlySet<string>) => {
+    if (s === undefined) return
+    if (s._tag === "Subquery") visitStatement(s.query, inside)
+    if (s._tag === "Cte" && !inside.has(s.name) && !seen.has(s.name)) {
+      seen.add(s.name)
+      visitStatement(s.query, new Set([...inside, s.name]))
+      out.push(s)
+    }
+  }
+  const visitNode = (n: Ast.Node | undefined, inside: ReadonlySet<string>): void => {
+    if (n === undefined) return
+    switch (n._tag) {
+      case "Exists":
+      case "Scalar":
+        return visitStatement(n.query, inside)
+      case "In":
+        if (!Array.isArray(n.list)) visitStatement(n.list as Ast.SelectStatement, inside)
+        return visitNode(n.operand, inside)
+      case "Binary":
+        visitNode(n.left, inside)
+        return visitNode(n.right, inside)
+      case "Not":
+      case "IsNull":
+        return visitNode(n.operand, inside)
+      case "Case":
+        n.whens.forEach(([c, r]) => (visitNode(c, inside), visitNode(r, inside)))
+        return visitNode(n.otherwise, inside)
+      case "Func":
+        return n.args.forEach((a) => visitNode(a, inside))
+      case "Over":
+        visitNode(n.fn, inside)
+        n.partitionBy.forEach((p) => visitNode(p, inside))
+        return n.orderBy.forEach((t) => visitNode(t.node, inside))
+      case "Like":
+        visitNode(n.operand, inside)
+        return visitNode(n.pattern, inside)
+      case "Between":
+        visitNode(n.operand, inside)
+        visitNode(n.low, inside)
+        return visitNode(n.high, inside)
+      case "Raw":
+      case "Literal":
+      case "Param":
+      case "ColumnRef":
+      case "SourceColumn":
+      case "Excluded":
+        return
+    }
+  }
+  const visitSelect = (s: Ast.Select, inside: ReadonlySet<string>) => {
+    s.ctes.forEach((c) => visitSource(c, inside))
+    visitSource(s.from, inside)
+    s.joins.forEach((j) => visitSource(j.source, inside))
+    s.selection.forEach((sel) => visitNode(sel.node, inside))
+    visitNode(s.where, inside)
+    visitNode(s.having, inside)
+  }
+  const visitStatement = (s: Ast.SelectStatement, inside: ReadonlySet<string>) => {
+    if (s._tag === "Select") return visitSelect(s, inside)
+    visitSelect(s.first, inside)
+    s.parts.forEach((p) => visitSelect(p.query, inside))
+  }
+  visitStatement(root, new Set())
+  return out
+}
+
+const withClause = (ctx: Context, ctes: ReadonlyArray<Ast.CteSource>): string => {
+  if (ctes.length === 0) return ""
+  const recursive = ctes.some((c) => c.recursive) ? "RECURSIVE " : ""
+  // CTE bodies are rendered without their own WITH: the statement's one WITH clause holds them all.
+  return `WITH ${recursive}${
+    ctes.map((c) => `${ctx.q(c.name)} (${c.columns.map((n) => ctx.q(n)).join(", ")}) AS (${selectBody(ctx, c.query)})`).join(", ")
+  } `
+}
+
+const limitOffset = (ctx: Context, limit: number | undefined, offset: number | undefined) =>
+  ctx.dialect.compiler.limitOffset(limit === undefined ? undefined : ctx.bind(limit), offset === undefined ? undefined : ctx.bind(offset))
+
+const selectCore = (ctx: Context, s: Ast.Select): string => {
+  const e = (n: Ast.Node) => expression(ctx, n)
+  let sql = `SELECT ${s.distinct ? "DISTINCT " : ""}${s.selection.map((sel) => `${e(sel.node)} AS ${ctx.q(sel.alias)}`).join(", ")}`
+  if (s.from !== undefined) sql += ` FROM ${source(ctx, s.from)}`
+  for (const join of s.joins) sql += ` ${join.kind === "left" ? "LEFT JOIN" : "JOIN"} ${source(ctx, join.source)} ON ${e(join.on)}`
+  if (s.where !== undefined) sql += ` WHERE ${e(s.where)}`
+  if (s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map(e).join(", ")}`
+  if (s.having !== undefined) sql += ` HAVING ${e(s.having)}`
+  return sql
+}
+
+const selectTail = (ctx: Context, s: Ast.Select): string => {
+  let sql = ""
+  if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`
+  return sql + limitOffset(ctx, s.limit, s.offset)
+}
+
+/** A SELECT or compound without its WITH clause. */
+const selectBody = (ctx: Context, s: Ast.SelectStatement): string => {
+  if (s._tag === "Select") return selectCore(ctx, s) + selectTail(ctx, s)
+  // Members of a compound take no ORDER BY or LIMIT of their own (SQLite forbids parentheses there).
+  let sql = selectCore(ctx, s.first)
+  for (const part of s.parts) sql += ` ${part.op} ${selectCore(ctx, part.query)}`
+  // A compound is ordered by its output columns.
+  const aliasOf = (node: Ast.Node) => s.first.selection.find((sel) => sel.node === node)?.alias
+  if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t, aliasOf)).join(", ")}`
+  return sql + limitOffset(ctx, s.limit, s.offset)
+}
+
+const selectStatement = (ctx: Context, s: Ast.SelectStatement): string => selectBody(ctx, s)
+
+const topLevelSelect = (ctx: Context, s: Ast.SelectStatement): string => {
+  // Render the body first (parameters in order), then prepend WITH: CTE parameters come first
+  // in the SQL text, so they must be bound first.
+  const ctes = collectCtes(s)
+  const withCtx = new Context(ctx.dialect)
+  const prefix = withClause(withCtx, ctes)
+  const bodyCtx = new Context(ctx.dialect)
+  bodyCtx.params.push(...withCtx.params)
+  const body = selectBody(bodyCtx, s)
+  ctx.params.push(...bodyCtx.params)
+  return prefix + body
+}
+
+const returning = (ctx: Context, selection: ReadonlyArray<Ast.Selection> | undefined): string =>
+  selection === undefined || selection.length === 0
+    ? ""
+    : ` RETURNING ${selection.map((sel) => `${returningColumn(ctx, sel.node)} AS ${ctx.q(sel.alias)}`).join(", ")}`
+
+/** In RETURNING, columns are written unqualified (MariaDB rejects a table prefix there). */
+const returningColumn = (ctx: Context, node: Ast.Node) => (node._tag === "ColumnRef" ? ctx.q(node.name) : expression(ctx, node))
+
+const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> => {
   const { table } = node
+  const q = dialect.ddl.quote
   const rows = node.rows.map((row) => insertValues(node.model, table, row))
+  const out: Array<Step> = []
+  const result = node.returning === undefined ? "count" : "rows"
   // Consecutive rows that set the same columns share a statement (SQLite has no DEFAULT in VALUES).
-  const out: Array<Compiled> = []
   let i = 0
   while (i < rows.length) {
     const columns = table.columns.filter((c) => rows[i]![c.key] !== undefined)
@@ -32,54 +304,72 @@ const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Compiled> => 
       group.push(rows[i]!)
       i++
     }
-    const params: Array<unknown> = []
-    const tuples = group.map((row) =>
-      `(${columns.map((c) => {
-        params.push(encodeValue(dialect, table, c, row[c.key]))
-        return dialect.compiler.placeholder(params.length)
-      }).join(", ")})`
-    )
-    const sql = columns.length === 0
+    const ctx = new Context(dialect)
+    const tuples = group.map((row) => `(${columns.map((c) => ctx.bind(encodeValue(dialect, table, c, row[c.key]))).join(", ")})`)
+    let sql = columns.length === 0
       ? dialect.compiler.insertDefaults(q(table.tableName))
       : `INSERT INTO ${q(table.tableName)} (${columns.map((c) => q(c.name)).join(", ")}) VALUES ${tuples.join(", ")}`
-    if (columns.length === 0) group.slice(1).forEach(() => out.push({ sql, params: [] }))
-    out.push({ sql, params })
+    if (node.onConflict !== undefined) {
+      const set = node.onConflict.action._tag === "DoUpdate"
+        ? node.onConflict.action.set.map((a) => [q(a.column), expression(ctx, a.value)] as const)
+        : []
+      sql += dialect.compiler.upsert(
+        node.onConflict.target.map(q),
+        set,
+        table.primaryKey.map((k) => q(table.byKey.get(k)!.name))
+      )
+    }
+    sql += returning(ctx, node.returning)
+    const step: Step = { sql, params: ctx.params, result }
+    if (columns.length === 0) group.slice(1).forEach(() => out.push(step))
+    out.push(step)
   }
   const identity = table.autoIncrement
   const sync = dialect.compiler.syncIdentity
   if (identity !== undefined && sync !== undefined && rows.some((row) => row[identity.key] !== undefined)) {
-    out.push(sync(table.tableName, identity.name))
+    out.push({ ...sync(table.tableName, identity.name), result: "ignore" })
   }
   return out
 }
 
-const select = (dialect: Dialect, node: Ast.Select): Compiled => {
-  const q = dialect.ddl.quote
-  const source = node.alias === undefined ? q(node.table.tableName) : `${q(node.table.tableName)} AS ${q(node.alias)}`
-  const prefix = q(node.alias ?? node.table.tableName)
-  let sql = `SELECT ${node.table.columns.map((c) => `${prefix}.${q(c.name)}`).join(", ")} FROM ${source}`
-  if (node.orderBy.length > 0) {
-    sql += ` ORDER BY ${
-      node.orderBy.map((t) => `${q(t.column.table.alias ?? t.column.table.tableName)}.${q(t.column.name)} ${t.direction.toUpperCase()}`).join(", ")
-    }`
-  }
-  const params: Array<unknown> = []
-  const bind = (value: number | undefined) => {
-    if (value === undefined) return undefined
-    params.push(value)
-    return dialect.compiler.placeholder(params.length)
-  }
-  const limit = bind(node.limit)
-  sql += dialect.compiler.limitOffset(limit, bind(node.offset))
-  return { sql, params }
+const update = (dialect: Dialect, node: Ast.Update): Step => {
+  const ctx = new Context(dialect)
+  const q = (id: string) => ctx.q(id)
+  let sql = `UPDATE ${q(node.table.tableName)} SET ${node.set.map((a) => `${q(a.column)} = ${expression(ctx, a.value)}`).join(", ")}`
+  if (node.where !== undefined) sql += ` WHERE ${expression(ctx, node.where)}`
+  sql += returning(ctx, node.returning)
+  return { sql, params: ctx.params, result: node.returning === undefined ? "count" : "rows" }
 }
 
-/** Compiles a statement. Throws `EncodeError` for a value its column rejects. */
-export const compile = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Compiled> => {
+const delete_ = (dialect: Dialect, node: Ast.Delete): Step => {
+  const ctx = new Context(dialect)
+  let sql = `DELETE FROM ${ctx.q(node.table.tableName)}`
+  if (node.where !== undefined) sql += ` WHERE ${expression(ctx, node.where)}`
+  sql += returning(ctx, node.returning)
+  return { sql, params: ctx.params, result: node.returning === undefined ? "count" : "rows" }
+}
+
+/** Renders one expression on its own (for tests and `Expr` debugging). */
+export const compileExpression = (dialect: Dialect, node: Ast.Node): Compiled => {
+  const ctx = new Context(dialect)
+  const sql = expression(ctx, node)
+  return { sql, params: ctx.params }
+}
+
+/** Compiles a statement into the steps that run it. Throws `EncodeError` for a value its column rejects. */
+export const compile = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Step> => {
   switch (node._tag) {
+    case "Select":
+    case "Compound": {
+      const ctx = new Context(dialect)
+      const sql = topLevelSelect(ctx, node)
+      return [{ sql, params: ctx.params, result: "rows" }]
+    }
     case "Insert":
       return insert(dialect, node)
-    case "Select":
-      return [select(dialect, node)]
+    case "Update":
+      return [update(dialect, node)]
+    case "Delete":
+      return [delete_(dialect, node)]
   }
 }

@@ -132,15 +132,16 @@ const actions: Record<ReferentialAction, string> = {
   noAction: "NO ACTION"
 }
 
+/** DDL takes SQL text, constants and `now()`; anything else needs a statement, not a default. */
 const renderNode = (hooks: DdlHooks, node: Node, column: ColumnInfo | undefined): string => {
-  switch (node._tag) {
-    case "Raw":
-      return `(${node.sql})`
-    case "Literal":
-      return hooks.literal(node)
-    case "Call":
-      return hooks.call(node, column?.def.type)
-  }
+  if (node._tag === "Raw") return `(${node.sql})`
+  if (node._tag === "Literal") return hooks.literal(node)
+  if (node._tag === "Func" && node.name === "now") return hooks.call(node, column?.def.type)
+  throw new DefinitionError({
+    message: `a server default or CHECK must be Expr.raw(…), Expr.literal(…) or Fn.now(), not a ${node._tag} expression`,
+    table: undefined,
+    column: column?.key
+  })
 }
 
 const checkSql = (node: Node, hooks: DdlHooks) => (node._tag === "Raw" ? node.sql : renderNode(hooks, node, undefined))

@@ -4,6 +4,7 @@
  * this, never the column options directly.
  */
 import type { Expr } from "../Expr.js"
+import type { Node } from "./ast/nodes.js"
 import * as Column from "../Column.js"
 import { DefinitionError } from "../Errors.js"
 
@@ -28,7 +29,7 @@ export interface IndexInfo {
 
 export interface CheckInfo {
   readonly name: string | undefined
-  readonly expr: Expr
+  readonly expr: Node
 }
 
 export interface TableDef {
@@ -55,7 +56,7 @@ export interface TableOptions<Key extends string = string> {
   readonly indexes?: ReadonlyArray<
     ReadonlyArray<Key> | { readonly columns: ReadonlyArray<Key>; readonly name?: string; readonly unique?: boolean }
   >
-  readonly checks?: ReadonlyArray<Expr | { readonly expr: Expr; readonly name?: string }>
+  readonly checks?: ReadonlyArray<Expr<any> | { readonly expr: Expr<any>; readonly name?: string }>
   readonly versionColumn?: Key
 }
 
@@ -135,7 +136,7 @@ export const make = (
   }
 
   const checks: Array<CheckInfo> = (options.checks ?? []).map((c) =>
-    "_tag" in c ? { name: undefined, expr: c as Expr } : { name: c.name, expr: c.expr }
+    "expr" in c ? { name: c.name, expr: c.expr.node } : { name: undefined, expr: (c as Expr<any>).node }
   )
 
   if (options.versionColumn !== undefined) {

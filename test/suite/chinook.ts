@@ -158,7 +158,7 @@ export const suite: Suite = (layer) => {
     it.effect("after loading, a row inserted without an id gets the next one", () =>
       Effect.gen(function*() {
         yield* Query.execute(Query.insert(Genre).values({ name: "Synthwave" }))
-        const [last] = yield* Query.execute(Query.select(Genre).orderBy({ column: Genre.c.genreId, direction: "desc" }).limit(1))
+        const [last] = yield* Query.execute(Query.select(Genre).orderBy(Genre.c.genreId.desc()).limit(1))
         assert.deepStrictEqual([last!.genreId, last!.name], [26, "Synthwave"])
         yield* Engine.execute("DELETE FROM genre WHERE genre_id = 26")
       }), long)

@@ -23,6 +23,8 @@ export const open = (url: SqliteUrl, options: EngineOptions) =>
       Effect.gen(function*() {
         const conn = yield* client.reserve
         yield* conn.executeUnprepared("PRAGMA foreign_keys = ON", [], undefined)
+        // LIKE is case-sensitive on PostgreSQL; retort makes it so here too (ilike is the other one).
+        yield* conn.executeUnprepared("PRAGMA case_sensitive_like = ON", [], undefined)
         if (timeout !== undefined) {
           yield* conn.executeUnprepared(`PRAGMA busy_timeout = ${Math.round(Duration.toMillis(timeout))}`, [], undefined)
         }

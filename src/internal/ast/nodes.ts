@@ -1,12 +1,22 @@
+/**
+ * The dialect-neutral statement tree: immutable tagged nodes that the builders
+ * (`src/Query.ts`, `src/Expr.ts`, `src/Fn.ts`) produce and the compilers
+ * (`src/internal/compiler.ts` for statements, `src/internal/ddl.ts` for DDL) render.
+ * Builders never produce SQL text. Each node kind is handled by an exhaustive switch,
+ * so a new kind does not compile until every renderer handles it.
+ */
 import type * as Column from "../../Column.js"
 import type * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
 
-/**
- * The dialect-neutral expression tree: immutable tagged nodes that builders produce
- * and the compilers in `src/internal/compiler/` and `src/internal/ddl.ts` render.
- * Builders never produce SQL text.
- */
+/** How a result column decodes: like a column of this type, or as the driver gives it. */
+export type ValueType =
+  | Column.ColumnType
+  | { readonly _tag: "unknown" }
+  /** A decimal of no fixed scale (an average of decimals). */
+  | { readonly _tag: "decimal" }
+
+// --- expressions ---------------------------------------------------------------------------
 
 /** SQL text written by the user, rendered as is. */
 export interface Raw {
@@ -14,49 +24,269 @@ export interface Raw {
   readonly sql: string
 }
 
-/** A function the dialects spell differently (`now()` is `CURRENT_TIMESTAMP(6)` on MariaDB). */
-export interface Call {
-  readonly _tag: "Call"
-  readonly name: "now"
-  readonly args: ReadonlyArray<Node>
-}
-
-/** A constant value. In DDL it is rendered inline; in statements it becomes a bound parameter. */
+/** A constant. In DDL it is rendered inline; in statements it is a bound parameter. */
 export interface Literal {
   readonly _tag: "Literal"
   readonly value: string | number | boolean | bigint | null
 }
 
-export type Node = Raw | Call | Literal
-
-/** A row or rows to insert into a model's table; validated and encoded when compiled. */
-export interface Insert {
-  readonly _tag: "Insert"
-  readonly model: Table.Any
-  readonly table: TableDef
-  readonly rows: ReadonlyArray<unknown>
+/** A value bound as a parameter, encoded for its column type when it has one. */
+export interface Param {
+  readonly _tag: "Param"
+  readonly value: unknown
+  readonly type: Column.ColumnType | undefined
+  readonly nullable: boolean
 }
+
+/** A column of a table (a `Column.Ref` is this node). */
+export type ColumnRef = Column.AnyRef
+
+/** A column of a subquery or a CTE in FROM: `"alias"."name"`. */
+export interface SourceColumn {
+  readonly _tag: "SourceColumn"
+  readonly source: string
+  readonly name: string
+}
+
+export type BinaryOp = "=" | "<>" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "AND" | "OR"
+
+export interface Binary {
+  readonly _tag: "Binary"
+  readonly op: BinaryOp
+  readonly left: Node
+  readonly right: Node
+}
+
+export interface Not {
+  readonly _tag: "Not"
+  readonly operand: Node
+}
+
+export interface IsNull {
+  readonly _tag: "IsNull"
+  readonly operand: Node
+  readonly negated: boolean
+}
+
+export interface In {
+  readonly _tag: "In"
+  readonly operand: Node
+  readonly list: ReadonlyArray<Node> | SelectStatement
+  readonly negated: boolean
+}
+
+export interface Between {
+  readonly _tag: "Between"
+  readonly operand: Node
+  readonly low: Node
+  readonly high: Node
+  readonly negated: boolean
+}
+
+export interface Like {
+  readonly _tag: "Like"
+  readonly operand: Node
+  readonly pattern: Node
+  readonly caseInsensitive: boolean
+  readonly negated: boolean
+  /** The escape character of the pattern, if it uses one. */
+  readonly escape: string | undefined
+}
+
+export type FunctionName =
+  | "count"
+  | "sum"
+  | "avg"
+  | "min"
+  | "max"
+  | "coalesce"
+  | "lower"
+  | "upper"
+  | "concat"
+  | "now"
+  | "rowNumber"
+  | "rank"
+  | "denseRank"
+
+export interface Func {
+  readonly _tag: "Func"
+  readonly name: FunctionName
+  readonly args: ReadonlyArray<Node>
+  readonly distinct: boolean
+  /** `COUNT(*)`. */
+  readonly star: boolean
+}
+
+export interface Over {
+  readonly _tag: "Over"
+  readonly fn: Node
+  readonly partitionBy: ReadonlyArray<Node>
+  readonly orderBy: ReadonlyArray<OrderTerm>
+}
+
+export interface Case {
+  readonly _tag: "Case"
+  readonly whens: ReadonlyArray<readonly [condition: Node, result: Node]>
+  readonly otherwise: Node | undefined
+}
+
+export interface Exists {
+  readonly _tag: "Exists"
+  readonly query: SelectStatement
+  readonly negated: boolean
+}
+
+/** A subquery used as a value (one row, one column). */
+export interface Scalar {
+  readonly _tag: "Scalar"
+  readonly query: SelectStatement
+}
+
+/** In an upsert's update: the value the row would have had (`EXCLUDED.col`, `VALUES(col)`). */
+export interface Excluded {
+  readonly _tag: "Excluded"
+  readonly column: string
+}
+
+export type Node =
+  | Excluded
+  | Raw
+  | Literal
+  | Param
+  | ColumnRef
+  | SourceColumn
+  | Binary
+  | Not
+  | IsNull
+  | In
+  | Between
+  | Like
+  | Func
+  | Over
+  | Case
+  | Exists
+  | Scalar
+
+// --- statements --------------------------------------------------------------------------
 
 /** An ordering term. */
 export interface OrderTerm {
-  readonly column: Column.AnyRef
+  readonly node: Node
   readonly direction: "asc" | "desc"
+  readonly nulls: "first" | "last" | undefined
 }
 
-/** A SELECT of a model's columns from its table. */
-export interface Select {
-  readonly _tag: "Select"
+/** A table (or an alias of it) in FROM. */
+export interface TableSource {
+  readonly _tag: "Table"
   readonly table: TableDef
   readonly alias: string | undefined
+}
+
+/** A subquery in FROM: `(SELECT …) AS alias`. */
+export interface SubquerySource {
+  readonly _tag: "Subquery"
+  readonly query: SelectStatement
+  readonly alias: string
+}
+
+/** A common table expression, referred to by name; the compiler emits its WITH clause. */
+export interface CteSource {
+  readonly _tag: "Cte"
+  readonly name: string
+  readonly query: SelectStatement
+  readonly recursive: boolean
+  readonly columns: ReadonlyArray<string>
+}
+
+export type Source = TableSource | SubquerySource | CteSource
+
+export interface Join {
+  readonly kind: "inner" | "left"
+  readonly source: Source
+  readonly on: Node
+}
+
+/** A selected column: its expression, its output name, and how its value decodes. */
+export interface Selection {
+  readonly node: Node
+  readonly alias: string
+  readonly type: ValueType
+  readonly nullable: boolean
+}
+
+export interface Select {
+  readonly _tag: "Select"
+  readonly selection: ReadonlyArray<Selection>
+  readonly from: Source | undefined
+  readonly joins: ReadonlyArray<Join>
+  readonly where: Node | undefined
+  readonly groupBy: ReadonlyArray<Node>
+  readonly having: Node | undefined
+  readonly orderBy: ReadonlyArray<OrderTerm>
+  readonly limit: number | undefined
+  readonly offset: number | undefined
+  readonly distinct: boolean
+  /** CTEs named explicitly with `.with(…)` (others are found in FROM and JOIN). */
+  readonly ctes: ReadonlyArray<CteSource>
+}
+
+/** `left UNION [ALL] right …`, ordered and limited as a whole. */
+export interface Compound {
+  readonly _tag: "Compound"
+  readonly parts: ReadonlyArray<{ readonly op: "UNION" | "UNION ALL"; readonly query: Select }>
+  readonly first: Select
   readonly orderBy: ReadonlyArray<OrderTerm>
   readonly limit: number | undefined
   readonly offset: number | undefined
 }
 
+export type SelectStatement = Select | Compound
+
+/** Rows to insert into a model's table; validated and encoded when compiled. */
+export interface Insert {
+  readonly _tag: "Insert"
+  readonly model: Table.Any
+  readonly table: TableDef
+  readonly rows: ReadonlyArray<unknown>
+  readonly onConflict:
+    | {
+      readonly target: ReadonlyArray<string>
+      readonly action: { readonly _tag: "DoNothing" } | { readonly _tag: "DoUpdate"; readonly set: ReadonlyArray<Assignment> }
+    }
+    | undefined
+  readonly returning: ReadonlyArray<Selection> | undefined
+}
+
+/** `column = value` in UPDATE … SET or an upsert's update. */
+export interface Assignment {
+  readonly column: string
+  readonly value: Node
+}
+
+export interface Update {
+  readonly _tag: "Update"
+  readonly table: TableDef
+  readonly set: ReadonlyArray<Assignment>
+  readonly where: Node | undefined
+  readonly returning: ReadonlyArray<Selection> | undefined
+}
+
+export interface Delete {
+  readonly _tag: "Delete"
+  readonly table: TableDef
+  readonly where: Node | undefined
+  readonly returning: ReadonlyArray<Selection> | undefined
+}
+
 /** The statements the compiler handles; a new kind does not compile until it is handled. */
-export type Statement = Insert | Select
+export type Statement = Select | Compound | Insert | Update | Delete
+
+// --- constructors ----------------------------------------------------------------------------
 
 export const raw = (sql: string): Raw => Object.freeze({ _tag: "Raw", sql })
-export const call = (name: Call["name"], args: ReadonlyArray<Node> = []): Call =>
-  Object.freeze({ _tag: "Call", name, args: Object.freeze([...args]) })
 export const literal = (value: Literal["value"]): Literal => Object.freeze({ _tag: "Literal", value })
+export const param = (value: unknown, type: Column.ColumnType | undefined, nullable = true): Param =>
+  Object.freeze({ _tag: "Param", value, type, nullable })
+export const func = (name: FunctionName, args: ReadonlyArray<Node> = [], options?: { distinct?: boolean; star?: boolean }): Func =>
+  Object.freeze({ _tag: "Func", name, args: Object.freeze([...args]), distinct: options?.distinct === true, star: options?.star === true })

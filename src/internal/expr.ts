@@ -1,0 +1,186 @@
+/**
+ * The expression objects behind `Expr`, `Fn` and `Model.c.*`: an immutable AST node plus
+ * how its value decodes, with the comparison, arithmetic and ordering methods on a shared
+ * prototype. Column references are built on the same prototype (`src/Table.ts`), so
+ * `User.c.age.gt(20)` is a method call on a node, never SQL text.
+ */
+import { BigDecimal, DateTime, Pipeable } from "effect"
+import type { ColumnType } from "../Column.js"
+import * as Ast from "./ast/nodes.js"
+
+export const ExprTypeId: unique symbol = Symbol.for("retort/Expr")
+
+/** The runtime shape of every expression (column references included). */
+export interface ExprLike {
+  readonly [ExprTypeId]: true
+  /** The AST node; a column reference is its own node. */
+  readonly node: Ast.Node
+  readonly valueType: Ast.ValueType
+  readonly nullable: boolean
+  /** The output name, when given with `.as(name)` or known (a column's name). */
+  readonly alias: string | undefined
+}
+
+export const isExpr = (u: unknown): u is ExprLike => typeof u === "object" && u !== null && ExprTypeId in u
+
+/** The type a JavaScript value binds as, when no column says otherwise. */
+export const typeOfValue = (value: unknown): ColumnType | undefined => {
+  switch (typeof value) {
+    case "string":
+      return { _tag: "text" }
+    case "number":
+      return Number.isInteger(value) ? { _tag: "integer" } : { _tag: "float" }
+    case "bigint":
+      return { _tag: "bigint" }
+    case "boolean":
+      return { _tag: "boolean" }
+  }
+  if (BigDecimal.isBigDecimal(value)) return { _tag: "numeric", precision: 38, scale: Math.max(0, value.scale) }
+  if (DateTime.isDateTime(value)) return { _tag: "dateTime", timezone: true, precision: 6 }
+  if (value instanceof Uint8Array) return { _tag: "binary" }
+  return undefined
+}
+
+const columnTypeOf = (type: Ast.ValueType): ColumnType | undefined =>
+  type._tag === "unknown" || type._tag === "decimal" ? undefined : type
+
+/** An operand: an expression's node, or a value bound as a parameter typed like `like`. */
+export const operand = (value: unknown, like: ExprLike | undefined): Ast.Node => {
+  if (isExpr(value)) return value.node
+  const type = like === undefined ? undefined : columnTypeOf(like.valueType)
+  // A column's type encodes the value (a BigDecimal as text at the column's scale, a date as
+  // the dialect writes it); otherwise the value's own JavaScript type does.
+  return Ast.param(value, type !== undefined && type._tag !== "literal" ? type : typeOfValue(value) ?? type, true)
+}
+
+const order = (self: ExprLike, direction: "asc" | "desc", options?: { readonly nulls?: "first" | "last" }): Ast.OrderTerm => ({
+  node: self.node,
+  direction,
+  nulls: options?.nulls
+})
+
+const bool: Ast.ValueType = { _tag: "boolean" }
+
+export const make = (node: Ast.Node, valueType: Ast.ValueType, nullable: boolean, alias?: string): ExprLike => {
+  const self = Object.create(ExprProto)
+  self.node = node
+  self.valueType = valueType
+  self.nullable = nullable
+  self.alias = alias
+  return self
+}
+
+const predicate = (node: Ast.Node) => make(node, bool, false)
+const binary = (self: ExprLike, op: Ast.BinaryOp, that: unknown) =>
+  predicate({ _tag: "Binary", op, left: self.node, right: operand(that, self) })
+const arithmetic = (self: ExprLike, op: Ast.BinaryOp, that: unknown) =>
+  make({ _tag: "Binary", op, left: self.node, right: operand(that, self) }, self.valueType, self.nullable || (isExpr(that) && that.nullable))
+
+const list = (self: ExprLike, values: unknown): ReadonlyArray<Ast.Node> | Ast.SelectStatement => {
+  if (Array.isArray(values)) return values.map((v) => operand(v, self))
+  const query = (values as { readonly node?: { readonly _tag: string } }).node
+  if (query !== undefined && (query._tag === "Select" || query._tag === "Compound")) return query as Ast.SelectStatement
+  throw new TypeError("in() takes an array of values or a one-column query")
+}
+
+/** The methods every expression has. `this` is the expression. */
+export const ExprProto = {
+  [ExprTypeId]: true,
+  eq(this: ExprLike, that: unknown) {
+    return binary(this, "=", that)
+  },
+  ne(this: ExprLike, that: unknown) {
+    return binary(this, "<>", that)
+  },
+  gt(this: ExprLike, that: unknown) {
+    return binary(this, ">", that)
+  },
+  gte(this: ExprLike, that: unknown) {
+    return binary(this, ">=", that)
+  },
+  lt(this: ExprLike, that: unknown) {
+    return binary(this, "<", that)
+  },
+  lte(this: ExprLike, that: unknown) {
+    return binary(this, "<=", that)
+  },
+  in(this: ExprLike, values: unknown) {
+    return predicate({ _tag: "In", operand: this.node, list: list(this, values), negated: false })
+  },
+  notIn(this: ExprLike, values: unknown) {
+    return predicate({ _tag: "In", operand: this.node, list: list(this, values), negated: true })
+  },
+  like(this: ExprLike, pattern: unknown, options?: { readonly escape?: string }) {
+    return predicate({
+      _tag: "Like",
+      operand: this.node,
+      pattern: operand(pattern, undefined),
+      caseInsensitive: false,
+      negated: false,
+      escape: options?.escape
+    })
+  },
+  ilike(this: ExprLike, pattern: unknown, options?: { readonly escape?: string }) {
+    return predicate({
+      _tag: "Like",
+      operand: this.node,
+      pattern: operand(pattern, undefined),
+      caseInsensitive: true,
+      negated: false,
+      escape: options?.escape
+    })
+  },
+  isNull(this: ExprLike) {
+    return predicate({ _tag: "IsNull", operand: this.node, negated: false })
+  },
+  isNotNull(this: ExprLike) {
+    return predicate({ _tag: "IsNull", operand: this.node, negated: true })
+  },
+  between(this: ExprLike, low: unknown, high: unknown) {
+    return predicate({ _tag: "Between", operand: this.node, low: operand(low, this), high: operand(high, this), negated: false })
+  },
+  plus(this: ExprLike, that: unknown) {
+    return arithmetic(this, "+", that)
+  },
+  minus(this: ExprLike, that: unknown) {
+    return arithmetic(this, "-", that)
+  },
+  times(this: ExprLike, that: unknown) {
+    return arithmetic(this, "*", that)
+  },
+  div(this: ExprLike, that: unknown) {
+    return arithmetic(this, "/", that)
+  },
+  asc(this: ExprLike, options?: { readonly nulls?: "first" | "last" }) {
+    return order(this, "asc", options)
+  },
+  desc(this: ExprLike, options?: { readonly nulls?: "first" | "last" }) {
+    return order(this, "desc", options)
+  },
+  as(this: ExprLike, alias: string) {
+    const copy = Object.create(Object.getPrototypeOf(this))
+    Object.assign(copy, this)
+    copy.alias = alias
+    return copy
+  },
+  /** Aggregates and ranking functions over a window. */
+  over(this: ExprLike, window: { readonly partitionBy?: ReadonlyArray<ExprLike>; readonly orderBy?: ReadonlyArray<ExprLike | Ast.OrderTerm> } = {}) {
+    return make(
+      {
+        _tag: "Over",
+        fn: this.node,
+        partitionBy: (window.partitionBy ?? []).map((e) => e.node),
+        orderBy: (window.orderBy ?? []).map(toOrderTerm)
+      },
+      this.valueType,
+      this.nullable
+    )
+  },
+  pipe() {
+    return Pipeable.pipeArguments(this, arguments)
+  }
+}
+
+/** An ordering term from an expression (ascending) or a term made with `.asc()` / `.desc()`. */
+export const toOrderTerm = (term: ExprLike | Ast.OrderTerm): Ast.OrderTerm =>
+  isExpr(term) ? { node: term.node, direction: "asc", nulls: undefined } : term
