@@ -148,6 +148,11 @@ export interface CompilerHooks {
   readonly upsert: (target: ReadonlyArray<string>, set: ReadonlyArray<readonly [column: string, value: string]>, primaryKey: ReadonlyArray<string>) => string
   /** In an upsert's update, the value the inserted row would have had. */
   readonly excluded: (column: string) => string
+  /**
+   * A constant's placeholder, typed where the database cannot infer it (PostgreSQL reads an
+   * untyped parameter in a select list as text).
+   */
+  readonly typedLiteral: (placeholder: string, type: ColumnType) => string
   /** The number of rows an INSERT, UPDATE or DELETE changed, from the driver's raw result. */
   readonly affectedRows: (raw: unknown) => number
 }

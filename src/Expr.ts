@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Pipeable } from "effect"
+import type { BigDecimal, Pipeable } from "effect"
 import * as Ast from "./internal/ast/nodes.js"
 import { ExprTypeId, type ExprLike, isExpr, make, operand, typeOfValue } from "./internal/expr.js"
 
@@ -40,7 +40,7 @@ export type Operand<A> = NonNullable<A> | Expr<A> | Expr<NonNullable<A>> | Expr<
  */
 export type Order = Ast.OrderTerm
 
-type Numeric = number | bigint | { readonly _id: "BigDecimal" } | null
+type Numeric = number | bigint | BigDecimal.BigDecimal | null
 
 /**
  * An SQL expression whose value has the TypeScript type `A`.
@@ -77,10 +77,10 @@ export interface Expr<A> extends Pipeable.Pipeable {
   isNull(): Expr<boolean>
   isNotNull(): Expr<boolean>
   between(low: Operand<A>, high: Operand<A>): Expr<boolean>
-  plus(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
-  minus(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
-  times(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
-  div(that: [A] extends [Numeric] ? Operand<A> : never): Expr<A>
+  plus(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
+  minus(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
+  times(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
+  div(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
   asc(options?: { readonly nulls?: "first" | "last" }): Order
   desc(options?: { readonly nulls?: "first" | "last" }): Order
   /** The same expression under an output name. */

@@ -211,5 +211,6 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
         (set.length === 0 ? primaryKey.slice(0, 1).map((c) => [c, c] as const) : set).map(([c, v]) => `${c} = ${v}`).join(", ")
       }`,
     excluded: (column) => `VALUES(${column})`,
+    typedLiteral: (placeholder) => placeholder,
     affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0)
   } }

@@ -190,5 +190,6 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     upsert: (target, set) =>
       ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,
     excluded: (column) => `EXCLUDED.${column}`,
+    typedLiteral: (placeholder, type) => `CAST(${placeholder} AS ${ddl.columnType(type, "")})`,
     affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0)
   } }

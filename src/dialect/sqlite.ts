@@ -176,5 +176,6 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     upsert: (target, set) =>
       ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,
     excluded: (column) => `excluded.${column}`,
+    typedLiteral: (placeholder) => placeholder,
     affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
   } }

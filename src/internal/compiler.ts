@@ -6,6 +6,7 @@
  */
 import type { Dialect } from "../Dialect.js"
 import type * as Ast from "./ast/nodes.js"
+import { typeOfValue } from "./expr.js"
 import { encodeValue, insertValues } from "./rows.js"
 import { isSqlNull, toDriver } from "./values.js"
 
@@ -41,9 +42,6 @@ const encodeParam = (ctx: Context, node: Ast.Param): unknown => {
   return toDriver(node.type, node.value, ctx.dialect.values)
 }
 
-const literalType = (value: Ast.Literal["value"]) =>
-  typeof value === "boolean" ? { _tag: "boolean" as const } : typeof value === "bigint" ? { _tag: "bigint" as const } : undefined
-
 const expression = (ctx: Context, node: Ast.Node): string => {
   const q = (id: string) => ctx.q(id)
   const e = (n: Ast.Node) => expression(ctx, n)
@@ -51,8 +49,9 @@ const expression = (ctx: Context, node: Ast.Node): string => {
     case "Raw":
       return node.sql
     case "Literal": {
-      const type = literalType(node.value)
-      return ctx.bind(node.value === null || type === undefined ? node.value : toDriver(type, node.value, ctx.dialect.values))
+      const type = typeOfValue(node.value)
+      if (node.value === null || type === undefined) return ctx.bind(node.value)
+      return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values)), type)
     }
     case "Param":
       return ctx.bind(encodeParam(ctx, node))
