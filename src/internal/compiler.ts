@@ -355,8 +355,23 @@ export const compileExpression = (dialect: Dialect, node: Ast.Node): Compiled =>
   return { sql, params: ctx.params }
 }
 
+/**
+ * Compiled statements, per immutable AST node and dialect: a query built once and run
+ * many times is compiled once. Inserts are not cached: their rows are the user's objects.
+ */
+const cache = new WeakMap<Ast.Statement, Map<string, ReadonlyArray<Step>>>()
+
 /** Compiles a statement into the steps that run it. Throws `EncodeError` for a value its column rejects. */
 export const compile = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Step> => {
+  if (node._tag === "Insert") return compileUncached(dialect, node)
+  let byDialect = cache.get(node)
+  if (byDialect === undefined) cache.set(node, byDialect = new Map())
+  let steps = byDialect.get(dialect.name)
+  if (steps === undefined) byDialect.set(dialect.name, steps = compileUncached(dialect, node))
+  return steps
+}
+
+const compileUncached = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Step> => {
   switch (node._tag) {
     case "Select":
     case "Compound": {
