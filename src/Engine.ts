@@ -9,10 +9,12 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, Layer, Redacted, type Scope } from "effect"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { type Config, type ConfigError, Context, Effect, FiberRef, Layer, Redacted, type Scope } from "effect"
 import * as Dialect from "./Dialect.js"
 import type { DatabaseError } from "./Errors.js"
 import * as executor from "./internal/executor.js"
+import * as Transaction from "./internal/transaction.js"
 import type { EngineOptions } from "./Options.js"
 import * as Url from "./Url.js"
 
@@ -83,7 +85,31 @@ export interface Engine {
   readonly executeRaw: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<unknown, DatabaseError>
   /** Turns the `SqlError`s of an effect into retort's typed errors. */
   readonly classify: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, ClassifiedError<E>, R>
+  /**
+   * Runs `effect` in a transaction on this engine: statements run through this engine
+   * inside it (`execute`, `Query.execute`, the session) use its connection. Nested calls
+   * are savepoints. Commits on success; rolls back on any failure, defect or
+   * interruption, keeping the error type of `effect`. A failed COMMIT is a typed error.
+   */
+  readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>, options?: TransactionOptions) => Effect.Effect<A, E | DatabaseError, R>
+  /** The transaction level in effect on this engine for the current fiber, if any. */
+  readonly currentTransaction: FiberRef.FiberRef<Transaction.Level | undefined>
 }
+
+/**
+ * Options of a transaction: `isolation` ("read committed", "repeatable read",
+ * "serializable"…), `readOnly`, and `retry`, a Schedule for retrying the whole transaction
+ * on `SerializationFailure`, `DeadlockDetected` or `LockTimeout`.
+ *
+ * @example
+ * import { Schedule } from "effect"
+ * import type { Engine } from "retort"
+ * const options: Engine.TransactionOptions = { isolation: "serializable", retry: Schedule.recurs(5) }
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type TransactionOptions = Transaction.TransactionOptions
 
 /**
  * The error type of an effect after {@link classifyErrors}: each `SqlError` becomes a
@@ -134,7 +160,7 @@ export const make = (
 ): Effect.Effect<Engine, never, Scope.Scope> =>
   Effect.gen(function*() {
     const dialect = Dialect.byName(url.dialect)
-    const sql = yield* executor.make(url, options)
+    const { owns, sql } = yield* executor.make(url, options)
     const context: Dialect.ErrorContext = { url }
     const classify = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, ClassifiedError<E>, R> =>
       Effect.mapError(self, (e) => (isSqlError(e) ? dialect.classify(e, context) : e)) as Effect.Effect<
@@ -142,15 +168,34 @@ export const make = (
         ClassifiedError<E>,
         R
       >
+    const current = FiberRef.unsafeMake<Transaction.Level | undefined>(undefined)
+    // Outside a retort transaction, a statement joins an @effect/sql transaction only if it is
+    // this engine's: that tag is global, and another engine's connection must not be used.
+    const onPool = <A>(statement: Effect.Effect<A, SqlError>) =>
+      Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
+        tx._tag === "Some" && !owns(tx.value[0])
+          ? Effect.mapInputContext(statement, (ctx: Context.Context<never>) => Context.omit(SqlClient.TransactionConnection)(ctx) as Context.Context<never>)
+          : statement)
+    const run = <A>(onLevel: (conn: Connection) => Effect.Effect<A, SqlError>, pooled: Effect.Effect<A, SqlError>) =>
+      Effect.flatMap(FiberRef.get(current), (level) => classify(level === undefined ? onPool(pooled) : Transaction.runOn(level, onLevel)))
+    const deps: Transaction.Dependencies = {
+      current,
+      reserve: sql.reserve,
+      classify: classify as Transaction.Dependencies["classify"],
+      begin: dialect.compiler.begin
+    }
     return Engine.of({
       dialect,
       capabilities: dialect.capabilities,
       url,
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
       sql,
-      execute: (text, params = []) => classify(sql.unsafe<Row>(text, params)),
-      executeRaw: (text, params = []) => classify(sql.unsafe(text, params).raw),
-      classify
+      execute: (text, params = []) =>
+        run((conn) => conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Row>, SqlError>, sql.unsafe<Row>(text, params)),
+      executeRaw: (text, params = []) => run((conn) => conn.executeRaw(text, params), sql.unsafe(text, params).raw),
+      classify,
+      transaction: (effect, options) => Transaction.transaction(deps, effect, options),
+      currentTransaction: current
     })
   })
 
@@ -211,6 +256,28 @@ export const execute = (
   params?: ReadonlyArray<unknown>
 ): Effect.Effect<ReadonlyArray<Row>, DatabaseError, Engine> =>
   Effect.flatMap(Engine, (engine) => engine.execute(sql, params))
+
+/**
+ * Runs `effect` in a transaction on the engine in context (a savepoint when nested).
+ *
+ * @example
+ * import { Effect, Schedule } from "effect"
+ * import { Engine } from "retort"
+ * const transfer = Engine.transaction(
+ *   Effect.all([
+ *     Engine.execute("UPDATE account SET balance = balance - 10 WHERE id = 1"),
+ *     Engine.execute("UPDATE account SET balance = balance + 10 WHERE id = 2")
+ *   ]),
+ *   { isolation: "serializable", retry: Schedule.recurs(3) }
+ * )
+ *
+ * @since 0.1.0
+ * @category transactions
+ */
+export const transaction = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  options?: TransactionOptions
+): Effect.Effect<A, E | DatabaseError, R | Engine> => Effect.flatMap(Engine, (engine) => engine.transaction(effect, options))
 
 /**
  * Classifies the `SqlError`s of any effect (for example `SqlClient` statements) into

@@ -248,8 +248,14 @@ export { case_ as case }
  * @since 0.1.0
  * @category constructors
  */
-export const literal = <const A extends string | number | boolean | bigint | null>(value: A): Expr<A> =>
-  cast<A>(make(Ast.literal(value), typeOfValue(value) ?? { _tag: "unknown" }, value === null))
+export const literal: {
+  (value: string): Expr<string>
+  (value: number): Expr<number>
+  (value: boolean): Expr<boolean>
+  (value: bigint): Expr<bigint>
+  (value: null): Expr<null>
+} = (value: string | number | boolean | bigint | null): any =>
+  make(Ast.literal(value), typeOfValue(value) ?? { _tag: "unknown" }, value === null)
 
 /**
  * SQL text used as is, for what retort cannot express (a server default, a CHECK, a

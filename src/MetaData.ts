@@ -74,7 +74,7 @@ export const make = (...tables: ReadonlyArray<Table.Any>): MetaData => {
       const plan = yield* planEffect
       const engine = yield* Engine.Engine
       const all = Effect.forEach(statements(engine.dialect, plan), (sql) => engine.execute(sql), { discard: true })
-      yield* transactional(engine, plan) ? engine.classify(engine.sql.withTransaction(all)) : all
+      yield* transactional(engine, plan) ? engine.transaction(all) : all
     })
 
   return {

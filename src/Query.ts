@@ -852,11 +852,11 @@ export const execute = <Q extends Compilable>(
 
     let raw: ReadonlyArray<Engine.Row>
     if (node._tag === "Update" && node.returning !== undefined && !engine.capabilities.updateReturning) {
-      raw = yield* engine.classify(engine.sql.withTransaction(emulatedUpdateReturning(engine, node, run)))
+      raw = yield* engine.transaction(emulatedUpdateReturning(engine, node, run))
     } else {
       const steps = yield* compileIn(engine.dialect, node)
       // Several statements (a split insert, an identity resync) are one unit.
-      raw = steps.length > 1 ? yield* engine.classify(engine.sql.withTransaction(run(steps))) : yield* run(steps)
+      raw = steps.length > 1 ? yield* engine.transaction(run(steps)) : yield* run(steps)
     }
 
     if (selection === undefined) return { rowsAffected: affected } as Result<Q>

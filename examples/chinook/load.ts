@@ -299,8 +299,7 @@ export const load = (data: ChinookJson) =>
   Effect.gen(function*() {
     yield* metadata.createAll
     const rows = toRows(data)
-    const engine = yield* Engine.Engine
-    yield* engine.classify(engine.sql.withTransaction(Effect.all([
+    yield* Engine.transaction(Effect.all([
       Query.execute(Query.insert(Genre).values(rows.Genre)),
       Query.execute(Query.insert(MediaType).values(rows.MediaType)),
       Query.execute(Query.insert(Artist).values(rows.Artist)),
@@ -312,7 +311,7 @@ export const load = (data: ChinookJson) =>
       Query.execute(Query.insert(InvoiceLine).values(rows.InvoiceLine)),
       Query.execute(Query.insert(Playlist).values(rows.Playlist)),
       Query.execute(Query.insert(PlaylistTrack).values(rows.PlaylistTrack))
-    ], { discard: true })))
+    ], { discard: true }))
     const counts = {} as Record<(typeof tableKeys)[number], number>
     for (const key of tableKeys) counts[key] = rows[key].length
     return counts as LoadCounts

@@ -212,5 +212,10 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
       }`,
     excluded: (column) => `VALUES(${column})`,
     typedLiteral: (placeholder) => placeholder,
+    // SET TRANSACTION applies to the next transaction only.
+    begin: (o) => [
+      ...(o.isolation === undefined ? [] : [`SET TRANSACTION ISOLATION LEVEL ${o.isolation.toUpperCase()}`]),
+      `START TRANSACTION${o.readOnly === true ? " READ ONLY" : ""}`
+    ],
     affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0)
   } }

@@ -177,5 +177,7 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
       ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,
     excluded: (column) => `excluded.${column}`,
     typedLiteral: (placeholder) => placeholder,
+    // SQLite transactions are serializable whatever is asked; a read-only one still takes no write lock.
+    begin: () => ["BEGIN"],
     affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
   } }

@@ -75,7 +75,7 @@ const spanAttributes = (url: DatabaseUrl): ReadonlyArray<readonly [string, unkno
 export const make = (
   url: DatabaseUrl,
   options: EngineOptions
-): Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> =>
+): Effect.Effect<{ readonly sql: SqlClient.SqlClient; readonly owns: (conn: Connection) => boolean }, never, Scope.Scope> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const reactivity = yield* Reactivity.make
@@ -130,12 +130,20 @@ export const make = (
         return yield* client.reserve
       })
     )
-    const acquirer = options.echo === true ? Effect.map(reserve, echoing) : reserve
+    // Every connection handed out is remembered, so the engine can tell its own transaction
+    // connection from another engine's (@effect/sql keeps it under one global tag).
+    const own = new WeakSet<Connection>()
+    const acquirer = Effect.map(reserve, (conn) => {
+      const handed = options.echo === true ? echoing(conn) : conn
+      own.add(handed)
+      return handed
+    })
 
-    return yield* SqlClient.make({
+    const sql = yield* SqlClient.make({
       acquirer,
       transactionAcquirer: acquirer,
       compiler: driver.compiler,
       spanAttributes: spanAttributes(url)
     }).pipe(Effect.provideService(Reactivity.Reactivity, reactivity))
+    return { sql, owns: (conn: Connection) => own.has(conn) }
   })
