@@ -92,6 +92,11 @@ export interface Engine {
    * interruption, keeping the error type of `effect`. A failed COMMIT is a typed error.
    */
   readonly transaction: <A, E, R>(effect: Effect.Effect<A, E, R>, options?: TransactionOptions) => Effect.Effect<A, E | DatabaseError, R>
+  /**
+   * Begins a transaction and hands it back open (the session holds one from its first
+   * statement to commit or rollback). Closing the scope first rolls it back.
+   */
+  readonly begin: (options?: TransactionOptions) => Effect.Effect<Transaction.Handle, DatabaseError, Scope.Scope>
   /** The transaction level in effect on this engine for the current fiber, if any. */
   readonly currentTransaction: FiberRef.FiberRef<Transaction.Level | undefined>
 }
@@ -195,6 +200,7 @@ export const make = (
       executeRaw: (text, params = []) => run((conn) => conn.executeRaw(text, params), sql.unsafe(text, params).raw),
       classify,
       transaction: (effect, options) => Transaction.transaction(deps, effect, options),
+      begin: (options) => Transaction.begin(deps, options),
       currentTransaction: current
     })
   })

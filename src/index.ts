@@ -73,3 +73,17 @@ export * as Table from "./Table.js"
  * @since 0.1.0
  */
 export * as Query from "./Query.js"
+
+/**
+ * The session: identity map, unit of work, transactions.
+ *
+ * @since 0.1.0
+ */
+export * as Session from "./Session.js"
+
+/**
+ * Test layers.
+ *
+ * @since 0.1.0
+ */
+export * as Testing from "./Testing.js"

@@ -12,7 +12,7 @@
  */
 import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Exit, FiberRef, Schedule, Scope } from "effect"
+import { Effect, ExecutionStrategy, Exit, FiberRef, Schedule, Scope } from "effect"
 import type { DatabaseError } from "../Errors.js"
 import { isRetryable } from "../Errors.js"
 
@@ -103,6 +103,52 @@ const outermost = <A, E, R>(
       yield* Effect.ignore(plain(deps, conn, "ROLLBACK"))
       yield* release
       return yield* exit
+    })
+  )
+
+/** A transaction begun imperatively (the session's): its level, and how it ends. */
+export interface Handle {
+  readonly level: Level
+  /** COMMIT; on failure ROLLBACK, then the COMMIT's typed error. Returns the connection either way. */
+  readonly commit: Effect.Effect<void, DatabaseError>
+  /** ROLLBACK (errors ignored) and return the connection. */
+  readonly rollback: Effect.Effect<void>
+}
+
+/**
+ * Begins a transaction on a reserved connection and hands it back open: the session holds
+ * it from its first statement until commit or rollback. If `scope` closes first, the
+ * transaction is rolled back and the connection returned.
+ */
+export const begin = (deps: Dependencies, options: TransactionOptions = {}): Effect.Effect<Handle, DatabaseError, Scope.Scope> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function*() {
+      const outer = yield* Effect.scope
+      const scope = yield* Scope.fork(outer, ExecutionStrategy.sequential)
+      let open = true
+      const rollback: Effect.Effect<void> = Effect.suspend(() => {
+        if (!open) return Effect.void
+        open = false
+        return Effect.ensuring(Effect.ignore(plain(deps, conn, "ROLLBACK")), Scope.close(scope, Exit.void))
+      }).pipe(Effect.uninterruptible)
+      const commit: Effect.Effect<void, DatabaseError> = Effect.suspend(() => {
+        if (!open) return Effect.void
+        open = false
+        return Effect.ensuring(
+          Effect.tapError(plain(deps, conn, "COMMIT"), () => Effect.ignore(plain(deps, conn, "ROLLBACK"))),
+          Scope.close(scope, Exit.void)
+        )
+      }).pipe(Effect.uninterruptible)
+      const conn = yield* restore(deps.classify(Scope.extend(deps.reserve, scope))).pipe(
+        Effect.onError(() => Scope.close(scope, Exit.void))
+      )
+      yield* Effect.forEach(deps.begin(options), (sql) => plain(deps, conn, sql), { discard: true }).pipe(
+        Effect.onError(() => Scope.close(scope, Exit.void))
+      )
+      // Released with the outer scope without a commit: roll back.
+      yield* Scope.addFinalizer(outer, rollback)
+      const level: Level = { conn, depth: 0, lock: yield* Effect.makeSemaphore(1), counter: { next: 0 } }
+      return { level, commit, rollback }
     })
   )
 

@@ -1,0 +1,71 @@
+/**
+ * The persister: writes a session's pending changes at flush, as INSERT (batched into
+ * multi-row statements, generated keys read back with RETURNING), UPDATE (changed
+ * columns only, guarded by the version column) and DELETE (in reverse dependency order).
+ * Called only by `src/Session.ts`, inside the session's transaction.
+ */
+import { Effect } from "effect"
+import type * as Engine from "../../Engine.js"
+import { type DatabaseError, type DecodeError, type EncodeError, StaleDataError } from "../../Errors.js"
+import * as Expr from "../../Expr.js"
+import * as Query from "../../Query.js"
+import type * as Table from "../../Table.js"
+import type { TableDef } from "../tableDef.js"
+import type { ChangeSet, PendingDelete, PendingUpdate } from "./ChangeSet.js"
+import * as CommitOrder from "./CommitOrder.js"
+import type { IdentityMap } from "./IdentityMap.js"
+
+type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError
+
+/** `pk = value AND …` (and the version, for a versioned table). */
+const locate = (model: Table.Any, def: TableDef, row: Readonly<Record<string, unknown>>) =>
+  Expr.and(
+    ...[...def.primaryKey, ...(def.versionColumn === undefined ? [] : [def.versionColumn])].map((key) =>
+      model.c[key]!.eq(row[key] as never)
+    )
+  )
+
+const stale = (def: TableDef, what: string, actual: number) =>
+  new StaleDataError({
+    message: `${what} on ${def.tableName} expected to match 1 row, matched ${actual}: the row was changed or deleted by someone else`,
+    table: def.tableName,
+    expected: 1,
+    actual
+  })
+
+const writeUpdate = (update: PendingUpdate) =>
+  Effect.gen(function*() {
+    const { def, model, original } = update
+    const set: Record<string, unknown> = { ...update.changes }
+    if (def.versionColumn !== undefined) set[def.versionColumn] = (original[def.versionColumn] as number) + 1
+    const result = yield* Query.execute(Query.update(model).set(set as never).where(locate(model, def, original)))
+    if (result.rowsAffected !== 1) return yield* stale(def, "UPDATE", result.rowsAffected)
+  })
+
+const writeDelete = (pending: PendingDelete) =>
+  Effect.gen(function*() {
+    const { def, entity, model } = pending
+    const result = yield* Query.execute(Query.delete(model).where(locate(model, def, entity)))
+    if (def.versionColumn !== undefined && result.rowsAffected !== 1) return yield* stale(def, "DELETE", result.rowsAffected)
+  })
+
+/** Writes and empties `changes`; inserted rows join the identity map. */
+export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<void, FlushError, Engine.Engine> =>
+  Effect.gen(function*() {
+    if (changes.isEmpty) return
+    const { deletes, inserts, updates } = changes.take()
+    const order = CommitOrder.sort([...new Set([...inserts, ...updates, ...deletes].map((c) => c.def))])
+    const rank = new Map(order.map((def, i) => [def, i]))
+    const byRank = <T extends { readonly def: TableDef }>(items: ReadonlyArray<T>) =>
+      [...items].sort((a, b) => rank.get(a.def)! - rank.get(b.def)!)
+
+    for (const def of order) {
+      const rows = inserts.filter((i) => i.def === def)
+      if (rows.length === 0) continue
+      const model = rows[0]!.model
+      const created = yield* Query.execute(Query.insert(model).values(rows.map((r) => r.values) as never).returning(model))
+      for (const entity of created) identity.merge(def, entity as object)
+    }
+    for (const update of byRank(updates)) yield* writeUpdate(update)
+    for (const pending of byRank(deletes).reverse()) yield* writeDelete(pending)
+  })
