@@ -153,6 +153,8 @@ export interface CompilerHooks {
    * untyped parameter in a select list as text).
    */
   readonly typedLiteral: (placeholder: string, type: ColumnType) => string
+  /** An enum value used as text (PostgreSQL enums have no LIKE or LOWER). */
+  readonly enumAsText: (expression: string) => string
   /** The statements that begin a transaction with these options. */
   readonly begin: (options: { readonly isolation?: string | undefined; readonly readOnly?: boolean | undefined }) => ReadonlyArray<string>
   /** The number of rows an INSERT, UPDATE or DELETE changed, from the driver's raw result. */

@@ -22,7 +22,7 @@ import * as Dialect from "./Dialect.js"
 import * as Engine from "./Engine.js"
 import { type DatabaseError, DecodeError, EncodeError } from "./Errors.js"
 import type * as ExprModule from "./Expr.js"
-import type * as Ast from "./internal/ast/nodes.js"
+import * as Ast from "./internal/ast/nodes.js"
 import { type Compiled, compile, type Step } from "./internal/compiler.js"
 import { type ExprLike, make, operand, toOrderTerm } from "./internal/expr.js"
 import { rowDecoder } from "./internal/rows.js"
@@ -53,10 +53,14 @@ export const TypeId: unique symbol = Symbol.for("retort/Query")
  */
 export type Shape = { readonly [key: string]: Expr<any> }
 
-/** The result type of one selected expression; columns of left-joined models may be null. */
+/** The result type of one selected expression; columns of left-joined sources may be null. */
 type ValueOf<E, Nullable> = E extends Column.Ref<infer M, any, infer A> ? ([M] extends [Nullable] ? A | null : A)
+  : E extends { readonly "~source"?: infer Src; readonly "~type"?: infer A } ? ([Src] extends [Nullable] ? A | null : A)
   : E extends Expr<infer A> ? A
   : never
+
+/** A column of a subquery or CTE: an expression that knows its source, for LEFT JOIN nullability. */
+type SourceExpr<A, Src> = Expr<A> & { readonly "~source"?: Src }
 
 /**
  * The row type of a selection.
@@ -80,9 +84,12 @@ export type RowOf<S extends Shape, Nullable = never> = Types.Simplify<{ readonly
  * @since 0.1.0
  * @category models
  */
-export type Source = Table.Any | Table.Alias<any> | Subquery<any> | Cte<any>
+export type Source = Table.Any | Table.Alias<any, string> | Subquery<any, string> | Cte<any, string>
 
-type ModelOf<S> = S extends Table.Any ? InstanceType<S> : never
+type ModelOf<S> = S extends Table.Any ? InstanceType<S>
+  : S extends Table.Alias<any, infer Name> ? Table.Aliased<S["model"], Name>
+  : S extends { readonly "~source"?: infer Src } ? Src
+  : never
 
 /**
  * A subquery in FROM: `Query.select(…).as("x")`. Its columns are `sub.c.<key>`.
@@ -96,11 +103,12 @@ type ModelOf<S> = S extends Table.Any ? InstanceType<S> : never
  * @since 0.1.0
  * @category models
  */
-export interface Subquery<S extends Shape> {
+export interface Subquery<S extends Shape, Name extends string = string> {
   readonly _tag: "Subquery"
-  readonly alias: string
+  readonly alias: Name
   readonly source: Ast.SubquerySource
-  readonly c: { readonly [K in keyof S]: Expr<ValueOf<S[K], never>> }
+  readonly "~source"?: { readonly "~subquery": Name }
+  readonly c: { readonly [K in keyof S]: SourceExpr<ValueOf<S[K], never>, { readonly "~subquery": Name }> }
 }
 
 /**
@@ -116,11 +124,12 @@ export interface Subquery<S extends Shape> {
  * @since 0.1.0
  * @category models
  */
-export interface Cte<S extends Shape> {
+export interface Cte<S extends Shape, Name extends string = string> {
   readonly _tag: "Cte"
-  readonly name: string
+  readonly name: Name
   readonly source: Ast.CteSource
-  readonly c: { readonly [K in keyof S]: Expr<ValueOf<S[K], never>> }
+  readonly "~source"?: { readonly "~cte": Name }
+  readonly c: { readonly [K in keyof S]: SourceExpr<ValueOf<S[K], never>, { readonly "~cte": Name }> }
 }
 
 /**
@@ -177,7 +186,7 @@ export interface Select<Row, S extends Shape, Nullable = never> extends Compilab
   union(other: Select<Row, any, any>): Compound<Row, S>
   unionAll(other: Select<Row, any, any>): Compound<Row, S>
   /** This query as a subquery in FROM. */
-  as(alias: string): Subquery<S>
+  as<Name extends string>(alias: Name): Subquery<S, Name>
   /** This one-column query as a value (a scalar subquery). */
   scalar(): Expr<(S[keyof S] extends Expr<infer A> ? A : never) | null>
 }
@@ -203,7 +212,7 @@ export interface Compound<Row, S extends Shape> extends Compilable {
   orderBy(...terms: ReadonlyArray<Expr<any> | ExprModule.Order>): Compound<Row, S>
   limit(n: number): Compound<Row, S>
   offset(n: number): Compound<Row, S>
-  as(alias: string): Subquery<S>
+  as<Name extends string>(alias: Name): Subquery<S, Name>
 }
 
 /**
@@ -485,12 +494,12 @@ const makeCompound = (node: Ast.Compound, decoding: Decoding): Compound<any, any
  * @category constructors
  */
 export const select: {
-  <M extends Table.Any>(model: M | Table.Alias<M>): Select<InstanceType<M>, {}>
+  <M extends Table.Any>(model: M | Table.Alias<M, string>): Select<InstanceType<M>, {}>
   <const S extends Shape>(shape: S): Select<RowOf<S>, S>
-} = (what: Table.Any | Table.Alias<any> | Shape): any => {
-  if (isModel(what) || (what as Table.Alias<any>)._tag === "TableAlias") {
+} = (what: Table.Any | Table.Alias<any, string> | Shape): any => {
+  if (isModel(what) || (what as Table.Alias<any, string>)._tag === "TableAlias") {
     const source = toSource(what as Source) as Ast.TableSource
-    const model = isModel(what) ? what : (what as Table.Alias<any>).model
+    const model = isModel(what) ? what : (what as Table.Alias<any, string>).model
     return makeSelect(emptySelect(modelSelection(source.table, source.alias), source), {
       _tag: "Model",
       model,
@@ -498,8 +507,11 @@ export const select: {
     })
   }
   const selection = shapeSelection(what as Shape)
-  // Without .from(), select from the table of the first column (SQLAlchemy does the same).
-  const firstRef = selection.map((s) => s.node).find((n): n is Column.AnyRef => n._tag === "ColumnRef")
+  // Without .from(), select from the table of the first column, wherever it appears in the
+  // selected expressions (SQLAlchemy does the same).
+  const findRef = (node: Ast.Node): Column.AnyRef | undefined =>
+    node._tag === "ColumnRef" ? node : Ast.children(node).map(findRef).find((r) => r !== undefined)
+  const firstRef = selection.map((s) => findRef(s.node)).find((r) => r !== undefined)
   const from: Ast.Source | undefined = firstRef === undefined
     ? undefined
     : { _tag: "Table", table: firstRef.table.def, alias: firstRef.table.alias }
@@ -517,7 +529,7 @@ export const select: {
  * @since 0.1.0
  * @category constructors
  */
-const with_ = <S extends Shape>(name: string, query: Select<any, S, any> | Compound<any, S>): Cte<S> => {
+const with_ = <S extends Shape, Name extends string>(name: Name, query: Select<any, S, any> | Compound<any, S>): Cte<S, Name> => {
   const selection = firstSelect(query.node).selection
   return {
     _tag: "Cte",
@@ -547,15 +559,15 @@ export { with_ as with }
  * @since 0.1.0
  * @category constructors
  */
-export const withRecursive = <S extends Shape>(
-  name: string,
+export const withRecursive = <S extends Shape, Name extends string>(
+  name: Name,
   base: Select<any, S, any>,
-  recursive: (self: Cte<S>) => Select<any, any, any>,
+  recursive: (self: Cte<S, Name>) => Select<any, any, any>,
   options: { readonly unionAll?: boolean } = {}
-): Cte<S> => {
+): Cte<S, Name> => {
   const selection = base.node.selection
   const columns = selection.map((s) => s.alias)
-  const self: Cte<S> = {
+  const self: Cte<S, Name> = {
     _tag: "Cte",
     name,
     // The self-reference is only a name in FROM; the compiler does not expand it.

@@ -252,7 +252,7 @@ export const Class = <Self = never>(identifier: string) =>
  * @since 0.1.0
  * @category constructors
  */
-export const alias = <M extends Any>(model: M, name: string): Alias<M> => {
+export const alias = <M extends Any, const Name extends string>(model: M, name: Name): Alias<M, Name> => {
   const def = definition(model)
   return Object.freeze({ _tag: "TableAlias", model, alias: name, tableName: def.tableName, [TypeId]: def, c: makeRefs(def, name) }) as any
 }
@@ -262,16 +262,31 @@ export const alias = <M extends Any>(model: M, name: string): Alias<M> => {
  *
  * @example
  * import type { Table } from "retort"
- * const aliasName = (a: Table.Alias<Table.Any>) => a.alias
+ * const aliasName = (a: Table.Alias<Table.Any, string>) => a.alias
  *
  * @since 0.1.0
  * @category models
  */
-export interface Alias<M extends Any> {
+export interface Alias<M extends Any, Name extends string = string> {
   readonly _tag: "TableAlias"
   readonly model: M
-  readonly alias: string
+  readonly alias: Name
   readonly tableName: string
   readonly [TypeId]: TableDef.TableDef
-  readonly c: M["c"]
+  /** The model's columns under the alias; their model type is `Aliased<M, Name>`, for LEFT JOIN nullability. */
+  readonly c: {
+    readonly [K in keyof M["c"]]: M["c"][K] extends Column.Ref<any, infer Key, infer A> ? Column.Ref<Aliased<M, Name>, Key, A> : never
+  }
 }
+
+/**
+ * The model type of an alias' columns: the model's instance type, marked with the alias.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type Manager<M extends Table.Any> = Table.Aliased<M, "manager">
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Aliased<M extends Any, Name extends string> = InstanceType<M> & { readonly "~alias": Name }

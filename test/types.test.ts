@@ -96,7 +96,9 @@ describe("types", () => {
     expectTypeOf(User.c.id).toEqualTypeOf<Column.Ref<User, "id", number>>()
     expectTypeOf(User.c.age).toEqualTypeOf<Column.Ref<User, "age", number | null>>()
     expectTypeOf(Post.c.status).toEqualTypeOf<Column.Ref<Post, "status", "draft" | "published">>()
-    expectTypeOf(Table.alias(Employee, "manager").c.reportsTo).toEqualTypeOf<Column.Ref<Employee, "reportsTo", number | null>>()
+    expectTypeOf(Table.alias(Employee, "manager").c.reportsTo).toEqualTypeOf<
+      Column.Ref<Table.Aliased<typeof Employee, "manager">, "reportsTo", number | null>
+    >()
     expectTypeOf(User.tableName).toEqualTypeOf<string>()
     // @ts-expect-error: no such column
     User.c.nope

@@ -213,6 +213,7 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     excluded: (column) => `VALUES(${column})`,
     typedLiteral: (placeholder) => placeholder,
     // SET TRANSACTION applies to the next transaction only.
+    enumAsText: (e) => e,
     begin: (o) => [
       ...(o.isolation === undefined ? [] : [`SET TRANSACTION ISOLATION LEVEL ${o.isolation.toUpperCase()}`]),
       `START TRANSACTION${o.readOnly === true ? " READ ONLY" : ""}`

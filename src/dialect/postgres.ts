@@ -191,6 +191,7 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
       ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,
     excluded: (column) => `EXCLUDED.${column}`,
     typedLiteral: (placeholder, type) => `CAST(${placeholder} AS ${ddl.columnType(type, "")})`,
+    enumAsText: (e) => `CAST(${e} AS TEXT)`,
     begin: (o) => [
       `BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${o.isolation.toUpperCase()}`}${o.readOnly === true ? " READ ONLY" : ""}`
     ],

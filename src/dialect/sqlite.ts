@@ -144,8 +144,7 @@ const ddl: DdlHooks = {
   },
   // Only a column declared exactly INTEGER PRIMARY KEY becomes the rowid, which SQLite fills in.
   autoIncrement: () => ({ type: "INTEGER", clause: "" }),
-  call: (_call, type) =>
-    type?._tag === "date" ? "(date('now'))" : type?._tag === "dateTime" ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))" : "CURRENT_TIMESTAMP",
+  call: (_call, type) => (type?._tag === "date" ? "(date('now'))" : "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"),
   literal: ({ value }) =>
     value === null ? "NULL" : typeof value === "string" ? quoteString(value) : typeof value === "boolean" ? (value ? "1" : "0") : String(value),
   enumTypes: false,
@@ -178,6 +177,7 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     excluded: (column) => `excluded.${column}`,
     typedLiteral: (placeholder) => placeholder,
     // SQLite transactions are serializable whatever is asked; a read-only one still takes no write lock.
+    enumAsText: (e) => e,
     begin: () => ["BEGIN"],
     affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
   } }

@@ -5,6 +5,7 @@
  * every identifier is quoted. Called by `src/Query.ts`.
  */
 import type { Dialect } from "../Dialect.js"
+import { EncodeError } from "../Errors.js"
 import type * as Ast from "./ast/nodes.js"
 import { typeOfValue } from "./expr.js"
 import { encodeValue, insertValues } from "./rows.js"
@@ -78,7 +79,7 @@ const expression = (ctx: Context, node: Ast.Node): string => {
     case "Between":
       return `(${e(node.operand)} ${node.negated ? "NOT " : ""}BETWEEN ${e(node.low)} AND ${e(node.high)})`
     case "Like": {
-      const operand = e(node.operand)
+      const operand = text(ctx, node.operand)
       const pattern = e(node.pattern)
       let sql = node.caseInsensitive ? ctx.dialect.compiler.ilike(operand, pattern) : ctx.dialect.compiler.like(operand, pattern)
       if (node.escape !== undefined) {
@@ -106,8 +107,15 @@ const expression = (ctx: Context, node: Ast.Node): string => {
   }
 }
 
+/** An operand used as text: an enum column (a PostgreSQL enum type) is cast. */
+const text = (ctx: Context, node: Ast.Node): string => {
+  const rendered = expression(ctx, node)
+  return node._tag === "ColumnRef" && node.column.type._tag === "literal" ? ctx.dialect.compiler.enumAsText(rendered) : rendered
+}
+
 const func = (ctx: Context, node: Ast.Func): string => {
-  const args = node.args.map((a) => expression(ctx, a))
+  const textual = node.name === "lower" || node.name === "upper" || node.name === "concat"
+  const args = node.args.map((a) => (textual ? text(ctx, a) : expression(ctx, a)))
   switch (node.name) {
     case "count":
       return node.star ? "COUNT(*)" : `COUNT(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`
@@ -251,9 +259,14 @@ const selectTail = (ctx: Context, s: Ast.Select): string => {
 /** A SELECT or compound without its WITH clause. */
 const selectBody = (ctx: Context, s: Ast.SelectStatement): string => {
   if (s._tag === "Select") return selectCore(ctx, s) + selectTail(ctx, s)
-  // Members of a compound take no ORDER BY or LIMIT of their own (SQLite forbids parentheses there).
-  let sql = selectCore(ctx, s.first)
-  for (const part of s.parts) sql += ` ${part.op} ${selectCore(ctx, part.query)}`
+  // A member with its own ORDER BY or LIMIT becomes a subquery: SQLite forbids parentheses
+  // around compound members, and their clauses would otherwise bind to the whole compound.
+  const member = (m: Ast.Select, i: number) =>
+    m.orderBy.length === 0 && m.limit === undefined && m.offset === undefined
+      ? selectCore(ctx, m)
+      : `SELECT * FROM (${selectCore(ctx, m)}${selectTail(ctx, m)}) AS ${ctx.q(`_member${i}`)}`
+  let sql = member(s.first, 0)
+  s.parts.forEach((part, i) => (sql += ` ${part.op} ${member(part.query, i + 1)}`))
   // A compound is ordered by its output columns.
   const aliasOf = (node: Ast.Node) => s.first.selection.find((sel) => sel.node === node)?.alias
   if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t, aliasOf)).join(", ")}`
@@ -332,6 +345,9 @@ const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> => {
 }
 
 const update = (dialect: Dialect, node: Ast.Update): Step => {
+  if (node.set.length === 0) {
+    throw new EncodeError({ message: `${node.table.tableName}: an UPDATE needs at least one column to set`, table: node.table.tableName, column: undefined })
+  }
   const ctx = new Context(dialect)
   const q = (id: string) => ctx.q(id)
   let sql = `UPDATE ${q(node.table.tableName)} SET ${node.set.map((a) => `${q(a.column)} = ${expression(ctx, a.value)}`).join(", ")}`

@@ -149,7 +149,10 @@ export const ExprProto = {
     return arithmetic(this, "*", that)
   },
   div(this: ExprLike, that: unknown) {
-    return arithmetic(this, "/", that)
+    // Integer division truncates on PostgreSQL and SQLite but not on MariaDB: read a number either way.
+    const quotient = arithmetic(this, "/", that)
+    const integral = this.valueType._tag === "integer" || this.valueType._tag === "bigint"
+    return integral ? make(quotient.node, { _tag: "float" }, quotient.nullable) : quotient
   },
   asc(this: ExprLike, options?: { readonly nulls?: "first" | "last" }) {
     return order(this, "asc", options)

@@ -156,6 +156,9 @@ export const suite: Suite = (layer, target) => {
             same(actual[key], row[key] === undefined ? null : row[key], `row ${row.id}.${key}`)
           }
         })
+        // LIKE on a literal column (a PostgreSQL enum, cast to text there).
+        const published = yield* Query.execute(Query.select(Sample).where(Sample.c.status.like("pub%")))
+        assert.deepStrictEqual(published.map((s) => s.id), [2])
         // The server default is filled by the database, in UTC, close to now.
         for (const row of back) {
           assert.isBelow(Math.abs(row.created.epochMillis - Date.now()), 60_000, "created is not the current UTC time")

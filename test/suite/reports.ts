@@ -378,6 +378,19 @@ export const suite: Suite = (layer) => {
         yield* Query.execute(Query.update(Genre).set({ name: "Rock" }).where(Genre.c.genreId.eq(1)))
       }))
 
+    it.effect("a union of limited members, integer division, and LIKE on text run on the database", () =>
+      Effect.gen(function*() {
+        const newest = Query.select({ id: Invoice.c.invoiceId }).from(Invoice).orderBy(Invoice.c.invoiceId.desc()).limit(1)
+        const oldest = Query.select({ id: Invoice.c.invoiceId }).from(Invoice).orderBy(Invoice.c.invoiceId).limit(1)
+        const ends = yield* Query.execute(newest.unionAll(oldest))
+        assert.deepStrictEqual(ends.map((r) => r.id).sort((a, b) => a - b), [1, 412])
+        const [seconds] = yield* Query.execute(
+          Query.select({ s: Track.c.milliseconds.div(1000) }).from(Track).where(Track.c.trackId.eq(1))
+        )
+        // 343719 ms: 343 where the database divides integers (PostgreSQL, SQLite), 343.719 on MariaDB.
+        assert.isTrue(seconds!.s === 343 || Math.abs(seconds!.s - 343.719) < 1e-9, String(seconds!.s))
+      }))
+
     it.effect("drop Chinook", () => metadata.dropAll, long)
   })
 }

@@ -290,3 +290,35 @@ export const param = (value: unknown, type: Column.ColumnType | undefined, nulla
   Object.freeze({ _tag: "Param", value, type, nullable })
 export const func = (name: FunctionName, args: ReadonlyArray<Node> = [], options?: { distinct?: boolean; star?: boolean }): Func =>
   Object.freeze({ _tag: "Func", name, args: Object.freeze([...args]), distinct: options?.distinct === true, star: options?.star === true })
+
+/** The expressions directly inside a node (not inside its subqueries). */
+export const children = (node: Node): ReadonlyArray<Node> => {
+  switch (node._tag) {
+    case "Binary":
+      return [node.left, node.right]
+    case "Not":
+    case "IsNull":
+      return [node.operand]
+    case "In":
+      return Array.isArray(node.list) ? [node.operand, ...node.list] : [node.operand]
+    case "Between":
+      return [node.operand, node.low, node.high]
+    case "Like":
+      return [node.operand, node.pattern]
+    case "Func":
+      return node.args
+    case "Over":
+      return [node.fn, ...node.partitionBy, ...node.orderBy.map((t) => t.node)]
+    case "Case":
+      return [...node.whens.flat(), ...(node.otherwise === undefined ? [] : [node.otherwise])]
+    case "Raw":
+    case "Literal":
+    case "Param":
+    case "ColumnRef":
+    case "SourceColumn":
+    case "Excluded":
+    case "Exists":
+    case "Scalar":
+      return []
+  }
+}
