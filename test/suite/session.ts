@@ -308,6 +308,34 @@ export const suite: Suite = (layer, target) => {
         assert.deepStrictEqual([account!.balance, account!.version], [110, 2])
       }))
 
+    it.effect("releasing the session's scope rolls back what was not committed", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* withSession((s) => Effect.zipRight(s.add(Author, { name: "Uncommitted" }), s.flush))
+        assert.strictEqual((yield* Query.execute(Query.select(Author))).length, 0)
+        // The connection came back: a new session works.
+        yield* withSession((s) => Effect.zipRight(s.add(Author, { name: "Committed" }), s.commit))
+        assert.strictEqual((yield* Query.execute(Query.select(Author))).length, 1)
+      }))
+
+    it.effect("refresh reloads an instance; execute runs Core statements in the session's transaction", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* withSession((s) =>
+          Effect.gen(function*() {
+            const ann = yield* s.insert(Author, { name: "Ann" })
+            const result = yield* s.execute(Query.update(Author).set({ bio: "set by Core" }).where(Author.c.id.eq(ann.id)))
+            assert.strictEqual(result.rowsAffected, 1)
+            assert.strictEqual(ann.bio, null)
+            const fresher = yield* s.refresh(ann)
+            assert.strictEqual(fresher.bio, "set by Core")
+            assert.strictEqual(Option.getOrThrow(yield* s.get(Author, ann.id)), fresher)
+            yield* s.rollback
+            assert.strictEqual(yield* s.query(Author).count, 0)
+          })
+        )
+      }))
+
     it.effect("Testing.rollback undoes everything its test wrote, commits included", () =>
       Effect.gen(function*() {
         yield* fresh
