@@ -6,7 +6,7 @@
  */
 import type { Dialect } from "../Dialect.js"
 import { EncodeError } from "../Errors.js"
-import type * as Ast from "./ast/nodes.js"
+import * as Ast from "./ast/nodes.js"
 import { typeOfValue } from "./expr.js"
 import { encodeValue, insertValues } from "./rows.js"
 import { isSqlNull, toDriver } from "./values.js"
@@ -172,43 +172,9 @@ const collectCtes = (root: Ast.SelectStatement): ReadonlyArray<Ast.CteSource> =>
   }
   const visitNode = (n: Ast.Node | undefined, inside: ReadonlySet<string>): void => {
     if (n === undefined) return
-    switch (n._tag) {
-      case "Exists":
-      case "Scalar":
-        return visitStatement(n.query, inside)
-      case "In":
-        if (!Array.isArray(n.list)) visitStatement(n.list as Ast.SelectStatement, inside)
-        return visitNode(n.operand, inside)
-      case "Binary":
-        visitNode(n.left, inside)
-        return visitNode(n.right, inside)
-      case "Not":
-      case "IsNull":
-        return visitNode(n.operand, inside)
-      case "Case":
-        n.whens.forEach(([c, r]) => (visitNode(c, inside), visitNode(r, inside)))
-        return visitNode(n.otherwise, inside)
-      case "Func":
-        return n.args.forEach((a) => visitNode(a, inside))
-      case "Over":
-        visitNode(n.fn, inside)
-        n.partitionBy.forEach((p) => visitNode(p, inside))
-        return n.orderBy.forEach((t) => visitNode(t.node, inside))
-      case "Like":
-        visitNode(n.operand, inside)
-        return visitNode(n.pattern, inside)
-      case "Between":
-        visitNode(n.operand, inside)
-        visitNode(n.low, inside)
-        return visitNode(n.high, inside)
-      case "Raw":
-      case "Literal":
-      case "Param":
-      case "ColumnRef":
-      case "SourceColumn":
-      case "Excluded":
-        return
-    }
+    if (n._tag === "Exists" || n._tag === "Scalar") return visitStatement(n.query, inside)
+    if (n._tag === "In" && !Array.isArray(n.list)) visitStatement(n.list as Ast.SelectStatement, inside)
+    Ast.children(n).forEach((child) => visitNode(child, inside))
   }
   const visitSelect = (s: Ast.Select, inside: ReadonlySet<string>) => {
     s.ctes.forEach((c) => visitSource(c, inside))
