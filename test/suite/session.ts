@@ -260,6 +260,27 @@ export const suite: Suite = (layer, target) => {
         assert.deepStrictEqual(names, ["Inner kept", "Outer"])
       }))
 
+    it.effect("concurrent sibling Session.transaction calls are serialized savepoints", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* withSession((s) =>
+          s.transaction(
+            Effect.all(
+              Array.from({ length: 6 }, (_, i) =>
+                s.transaction(Effect.gen(function*() {
+                  yield* s.add(Author, { name: `sibling ${i}` })
+                  yield* s.flush
+                  yield* Effect.sleep("5 millis")
+                  if (i % 2 === 1) return yield* new Refused({ reason: `sibling ${i}` })
+                })).pipe(Effect.either)),
+              { concurrency: "unbounded" }
+            )
+          )
+        )
+        const names = (yield* Query.execute(Query.select(Author))).map((a) => a.name).sort()
+        assert.deepStrictEqual(names, ["sibling 0", "sibling 2", "sibling 4"])
+      }))
+
     it.effect("interruption in the middle of a transaction: nothing persisted, and 20 more sessions are served", () =>
       Effect.gen(function*() {
         yield* fresh
