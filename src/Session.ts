@@ -25,10 +25,13 @@ import * as Fn from "./Fn.js"
 import { insertValues } from "./internal/rows.js"
 import { ChangeSet } from "./internal/session/ChangeSet.js"
 import { IdentityMap, keyOf, modelOf } from "./internal/session/IdentityMap.js"
+import { attach, loadFor } from "./internal/loading/Loader.js"
+import { fromSource, type RelationDef, toTarget } from "./internal/loading/RelationDef.js"
 import * as Persister from "./internal/session/Persister.js"
 import type { TableDef } from "./internal/tableDef.js"
 import type * as Transaction from "./internal/transaction.js"
 import * as Query from "./Query.js"
+import type * as RelationModule from "./Relation.js"
 import * as Table from "./Table.js"
 
 /**
@@ -69,19 +72,24 @@ export type Key = string | number | bigint | Readonly<Record<string, unknown>>
  * @since 0.1.0
  * @category models
  */
-export interface SessionQuery<M extends Table.Any> {
-  where(...conditions: ReadonlyArray<Expr.Expr<boolean> | Expr.Expr<boolean | null>>): SessionQuery<M>
+export interface SessionQuery<M extends Table.Any, Row = InstanceType<M>> {
+  where(...conditions: ReadonlyArray<Expr.Expr<boolean> | Expr.Expr<boolean | null>>): SessionQuery<M, Row>
   /** Equality on fields: `filterBy({ name: "Ann" })`. */
-  filterBy(values: { readonly [K in keyof InstanceType<M>]?: InstanceType<M>[K] }): SessionQuery<M>
-  orderBy(...terms: ReadonlyArray<Expr.Expr<any> | Expr.Order>): SessionQuery<M>
-  limit(n: number): SessionQuery<M>
-  offset(n: number): SessionQuery<M>
-  readonly all: Effect.Effect<ReadonlyArray<InstanceType<M>>, SessionError>
-  readonly first: Effect.Effect<Option.Option<InstanceType<M>>, SessionError>
+  filterBy(values: { readonly [K in keyof InstanceType<M>]?: InstanceType<M>[K] }): SessionQuery<M, Row>
+  orderBy(...terms: ReadonlyArray<Expr.Expr<any> | Expr.Order>): SessionQuery<M, Row>
+  limit(n: number): SessionQuery<M, Row>
+  offset(n: number): SessionQuery<M, Row>
+  /**
+   * Loads relations with the rows (selectin: one more query per relation and level, IN
+   * lists chunked under the parameter limit): `with({ posts: UserPosts })`.
+   */
+  with<N extends RelationModule.Relations>(relations: N): SessionQuery<M, Row & RelationModule.Loaded<N>>
+  readonly all: Effect.Effect<ReadonlyArray<Row>, SessionError>
+  readonly first: Effect.Effect<Option.Option<Row>, SessionError>
   /** Exactly one row, or `NoResultFound` / `MultipleResultsFound`. */
-  readonly one: Effect.Effect<InstanceType<M>, SessionError | NoResultFound | MultipleResultsFound>
+  readonly one: Effect.Effect<Row, SessionError | NoResultFound | MultipleResultsFound>
   readonly count: Effect.Effect<number, SessionError>
-  readonly stream: Stream.Stream<InstanceType<M>, SessionError>
+  readonly stream: Stream.Stream<Row, SessionError>
 }
 
 /**
@@ -102,8 +110,16 @@ export interface SessionQuery<M extends Table.Any> {
  */
 export interface Session {
   readonly engine: Engine.Engine
-  /** Records an insert, written at the next flush. */
-  add<M extends Table.Any>(model: M, values: Schema.Schema.Type<M["insert"]>): Effect.Effect<void, EncodeError>
+  /**
+   * Records an insert, written at the next flush; `related` adds rows of one-to-many
+   * relations, inserted after it with their foreign key filled in:
+   * `add(User, { name: "Ann" }, { posts: UserPosts.drafts([{ title: "Hello" }]) })`.
+   */
+  add<M extends Table.Any>(
+    model: M,
+    values: Schema.Schema.Type<M["insert"]>,
+    related?: Readonly<Record<string, RelationModule.Drafts>>
+  ): Effect.Effect<void, EncodeError>
   addAll<M extends Table.Any>(model: M, rows: ReadonlyArray<Schema.Schema.Type<M["insert"]>>): Effect.Effect<void, EncodeError>
   /** Inserts now (after flushing what is pending) and returns the new instance, with server-filled values. */
   insert<M extends Table.Any>(model: M, values: Schema.Schema.Type<M["insert"]>): Effect.Effect<InstanceType<M>, SessionError>
@@ -112,8 +128,10 @@ export interface Session {
    * the old one in the identity map. The changes are validated now.
    */
   update<E extends object>(entity: E, changes: { readonly [K in keyof E]?: E[K] }): Effect.Effect<E, EncodeError>
-  /** Records a delete, written at the next flush. */
-  delete(entity: object): Effect.Effect<void>
+  /** Records a delete, written at the next flush, with the related rows of relations that cascade deletes. */
+  delete(entity: object): Effect.Effect<void, SessionError>
+  /** Makes an instance the session's: returns the instance the identity map already has for its key, or adopts it. */
+  merge<E extends object>(entity: E): E
   /** The instance with this primary key: from the identity map, else from the database. */
   get<M extends Table.Any>(model: M, key: Key): Effect.Effect<Option.Option<InstanceType<M>>, SessionError>
   query<M extends Table.Any>(model: M): SessionQuery<M>
@@ -149,6 +167,9 @@ export interface Session {
  * @category tags
  */
 export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session>("retort/Session")
+
+/** The relation behind a `Relation` value (its TypeId field). */
+const RelationTypeId: symbol = Symbol.for("retort/Relation")
 
 const encodeError = (def: TableDef, message: string) => new EncodeError({ message: `${def.tableName}: ${message}`, table: def.tableName, column: undefined })
 
@@ -252,9 +273,10 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
     readonly orderBy: ReadonlyArray<Expr.Expr<any> | Expr.Order>
     readonly limit: number | undefined
     readonly offset: number | undefined
+    readonly relations: Readonly<Record<string, RelationDef>>
   }
 
-  const makeQuery = <M extends Table.Any>(model: M, state: QueryState): SessionQuery<M> => {
+  const makeQuery = <M extends Table.Any>(model: M, state: QueryState): SessionQuery<M, any> => {
     const def = Table.definition(model)
     const next = (changes: Partial<QueryState>) => makeQuery(model, { ...state, ...changes })
     const select = (limit: number | undefined) => {
@@ -264,7 +286,11 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       return q
     }
     const rows = (limit: number | undefined) =>
-      Effect.map(execute(select(limit)), (found) => remember<M>(def, found as ReadonlyArray<InstanceType<M>>))
+      Effect.flatMap(
+        Effect.map(execute(select(limit)), (found) => remember<M>(def, found as ReadonlyArray<InstanceType<M>>)),
+        (found): Effect.Effect<ReadonlyArray<any>, SessionError> =>
+          Object.keys(state.relations).length === 0 ? Effect.succeed(found) : attach(state.relations, session, found)
+      )
     const all = rows(state.limit)
     return {
       where: (...conditions) => next({ where: [...state.where, ...conditions] }),
@@ -278,6 +304,13 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       orderBy: (...terms) => next({ orderBy: [...state.orderBy, ...terms] }),
       limit: (n) => next({ limit: n }),
       offset: (n) => next({ offset: n }),
+      with: (relations) =>
+        next({
+          relations: {
+            ...state.relations,
+            ...Object.fromEntries(Object.entries(relations).map(([k, r]) => [k, (r as unknown as Record<symbol, RelationDef>)[RelationTypeId]!]))
+          }
+        }) as any,
       all,
       first: Effect.map(rows(1), (found) => Option.fromNullable(found[0])),
       one: Effect.flatMap(
@@ -294,15 +327,16 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
     }
   }
 
-  const noFilter: QueryState = { where: [], orderBy: [], limit: undefined, offset: undefined }
+  const noFilter: QueryState = { where: [], orderBy: [], limit: undefined, offset: undefined, relations: {} }
 
   const session: Session = {
     engine,
-    add: (model, values) =>
+    add: (model, values, related) =>
       Effect.suspend(() => {
         const def = Table.definition(model)
         try {
-          changes.inserts.push({ model, def, values: insertValues(model, def, values) })
+          const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
+          changes.inserts.push({ model, def, values: insertValues(model, def, values), children })
           return Effect.void
         } catch (e) {
           if (e instanceof EncodeError) return Effect.fail(e)
@@ -334,6 +368,17 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
         if (changed.some((k) => def.primaryKey.includes(k))) return Effect.fail(encodeError(def, "the primary key of an instance cannot change"))
         if (changed.length === 0) return Effect.succeed(entity)
         const key = keyOf(def, before)
+        // A row whose foreign key is cleared under a delete-orphan relation is deleted instead.
+        const orphaned = toTarget(model).some((r) =>
+          r.cascade.deleteOrphan && r.through === undefined && changed.includes(r.targetKey.key) && after[r.targetKey.key] === null
+        )
+        if (orphaned) {
+          const pendingUpdate = changes.updates.get(key)
+          changes.updates.delete(key)
+          changes.deletes.set(key, { model, def, entity: pendingUpdate?.original ?? before })
+          identity.remove(key)
+          return Effect.succeed(next)
+        }
         const pending = changes.updates.get(key)
         const merged = { ...(pending?.changes ?? {}), ...Object.fromEntries(changed.map((k) => [k, after[k]])) }
         changes.updates.set(key, { model, def, original: pending?.original ?? before, changes: merged })
@@ -341,15 +386,25 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
         return Effect.succeed(next)
       }),
     delete: (entity) =>
-      Effect.sync(() => {
+      Effect.gen(function*() {
         const model = modelOf(entity)
         const def = Table.definition(model)
+        // Cascading relations first: their rows are deleted too (children before parents at flush).
+        for (const relation of fromSource(model)) {
+          if (!relation.cascade.delete) continue
+          const related = yield* loadFor(relation, session, [(entity as Record<string, unknown>)[relation.sourceKey.key]])
+          for (const child of [...related.values()].flat()) yield* session.delete(child)
+        }
         const key = keyOf(def, entity as Record<string, unknown>)
         const pending = changes.updates.get(key)
         changes.updates.delete(key)
         changes.deletes.set(key, { model, def, entity: pending?.original ?? (entity as Record<string, unknown>) })
         identity.remove(key)
       }),
+    merge: (entity) => {
+      const def = Table.definition(modelOf(entity))
+      return identity.merge(def, entity)
+    },
     get: (model, key) =>
       Effect.suspend(() => {
         const def = Table.definition(model)

@@ -75,6 +75,13 @@ export * as Table from "./Table.js"
 export * as Query from "./Query.js"
 
 /**
+ * Relationships and loading.
+ *
+ * @since 0.1.0
+ */
+export * as Relation from "./Relation.js"
+
+/**
  * The session: identity map, unit of work, transactions.
  *
  * @since 0.1.0

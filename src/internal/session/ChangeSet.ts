@@ -4,12 +4,15 @@
  * by rollback. Called only by `src/Session.ts` and `Persister.ts`.
  */
 import type * as Table from "../../Table.js"
+import type { RelationDef } from "../loading/RelationDef.js"
 import type { TableDef } from "../tableDef.js"
 
 export interface PendingInsert {
   readonly model: Table.Any
   readonly def: TableDef
   readonly values: Readonly<Record<string, unknown>>
+  /** Related rows to insert once this row has its key (one-to-many drafts). */
+  readonly children: ReadonlyArray<{ readonly relation: RelationDef; readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>> }>
 }
 
 export interface PendingUpdate {

@@ -6,16 +6,28 @@
  */
 import { Effect } from "effect"
 import type * as Engine from "../../Engine.js"
-import { type DatabaseError, type DecodeError, type EncodeError, StaleDataError } from "../../Errors.js"
+import { type DatabaseError, type DecodeError, EncodeError, StaleDataError } from "../../Errors.js"
 import * as Expr from "../../Expr.js"
 import * as Query from "../../Query.js"
-import type * as Table from "../../Table.js"
+import * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
-import type { ChangeSet, PendingDelete, PendingUpdate } from "./ChangeSet.js"
+import { insertValues } from "../rows.js"
+import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
 import * as CommitOrder from "./CommitOrder.js"
 import type { IdentityMap } from "./IdentityMap.js"
 
 type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError
+
+/** Validates a row for insert (the model's insert schema, client defaults). */
+export const validate = (model: Table.Any, def: TableDef, values: unknown): Effect.Effect<Record<string, unknown>, EncodeError> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(insertValues(model, def, values))
+    } catch (e) {
+      if (e instanceof EncodeError) return Effect.fail(e)
+      throw e
+    }
+  })
 
 /** `pk = value AND …` (and the version, for a versioned table). */
 const locate = (model: Table.Any, def: TableDef, row: Readonly<Record<string, unknown>>) =>
@@ -54,17 +66,30 @@ export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<
   Effect.gen(function*() {
     if (changes.isEmpty) return
     const { deletes, inserts, updates } = changes.take()
-    const order = CommitOrder.sort([...new Set([...inserts, ...updates, ...deletes].map((c) => c.def))])
+    const order = CommitOrder.sort([...new Set([...updates, ...deletes].map((c) => c.def))])
     const rank = new Map(order.map((def, i) => [def, i]))
     const byRank = <T extends { readonly def: TableDef }>(items: ReadonlyArray<T>) =>
       [...items].sort((a, b) => rank.get(a.def)! - rank.get(b.def)!)
 
-    for (const def of order) {
-      const rows = inserts.filter((i) => i.def === def)
-      if (rows.length === 0) continue
+    // Inserts, parents first. A parent's drafts join the work list once its key is known.
+    let pending: Array<PendingInsert> = inserts
+    while (pending.length > 0) {
+      const def = CommitOrder.sort([...new Set(pending.map((i) => i.def))])[0]!
+      const rows = pending.filter((i) => i.def === def)
+      pending = pending.filter((i) => i.def !== def)
       const model = rows[0]!.model
       const created = yield* Query.execute(Query.insert(model).values(rows.map((r) => r.values) as never).returning(model))
-      for (const entity of created) identity.merge(def, entity as object)
+      for (const [i, entity] of created.entries()) {
+        identity.merge(def, entity as object)
+        for (const { relation, rows: drafts } of rows[i]!.children) {
+          const key = (entity as Record<string, unknown>)[relation.sourceKey.key]
+          const childDef = Table.definition(relation.target)
+          for (const draft of drafts) {
+            const values = yield* validate(relation.target, childDef, { ...draft, [relation.targetKey.key]: key })
+            pending.push({ model: relation.target, def: childDef, values, children: [] })
+          }
+        }
+      }
     }
     for (const update of byRank(updates)) yield* writeUpdate(update)
     for (const pending of byRank(deletes).reverse()) yield* writeDelete(pending)

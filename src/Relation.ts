@@ -1,0 +1,344 @@
+/**
+ * Relationships between models: one-to-many, many-to-one, one-to-one, many-to-many
+ * (through an association table) and self-referential ones. They load eagerly with
+ * `session.query(M).with({ name: relation })` (one query per relation, whatever the number
+ * of rows) or lazily with `relation.load(entity)`, batched through Effect's request
+ * batching: many loads in one `Effect.forEach(…, { batching: true })` make one query.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Request, RequestResolver, type Schema } from "effect"
+import type * as Column from "./Column.js"
+import * as Expr from "./Expr.js"
+import { attach, loadFor } from "./internal/loading/Loader.js"
+import { keyString, register, type RelationDef } from "./internal/loading/RelationDef.js"
+import * as Query from "./Query.js"
+import * as Session from "./Session.js"
+import * as Table from "./Table.js"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("retort/Relation")
+
+/**
+ * A relationship from instances of `S` to what `R` describes: an array of `T` instances,
+ * or one `T` instance or `null`.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
+ * const posts: Relation.Relation<typeof User, typeof Post, ReadonlyArray<Post>> = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId })
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Relation<S extends Table.Any, T extends Table.Any, R> {
+  readonly [TypeId]: RelationDef
+  readonly source: S
+  readonly target: T
+  /** Phantom: what loading gives. */
+  readonly "~result"?: R
+  /** The same relation, loading `nested` relations of its targets too (one more query per level). */
+  with<N extends Relations>(nested: N): Relation<S, T, Nested<R, N>>
+  /** The related instances of one source instance; batched with other loads in the same `forEach`. */
+  load(entity: InstanceType<S>): Effect.Effect<R, Session.SessionError, Session.Session>
+  /**
+   * `EXISTS` a related row (matching `condition`, if given): `UserPosts.any((p) => p.status.eq("draft"))`.
+   * For self-referential relations use the callback form, which gets the related table's columns under an alias.
+   */
+  any(condition?: Expr.Expr<boolean> | ((target: T["c"]) => Expr.Expr<boolean>)): Expr.Expr<boolean>
+  /** `has` is `any` under the name that reads well for a relation to one row: `PostAuthor.has(…)`. */
+  has(condition?: Expr.Expr<boolean> | ((target: T["c"]) => Expr.Expr<boolean>)): Expr.Expr<boolean>
+  /** Related rows to insert with a new source row: `session.add(User, values, { posts: UserPosts.drafts([...]) })`. */
+  drafts(rows: ReadonlyArray<Partial<Schema.Schema.Type<T["insert"]>>>): Drafts
+}
+
+/**
+ * Any relation.
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * const relations: ReadonlyArray<Relation.Any> = []
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Any = Relation<any, any, any>
+
+/**
+ * Relations by the field name they load into.
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * const none: Relation.Relations = {}
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Relations = { readonly [name: string]: Any }
+
+/**
+ * The fields a set of relations adds.
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * type Fields<N extends Relation.Relations> = Relation.Loaded<N>
+ *
+ * @since 0.1.0
+ * @category type-level
+ */
+export type Loaded<N extends Relations> = { readonly [K in keyof N]: N[K] extends Relation<any, any, infer R> ? R : never }
+
+/**
+ * `R` with the nested relations loaded on each related instance.
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * type Posts<P, N extends Relation.Relations> = Relation.Nested<ReadonlyArray<P>, N>
+ *
+ * @since 0.1.0
+ * @category type-level
+ */
+export type Nested<R, N extends Relations> = R extends ReadonlyArray<infer E> ? ReadonlyArray<E & Loaded<N>>
+  : (NonNullable<R> & Loaded<N>) | (null extends R ? null : never)
+
+/**
+ * Related rows to insert with a new row (see `Relation.drafts` and `Session.add`).
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * const none: ReadonlyArray<Relation.Drafts> = []
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Drafts {
+  readonly _tag: "Drafts"
+  readonly relation: RelationDef
+  readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>>
+}
+
+/**
+ * Cascades handled by the session on top of the database's `onDelete`: `delete` deletes
+ * the related rows with the source row; `deleteOrphan` deletes a related row whose
+ * foreign key is set to null.
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * const cascade: Relation.Cascade = { delete: true, deleteOrphan: true }
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Cascade {
+  readonly delete?: boolean
+  readonly deleteOrphan?: boolean
+}
+
+/** The column a foreign key column points at. */
+const referenced = (fk: Column.AnyRef): Column.AnyRef => {
+  const thunk = fk.column.references
+  if (thunk === undefined) throw new TypeError(`${fk.table.tableName}.${fk.name} has no references option: it is not a foreign key`)
+  return thunk()
+}
+
+class Load extends Request.TaggedClass("retort/RelationLoad")<ReadonlyArray<object>, Session.SessionError, {
+  readonly key: unknown
+}> {}
+
+const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, register_ = true): Relation<S, T, R> => {
+  if (register_) register(def)
+  // One resolver per relation: the loads of one relation in a batch become one query.
+  const resolver = RequestResolver.makeBatched((requests: ReadonlyArray<Load>) =>
+    Effect.flatMap(Session.Session, (session) => loadFor(def, session, requests.map((r) => r.key))).pipe(
+      Effect.matchCauseEffect({
+        onFailure: (cause) => Effect.forEach(requests, (r) => Request.failCause(r, cause), { discard: true }),
+        onSuccess: (byKey) =>
+          Effect.forEach(requests, (r) => Request.succeed(r, byKey.get(keyString(r.key)) ?? []), { discard: true })
+      })
+    )
+  ).pipe(RequestResolver.contextFromServices(Session.Session))
+
+  const exists = (condition?: Expr.Expr<boolean> | ((target: any) => Expr.Expr<boolean>)) => {
+    // A self-referential relation needs the related table under another name inside the subquery.
+    const related: any = def.source === def.target ? Table.alias(def.target, `_${def.target.tableName}_related`) : def.target
+    const extra = condition === undefined ? [] : [typeof condition === "function" ? condition(related.c) : condition]
+    if (def.through === undefined) {
+      const targetKey = related.c[def.targetKey.key] as Column.AnyRef
+      return Expr.exists(
+        Query.select({ one: Expr.literal(1) }).from(related).where(targetKey.eq(def.sourceKey as never), ...extra)
+      )
+    }
+    const { model: through, sourceFk, targetFk, targetKey } = def.through
+    return Expr.exists(
+      Query.select({ one: Expr.literal(1) })
+        .from(through)
+        .join(related, (related.c[targetKey.key] as Column.AnyRef).eq(targetFk as never))
+        .where(sourceFk.eq(def.sourceKey as never), ...extra)
+    )
+  }
+
+  return {
+    [TypeId]: def,
+    source: def.source as S,
+    target: def.target as T,
+    with: (nested) =>
+      make({ ...def, nested: { ...def.nested, ...Object.fromEntries(Object.entries(nested).map(([k, r]) => [k, r[TypeId]])) } }, false),
+    load: (entity) =>
+      Effect.request(new Load({ key: (entity as Record<string, unknown>)[def.sourceKey.key] }), resolver).pipe(
+        Effect.withRequestCaching(false),
+        Effect.flatMap((found) =>
+          Effect.flatMap(Session.Session, (session) =>
+            Effect.map(attach(def.nested, session, found), (withNested) => (def.single ? withNested[0] ?? null : withNested) as R)
+          )
+        )
+      ),
+    any: exists,
+    has: exists,
+    drafts: (rows) => {
+      if (def.kind !== "oneToMany" && def.kind !== "oneToOne") {
+        throw new TypeError(`drafts: only a one-to-many or one-to-one relation inserts related rows, not a ${def.kind}`)
+      }
+      return { _tag: "Drafts", relation: def, rows }
+    }
+  }
+}
+
+const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
+  delete: options.cascade?.delete === true,
+  deleteOrphan: options.cascade?.deleteOrphan === true
+})
+
+/**
+ * One source row to many target rows, whose `foreignKey` points at the source.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
+ * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, cascade: { delete: true } })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const oneToMany = <S extends Table.Any, T extends Table.Any>(
+  source: S,
+  target: T,
+  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade }
+): Relation<S, T, ReadonlyArray<InstanceType<T>>> =>
+  make({
+    kind: "oneToMany",
+    single: false,
+    source,
+    target,
+    sourceKey: source.c[referenced(options.foreignKey).key]!,
+    targetKey: options.foreignKey,
+    through: undefined,
+    cascade: cascadeOf(options),
+    nested: {}
+  })
+
+/**
+ * Many source rows to one target row: the source's `foreignKey` points at the target.
+ * Loads the target instance, or `null` when the key is null.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
+ * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const manyToOne = <S extends Table.Any, T extends Table.Any>(
+  source: S,
+  target: T,
+  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade }
+): Relation<S, T, InstanceType<T> | null> =>
+  make({
+    kind: "manyToOne",
+    single: true,
+    source,
+    target,
+    sourceKey: options.foreignKey,
+    targetKey: target.c[referenced(options.foreignKey).key]!,
+    through: undefined,
+    cascade: cascadeOf(options),
+    nested: {}
+  })
+
+/**
+ * One row to at most one row. The `foreignKey` may be on either side: on the target (a
+ * user's profile) or on the source (a profile's user).
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Profile extends Table.Class<Profile>("Profile")("profiles", { id: Column.integer({ primaryKey: true }), userId: Column.integer({ unique: true, references: () => User.c.id }) }) {}
+ * const UserProfile = Relation.oneToOne(User, Profile, { foreignKey: Profile.c.userId })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const oneToOne = <S extends Table.Any, T extends Table.Any>(
+  source: S,
+  target: T,
+  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade }
+): Relation<S, T, InstanceType<T> | null> => {
+  const onTarget = options.foreignKey.table.def === Table.definition(target) && (target as Table.Any) !== source
+  return make({
+    kind: "oneToOne",
+    single: true,
+    source,
+    target,
+    sourceKey: onTarget ? source.c[referenced(options.foreignKey).key]! : options.foreignKey,
+    targetKey: onTarget ? options.foreignKey : target.c[referenced(options.foreignKey).key]!,
+    through: undefined,
+    cascade: cascadeOf(options),
+    nested: {}
+  })
+}
+
+/**
+ * Many to many, through an association table whose `source` column points at the source
+ * and `target` column at the target.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class Playlist extends Table.Class<Playlist>("Playlist")("playlists", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Track extends Table.Class<Track>("Track")("tracks", { id: Column.integer({ primaryKey: true }) }) {}
+ * class PlaylistTrack extends Table.Class<PlaylistTrack>("PlaylistTrack")("playlist_tracks", {
+ *   playlistId: Column.integer({ references: () => Playlist.c.id }),
+ *   trackId: Column.integer({ references: () => Track.c.id })
+ * }, { primaryKey: ["playlistId", "trackId"] }) {}
+ * const PlaylistTracks = Relation.manyToMany(Playlist, Track, { through: PlaylistTrack, source: PlaylistTrack.c.playlistId, target: PlaylistTrack.c.trackId })
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const manyToMany = <S extends Table.Any, T extends Table.Any>(
+  source: S,
+  target: T,
+  options: {
+    readonly through: Table.Any
+    readonly source: Column.Ref<any, string, any>
+    readonly target: Column.Ref<any, string, any>
+  }
+): Relation<S, T, ReadonlyArray<InstanceType<T>>> => {
+  const targetKey = target.c[referenced(options.target).key]!
+  return make({
+    kind: "manyToMany",
+    single: false,
+    source,
+    target,
+    sourceKey: source.c[referenced(options.source).key]!,
+    targetKey,
+    through: { model: options.through, sourceFk: options.source, targetFk: options.target, targetKey },
+    cascade: { delete: false, deleteOrphan: false },
+    nested: {}
+  })
+}

@@ -1,0 +1,95 @@
+/**
+ * The loader: fetches the related rows of many instances at once (the "selectin"
+ * strategy). One query per relation, with the key values in IN lists chunked under the
+ * dialect's parameter limit; results join the session's identity map. Called by the
+ * session's eager loading (`query(…).with(…)`) and by batched lazy loads (`relation.load`).
+ */
+import { Effect } from "effect"
+import type * as Column from "../../Column.js"
+import * as Query from "../../Query.js"
+import type { Session, SessionError } from "../../Session.js"
+import * as Table from "../../Table.js"
+import { keyString, type RelationDef } from "./RelationDef.js"
+
+/** Leaves room for the other parameters of the statement. */
+const chunkSize = (session: Session) => Math.max(1, session.engine.dialect.compiler.maxParameters - 100)
+
+const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
+  const out: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** The related instances of each key value, by `keyString(value)`. */
+export const loadFor = (
+  def: RelationDef,
+  session: Session,
+  values: ReadonlyArray<unknown>
+): Effect.Effect<ReadonlyMap<string, ReadonlyArray<object>>, SessionError> =>
+  Effect.gen(function*() {
+    const unique = [...new Map(values.filter((v) => v !== null && v !== undefined).map((v) => [keyString(v), v])).values()]
+    const found = new Map<string, Array<object>>()
+    const push = (key: unknown, entity: object) => {
+      const k = keyString(key)
+      const list = found.get(k)
+      if (list === undefined) found.set(k, [entity])
+      else list.push(entity)
+    }
+    for (const chunk of chunks(unique, chunkSize(session))) {
+      if (def.through === undefined) {
+        const rows = yield* session.query(def.target).where(def.targetKey.in(chunk as never)).all
+        for (const row of rows) push((row as Record<string, unknown>)[def.targetKey.key], row)
+        continue
+      }
+      // Many-to-many: the target's columns and the association's source key, in one query.
+      const { model: through, sourceFk, targetFk, targetKey } = def.through
+      const targetDef = Table.definition(def.target)
+      const shape: Record<string, Column.AnyRef> = { "~key": sourceFk }
+      for (const column of targetDef.columns) shape[`t_${column.key}`] = def.target.c[column.key]!
+      const rows = yield* session.execute(
+        Query.select(shape as never).from(def.target).join(through, targetFk.eq(targetKey as never)).where(sourceFk.in(chunk as never))
+      )
+      for (const row of rows as ReadonlyArray<Record<string, unknown>>) {
+        const values = Object.fromEntries(targetDef.columns.map((c) => [c.key, row[`t_${c.key}`]]))
+        push(row["~key"], session.merge(new def.target(values, true) as object))
+      }
+    }
+    return found
+  })
+
+/** The instance with extra fields (its relations), keeping its class. */
+export const withFields = <E extends object>(entity: E, fields: Readonly<Record<string, unknown>>): E =>
+  Object.assign(Object.create(Object.getPrototypeOf(entity)), entity, fields)
+
+/**
+ * Loads `relations` for `entities` (and, recursively, their nested relations): one query
+ * per relation per level. Returns the entities with the relations as fields.
+ */
+export const attach = (
+  relations: Readonly<Record<string, RelationDef>>,
+  session: Session,
+  entities: ReadonlyArray<object>
+): Effect.Effect<ReadonlyArray<object>, SessionError> =>
+  Effect.gen(function*() {
+    const names = Object.keys(relations)
+    if (names.length === 0 || entities.length === 0) return entities
+    const loaded: Record<string, { readonly def: RelationDef; readonly byKey: ReadonlyMap<string, ReadonlyArray<object>> }> = {}
+    for (const name of names) {
+      const def = relations[name]!
+      const byKey = yield* loadFor(def, session, entities.map((e) => (e as Record<string, unknown>)[def.sourceKey.key]))
+      // Nested relations are loaded for all the related instances of this level at once.
+      const related = [...byKey.values()].flat()
+      const withNested = yield* attach(def.nested, session, related)
+      const replaced = new Map(related.map((entity, i) => [entity, withNested[i]!]))
+      loaded[name] = { def, byKey: new Map([...byKey].map(([k, list]) => [k, list.map((e) => replaced.get(e) ?? e)])) }
+    }
+    return entities.map((entity) => {
+      const fields: Record<string, unknown> = {}
+      for (const name of names) {
+        const { byKey, def } = loaded[name]!
+        const list = byKey.get(keyString((entity as Record<string, unknown>)[def.sourceKey.key])) ?? []
+        fields[name] = def.single ? list[0] ?? null : list
+      }
+      return withFields(entity, fields)
+    })
+  })
