@@ -301,11 +301,12 @@ const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> => {
     const step: Step = { sql, params: ctx.params, result }
     if (columns.length === 0) group.slice(1).forEach(() => out.push(step))
     out.push(step)
-  }
-  const identity = table.autoIncrement
-  const sync = dialect.compiler.syncIdentity
-  if (identity !== undefined && sync !== undefined && rows.some((row) => row[identity.key] !== undefined)) {
-    out.push({ ...sync(table.tableName, identity.name), result: "ignore" })
+    // Ids given explicitly move the identity along at once, before rows that take generated ones.
+    const identity = table.autoIncrement
+    const sync = dialect.compiler.syncIdentity
+    if (identity !== undefined && sync !== undefined && columns.includes(identity)) {
+      out.push({ ...sync(table.tableName, identity.name), result: "ignore" })
+    }
   }
   return out
 }
