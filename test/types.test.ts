@@ -3,10 +3,12 @@
  * their column references. They run under `tsc` (npm run typecheck) and vitest alike.
  */
 import { describe, expectTypeOf, it } from "@effect/vitest"
-import type { BigDecimal, DateTime, Schema } from "effect"
+import type { BigDecimal, DateTime, Effect, Schema } from "effect"
 import { Schema as S } from "effect"
 import * as Column from "../src/Column.js"
 import * as Fn from "../src/Fn.js"
+import * as Relation from "../src/Relation.js"
+import type * as Session from "../src/Session.js"
 import * as Table from "../src/Table.js"
 
 class User extends Table.Class<User>("User")("users", {
@@ -108,5 +110,20 @@ describe("types", () => {
     expectTypeOf(Pair).constructorParameters.toEqualTypeOf<
       [props: { readonly a: number; readonly b: number; readonly note: string | null }, options?: Schema.MakeOptions]
     >()
+  })
+})
+
+describe("relation types", () => {
+  it("eager loading adds typed fields; load gives the relation's result", () => {
+    const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId })
+    const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+    const Reports = Relation.oneToMany(Employee, Employee, { foreignKey: Employee.c.reportsTo })
+    // Types only: the query is never run.
+    const query = (session: Session.Session) => session.query(User).with({ posts: UserPosts.with({ author: PostAuthor }) })
+    expectTypeOf<ReturnType<typeof query>["all"]>().toEqualTypeOf<
+      Effect.Effect<ReadonlyArray<User & { readonly posts: ReadonlyArray<Post & { readonly author: User | null }> }>, Session.SessionError>
+    >()
+    expectTypeOf(Reports.load).returns.toEqualTypeOf<Effect.Effect<ReadonlyArray<Employee>, Session.SessionError, Session.Session>>()
+    expectTypeOf(PostAuthor.load).returns.toEqualTypeOf<Effect.Effect<User | null, Session.SessionError, Session.Session>>()
   })
 })

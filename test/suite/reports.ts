@@ -24,9 +24,11 @@ import {
   PlaylistTrack,
   Track
 } from "../../examples/chinook/models.js"
+import { EmployeeManager, EmployeeReports, PlaylistTracks, TrackAlbum } from "../../examples/chinook/relations.js"
 import * as Expr from "../../src/Expr.js"
 import * as Fn from "../../src/Fn.js"
 import * as Query from "../../src/Query.js"
+import * as Session from "../../src/Session.js"
 import * as Table from "../../src/Table.js"
 import * as A from "../fixtures/chinook-answers.js"
 import type { Suite } from "../harness/targets.js"
@@ -390,6 +392,30 @@ export const suite: Suite = (layer) => {
         // 343719 ms: 343 where the database divides integers (PostgreSQL, SQLite), 343.719 on MariaDB.
         assert.isTrue(seconds!.s === 343 || Math.abs(seconds!.s - 343.719) < 1e-9, String(seconds!.s))
       }))
+
+    it.effect("relations over Chinook: employees with their reports, playlists with their tracks", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const session = yield* Session.make
+        const employees = yield* session.query(Employee).orderBy(Employee.c.employeeId).with({
+          manager: EmployeeManager,
+          reports: EmployeeReports
+        }).all
+        const expectedReports = new Map<number, Array<number>>()
+        for (const e of A.q03) {
+          const manager = A.q03.find((m) => m.lastName === e.managerLastName)?.employeeId ?? 1
+          expectedReports.set(manager, [...(expectedReports.get(manager) ?? []), e.employeeId])
+        }
+        for (const e of employees) {
+          assert.deepStrictEqual(e.reports.map((r) => r.employeeId).sort((a, b) => a - b), expectedReports.get(e.employeeId) ?? [])
+          assert.strictEqual(e.manager?.lastName ?? null, A.q03.find((r) => r.employeeId === e.employeeId)?.managerLastName ?? null)
+        }
+        const playlists = yield* session.query(Playlist).with({ tracks: PlaylistTracks.with({ album: TrackAlbum }) }).all
+        const top = playlists.map((p) => ({ playlistId: p.playlistId, name: p.name, tracks: p.tracks.length }))
+          .sort((a, b) => b.tracks - a.tracks || a.playlistId - b.playlistId)
+          .slice(0, 3)
+        assert.deepStrictEqual(top, A.q16)
+        assert.isTrue(playlists.every((p) => p.tracks.every((t) => t.album === null || t.album.albumId === t.albumId)))
+      })), long)
 
     it.effect("drop Chinook", () => metadata.dropAll, long)
   })
