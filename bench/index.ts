@@ -1,7 +1,7 @@
 /**
  * retort against the raw drivers, workload by workload, in the same run.
  *
- *   npm run bench                 all databases that answer
+ *   npm run bench                 all databases that answer (compiled with tsc into .bench/ first)
  *   npm run bench -- sqlite       only some: sqlite, postgresql, mysql
  *
  * Each workload runs through retort and through the raw driver used the fastest correct
@@ -359,10 +359,11 @@ const main = async () => {
     ].join("\n"))
   }
   rmSync(dir, { recursive: true, force: true })
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> }
+  // Run from the repository root (npm run bench), compiled into .bench/ so that no dev transpiler is measured.
+  const pkg = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8")) as { dependencies: Record<string, string> }
   const version = (name: string) => {
     try {
-      return (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")) as { version: string }).version
+      return (JSON.parse(readFileSync(join(process.cwd(), "node_modules", name, "package.json"), "utf8")) as { version: string }).version
     } catch {
       return "?"
     }
@@ -380,7 +381,7 @@ const main = async () => {
     "",
     ...sections
   ].join("\n")
-  writeFileSync(new URL("./RESULTS.md", import.meta.url), markdown)
+  writeFileSync(join(process.cwd(), "bench", "RESULTS.md"), markdown)
   console.log("wrote bench/RESULTS.md")
 }
 

@@ -96,7 +96,7 @@ export interface Engine {
    * Begins a transaction and hands it back open (the session holds one from its first
    * statement to commit or rollback). Closing the scope first rolls it back.
    */
-  readonly begin: (options?: TransactionOptions) => Effect.Effect<Transaction.Handle, DatabaseError, Scope.Scope>
+  readonly begin: (options?: TransactionOptions & { readonly lazy?: boolean }) => Effect.Effect<Transaction.Handle, DatabaseError, Scope.Scope>
   /** The transaction level in effect on this engine for the current fiber, if any. */
   readonly currentTransaction: FiberRef.FiberRef<Transaction.Level | undefined>
 }
@@ -165,7 +165,7 @@ export const make = (
 ): Effect.Effect<Engine, never, Scope.Scope> =>
   Effect.gen(function*() {
     const dialect = Dialect.byName(url.dialect)
-    const { owns, sql } = yield* executor.make(url, options)
+    const { acquire, owns, sql } = yield* executor.make(url, options)
     const context: Dialect.ErrorContext = { url }
     const classify = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, ClassifiedError<E>, R> =>
       Effect.mapError(self, (e) => (isSqlError(e) ? dialect.classify(e, context) : e)) as Effect.Effect<
@@ -174,15 +174,16 @@ export const make = (
         R
       >
     const current = FiberRef.unsafeMake<Transaction.Level | undefined>(undefined)
-    // Outside a retort transaction, a statement joins an @effect/sql transaction only if it is
-    // this engine's: that tag is global, and another engine's connection must not be used.
-    const onPool = <A>(statement: Effect.Effect<A, SqlError>) =>
+    // An @effect/sql transaction (sql.withTransaction) is joined only if it is this engine's:
+    // its tag is global, and another engine's connection must not be used.
+    // Outside a transaction a statement borrows a pooled connection for itself; inside one it
+    // runs on the transaction's. Both call the connection directly: @effect/sql's Statement
+    // would add a span and a scope per statement, which retort's hot path does without.
+    const pooled = <A>(onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
       Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
-        tx._tag === "Some" && !owns(tx.value[0])
-          ? Effect.mapInputContext(statement, (ctx: Context.Context<never>) => Context.omit(SqlClient.TransactionConnection)(ctx) as Context.Context<never>)
-          : statement)
-    const run = <A>(onLevel: (conn: Connection) => Effect.Effect<A, SqlError>, pooled: Effect.Effect<A, SqlError>) =>
-      Effect.flatMap(FiberRef.get(current), (level) => classify(level === undefined ? onPool(pooled) : Transaction.runOn(level, onLevel)))
+        tx._tag === "Some" && owns(tx.value[0]) ? onConn(tx.value[0]) : Effect.scoped(Effect.flatMap(acquire, onConn)))
+    const run = <A>(onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
+      Effect.flatMap(FiberRef.get(current), (level) => classify(level === undefined ? pooled(onConn) : Transaction.runOn(level, onConn)))
     const deps: Transaction.Dependencies = {
       current,
       reserve: sql.reserve,
@@ -195,9 +196,8 @@ export const make = (
       url,
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
       sql,
-      execute: (text, params = []) =>
-        run((conn) => conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Row>, SqlError>, sql.unsafe<Row>(text, params)),
-      executeRaw: (text, params = []) => run((conn) => conn.executeRaw(text, params), sql.unsafe(text, params).raw),
+      execute: (text, params = []) => run((conn) => conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Row>, SqlError>),
+      executeRaw: (text, params = []) => run((conn) => conn.executeRaw(text, params)),
       classify,
       transaction: (effect, options) => Transaction.transaction(deps, effect, options),
       begin: (options) => Transaction.begin(deps, options),

@@ -10,11 +10,13 @@
  * @since 0.1.0
  */
 import { Context, Effect, Equal, ExecutionStrategy, Exit, FiberRef, Layer, Option, type Schedule, Schema, Scope, Stream } from "effect"
+import { SqlClient } from "@effect/sql"
+import type * as Dialect from "./Dialect.js"
 import * as Engine from "./Engine.js"
 import {
   type DatabaseError,
+  DecodeError,
   isRetryable,
-  type DecodeError,
   EncodeError,
   MultipleResultsFound,
   NoResultFound,
@@ -22,7 +24,7 @@ import {
 } from "./Errors.js"
 import * as Expr from "./Expr.js"
 import * as Fn from "./Fn.js"
-import { insertValues } from "./internal/rows.js"
+import { encodeValue, insertValues, rowDecoder } from "./internal/rows.js"
 import { ChangeSet } from "./internal/session/ChangeSet.js"
 import { IdentityMap, keyOf, modelOf } from "./internal/session/IdentityMap.js"
 import { attach, loadFor } from "./internal/loading/Loader.js"
@@ -168,6 +170,24 @@ export interface Session {
  */
 export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session>("retort/Session")
 
+/** `SELECT … WHERE pk = ?` per model and dialect, compiled once, with its row decoder. */
+const lookups = new WeakMap<Table.Any, Map<string, { readonly sql: string; readonly wide: boolean; readonly decode: (row: Engine.Row) => unknown }>>()
+const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: TableDef) => {
+  let byDialect = lookups.get(model)
+  if (byDialect === undefined) lookups.set(model, byDialect = new Map())
+  let lookup = byDialect.get(dialect.name)
+  if (lookup === undefined) {
+    const sample = Object.fromEntries(def.primaryKey.map((k) => [k, null]))
+    lookup = {
+      sql: Query.select(model).where(locate(model, def, sample)).toSql(dialect).sql,
+      wide: dialect.values.bigintNeedsSafeIntegers && def.columns.some((c) => c.def.type._tag === "bigint"),
+      decode: rowDecoder(dialect, model, def)
+    }
+    byDialect.set(dialect.name, lookup)
+  }
+  return lookup
+}
+
 /** The relation behind a `Relation` value (its TypeId field). */
 const RelationTypeId: symbol = Symbol.for("retort/Relation")
 
@@ -201,14 +221,17 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
   let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
   const lock = yield* Effect.makeSemaphore(1)
 
-  /** Begins the session's transaction if it has none (and no transaction is in effect). */
+  /**
+   * Takes the session's connection if it has none. Explicit transactions (`options` given)
+   * begin at once; the session's own (autobegin) one waits for its first write.
+   */
   const begin = (options?: Engine.TransactionOptions) =>
     lock.withPermits(1)(Effect.suspend(() => {
       if (tx !== undefined) return Effect.succeed(tx.handle.level)
       return Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
           const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
-          const handle = yield* restore(Scope.extend(engine.begin(options), scope)).pipe(
+          const handle = yield* restore(Scope.extend(engine.begin(options ?? { lazy: true }), scope)).pipe(
             Effect.onError(() => Scope.close(scope, Exit.void))
           )
           tx = { handle, scope }
@@ -223,6 +246,9 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       ambient !== undefined
         ? effect
         : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
+
+  /** BEGIN, if the session's transaction has not begun yet (before any write). */
+  const started: Effect.Effect<void, DatabaseError> = Effect.suspend(() => (tx === undefined ? Effect.void : tx.handle.start))
 
   const forget = () => {
     changes.clear()
@@ -246,7 +272,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
   const flush: Effect.Effect<void, SessionError> = Effect.suspend(() =>
     changes.isEmpty
       ? Effect.void
-      : run(Persister.flush(changes, identity)).pipe(
+      : run(Effect.zipRight(started, Persister.flush(changes, identity))).pipe(
         // A failed flush leaves the transaction unusable on PostgreSQL: roll back, stay usable.
         Effect.tapErrorCause(() => Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) => (ambient === undefined || ambient.depth === 0 ? rollback : Effect.void)))
       )
@@ -262,8 +288,10 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
 
   const withEngine = <A, E>(effect: Effect.Effect<A, E, Engine.Engine>) => Effect.provideService(effect, Engine.Engine, engine)
 
-  const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
-    Effect.zipRight(flush, run(withEngine(Query.execute(query))))
+  const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> => {
+    const writes = query.node._tag !== "Select" && query.node._tag !== "Compound"
+    return Effect.zipRight(flush, run(Effect.zipRight(writes ? started : Effect.void, withEngine(Query.execute(query)))))
+  }
 
   const remember = <M extends Table.Any>(def: TableDef, rows: ReadonlyArray<InstanceType<M>>) =>
     rows.map((row) => identity.merge(def, row as object) as InstanceType<M>)
@@ -413,7 +441,25 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
         if (changes.deletes.has(identityKey)) return Effect.succeed(Option.none())
         const known = identity.get(identityKey)
         if (known !== undefined) return Effect.succeed(Option.some(known as InstanceType<typeof model>))
-        return makeQuery(model, { ...noFilter, where: [locate(model, def, values)] }).first
+        // The hot path: SQL compiled once per model and dialect, values encoded, one statement.
+        const lookup = primaryKeyLookup(engine.dialect, model, def)
+        const params = def.primaryKey.map((k) => encodeValue(engine.dialect, def, def.byKey.get(k)!, values[k]))
+        const statement = lookup.wide
+          ? Effect.provideService(engine.execute(lookup.sql, params), SqlClient.SafeIntegers, true)
+          : engine.execute(lookup.sql, params)
+        return Effect.zipRight(
+          flush,
+          run(Effect.flatMap(statement, (rows) =>
+            Effect.suspend(() => {
+              if (rows.length === 0) return Effect.succeed(Option.none())
+              try {
+                return Effect.succeed(Option.some(identity.merge(def, lookup.decode(rows[0]!) as object) as InstanceType<typeof model>))
+              } catch (e) {
+                if (e instanceof DecodeError) return Effect.fail(e)
+                throw e
+              }
+            })))
+        )
       }),
     query: (model) => makeQuery(model, noFilter),
     execute,
@@ -453,6 +499,8 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
         // what the block does; if it fails, its changes and the instances it loaded are forgotten.
         return Effect.gen(function*() {
           yield* flush
+          // A savepoint needs a transaction: begin the session's now if it waited.
+          yield* run(started)
           const exit = yield* Effect.exit(run(engine.transaction(Effect.zipLeft(effect, flush))))
           if (Exit.isFailure(exit)) forget()
           return yield* exit

@@ -75,7 +75,16 @@ const spanAttributes = (url: DatabaseUrl): ReadonlyArray<readonly [string, unkno
 export const make = (
   url: DatabaseUrl,
   options: EngineOptions
-): Effect.Effect<{ readonly sql: SqlClient.SqlClient; readonly owns: (conn: Connection) => boolean }, never, Scope.Scope> =>
+): Effect.Effect<
+  {
+    readonly sql: SqlClient.SqlClient
+    readonly owns: (conn: Connection) => boolean
+    /** A connection from the pool for the current scope (what `sql` statements use, without their span). */
+    readonly acquire: Effect.Effect<Connection, SqlError, Scope.Scope>
+  },
+  never,
+  Scope.Scope
+> =>
   Effect.gen(function*() {
     const scope = yield* Effect.scope
     const reactivity = yield* Reactivity.make
@@ -119,11 +128,22 @@ export const make = (
       ),
       message: "Timed out waiting for a connection"
     })
-    const takePermit = permits.take(1).pipe(Effect.timeoutFail({ duration: acquireTimeout, onTimeout: () => markConnectPhase(exhausted) }))
+    // A timeout costs a timer and a fiber: only a wait for a busy pool pays for one.
+    let inUse = 0
+    const waitForPermit = permits.take(1).pipe(
+      Effect.timeoutFail({ duration: acquireTimeout, onTimeout: () => markConnectPhase(exhausted) })
+    )
+    const takePermit = Effect.suspend(() => (inUse < size ? permits.take(1) : waitForPermit)).pipe(
+      Effect.tap(() => Effect.sync(() => inUse++))
+    )
+    const releasePermit = Effect.suspend(() => {
+      inUse--
+      return permits.release(1)
+    })
     const reserve = Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
         yield* restore(takePermit)
-        yield* Effect.addFinalizer(() => permits.release(1))
+        yield* Effect.addFinalizer(() => releasePermit)
         // Opening may be interrupted (it cleans up after itself); reserving may not: @effect/sql-pg's
         // reserve has no canceler, so an interrupted reserve would leak a client.
         const client = yield* restore(driverClient)
@@ -145,5 +165,5 @@ export const make = (
       compiler: driver.compiler,
       spanAttributes: spanAttributes(url)
     }).pipe(Effect.provideService(Reactivity.Reactivity, reactivity))
-    return { sql, owns: (conn: Connection) => own.has(conn) }
+    return { sql, owns: (conn: Connection) => own.has(conn), acquire: acquirer }
   })
