@@ -792,6 +792,14 @@ const selectionOf = (node: Ast.Statement): ReadonlyArray<Ast.Selection> | undefi
   }
 }
 
+/** Per engine, the identity sequences that ids inserted explicitly have left behind. */
+const staleByEngine = new WeakMap<Engine.Engine, Set<string>>()
+const staleIdentities = (engine: Engine.Engine) => {
+  let stale = staleByEngine.get(engine)
+  if (stale === undefined) staleByEngine.set(engine, stale = new Set())
+  return stale
+}
+
 /**
  * UPDATE … RETURNING where the database has none (MariaDB): in one transaction, lock and
  * remember the keys of the rows the WHERE matches, update, then read them back by key.
@@ -851,10 +859,23 @@ export const execute = <Q extends Compilable>(
       wide ? Effect.provideService(engine.execute(sql, params), SqlClient.SafeIntegers, true) : engine.execute(sql, params)
 
     let affected = 0
+    const sync = engine.dialect.compiler.syncIdentity
+    const stale = staleIdentities(engine)
     const run = (steps: ReadonlyArray<Step>) =>
       Effect.gen(function*() {
         const rows: Array<Engine.Row> = []
         for (const step of steps) {
+          // PostgreSQL: ids inserted explicitly leave the identity sequence behind. It is moved
+          // past them once, before the next insert that takes a generated id, not after each row.
+          if (sync !== undefined && step.identity !== undefined) {
+            const key = `${step.identity.table}\u0000${step.identity.column}`
+            if (step.identity.explicit) stale.add(key)
+            else if (stale.has(key)) {
+              const { params, sql } = sync(step.identity.table, step.identity.column)
+              yield* engine.execute(sql, params)
+              stale.delete(key)
+            }
+          }
           if (step.result === "rows") rows.push(...(yield* rowsOf(step.sql, step.params)))
           else if (step.result === "count") affected += engine.dialect.compiler.affectedRows(yield* engine.executeRaw(step.sql, step.params))
           else yield* engine.execute(step.sql, step.params)

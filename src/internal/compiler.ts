@@ -21,6 +21,11 @@ export interface Compiled {
 export interface Step extends Compiled {
   /** `rows`: decode the rows; `count`: add to the affected-row count; `ignore`: run only. */
   readonly result: "rows" | "count" | "ignore"
+  /**
+   * For an INSERT into a table with an identity: whether it sets the id itself. The
+   * executor keeps PostgreSQL's sequence in step (see `Query.execute`).
+   */
+  readonly identity?: { readonly table: string; readonly column: string; readonly explicit: boolean }
 }
 
 /** Parameters are numbered across the whole statement, subqueries and CTEs included. */
@@ -298,15 +303,12 @@ const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> => {
       )
     }
     sql += returning(ctx, node.returning)
-    const step: Step = { sql, params: ctx.params, result }
+    const identity = table.autoIncrement
+    const step: Step = identity === undefined
+      ? { sql, params: ctx.params, result }
+      : { sql, params: ctx.params, result, identity: { table: table.tableName, column: identity.name, explicit: columns.includes(identity) } }
     if (columns.length === 0) group.slice(1).forEach(() => out.push(step))
     out.push(step)
-    // Ids given explicitly move the identity along at once, before rows that take generated ones.
-    const identity = table.autoIncrement
-    const sync = dialect.compiler.syncIdentity
-    if (identity !== undefined && sync !== undefined && columns.includes(identity)) {
-      out.push({ ...sync(table.tableName, identity.name), result: "ignore" })
-    }
   }
   return out
 }
