@@ -10,23 +10,16 @@
  * ratio of the medians, and writes bench/RESULTS.md. Not run in CI; nothing asserts a time.
  */
 import Database from "better-sqlite3"
-import { BigDecimal, Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
 import mysql from "mysql2/promise"
 import pg from "pg"
 import { Column, Engine, Fn, MetaData, Query, Relation, Session, Table } from "../src/index.js"
+import { User, userInsert, userRow } from "./model.js"
 
 // --- models ------------------------------------------------------------------------------
-
-class User extends Table.Class<User>("User")("bench_users", {
-  id: Column.integer({ primaryKey: true }),
-  name: Column.string({ length: 50 }),
-  email: Column.string({ length: 100 }),
-  age: Column.integer(),
-  score: Column.numeric({ precision: 10, scale: 2 })
-}) {}
 
 class Parent extends Table.Class<Parent>("Parent")("bench_parents", {
   id: Column.integer({ primaryKey: true }),
@@ -46,12 +39,6 @@ const ROWS = 10_000
 const OPS = 2_000
 const PARENTS = 1_000
 const RUNS = 5
-
-const userRow = (i: number) => ({ id: i + 1, name: `user ${i}`, email: `user${i}@example.com`, age: 20 + (i % 50), score: `${i % 1000}.${String(i % 100).padStart(2, "0")}` })
-const userInsert = (i: number) => {
-  const r = userRow(i)
-  return { id: r.id, name: r.name, email: r.email, age: r.age, score: BigDecimal.unsafeFromString(r.score) }
-}
 
 // --- raw drivers ---------------------------------------------------------------------------
 

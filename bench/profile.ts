@@ -2,25 +2,19 @@
  * A workload under the profiler: `node --cpu-prof --import tsx bench/profile.ts [workload]`.
  * Writes a .cpuprofile to read in Chrome DevTools or summarize with bench/hotspots.ts.
  */
-import { Effect, Layer, ManagedRuntime, BigDecimal } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Column, Engine, MetaData, Query, Session, Table } from "../src/index.js"
+import { Engine, MetaData, Query, Session } from "../src/index.js"
+import { User, userInsert } from "./model.js"
 
-class User extends Table.Class<User>("User")("prof_users", {
-  id: Column.integer({ primaryKey: true }),
-  name: Column.string({ length: 50 }),
-  email: Column.string({ length: 100 }),
-  age: Column.integer(),
-  score: Column.numeric({ precision: 10, scale: 2 })
-}) {}
 
 const workload = process.argv[2] ?? "lookups"
 const url = process.argv[3] ?? `sqlite:///${join(mkdtempSync(join(tmpdir(), "retort-prof-")), "p.db")}`
 const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url))))
 const inSession = <A, E>(f: (s: Session.Session) => Effect.Effect<A, E, Engine.Engine>) => Effect.scoped(Effect.flatMap(Session.make, f))
-const row = (i: number) => ({ id: i + 1, name: `user ${i}`, email: `u${i}@x`, age: 20 + (i % 50), score: BigDecimal.unsafeFromString("1.50") })
+const row = userInsert
 
 await runtime.runPromise(Effect.gen(function*() {
   const md = MetaData.make(User)

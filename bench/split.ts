@@ -3,19 +3,13 @@
  * a session's get on a fresh session and on one session.  node .bench/bench/split.js [url]
  */
 import Database from "better-sqlite3"
-import { BigDecimal, Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Column, Engine, MetaData, Query, Session, Table } from "../src/index.js"
+import { Engine, MetaData, Query, Session } from "../src/index.js"
+import { User, userInsert } from "./model.js"
 
-class User extends Table.Class<User>("User")("split_users", {
-  id: Column.integer({ primaryKey: true }),
-  name: Column.string({ length: 50 }),
-  email: Column.string({ length: 100 }),
-  age: Column.integer(),
-  score: Column.numeric({ precision: 10, scale: 2 })
-}) {}
 
 const file = join(mkdtempSync(join(tmpdir(), "retort-split-")), "s.db")
 const url = process.argv[2] ?? `sqlite:///${file}`
@@ -33,7 +27,7 @@ await runtime.runPromise(Effect.gen(function*() {
   const md = MetaData.make(User)
   yield* md.dropAll
   yield* md.createAll
-  yield* Query.execute(Query.insert(User).values(Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, name: `u${i}`, email: `e${i}`, age: 1, score: BigDecimal.unsafeFromString("1.00") }))))
+  yield* Query.execute(Query.insert(User).values(Array.from({ length: 10_000 }, (_, i) => userInsert(i))))
 }))
 const sql = Query.select(User).where(User.c.id.eq(1)).toSql(url.startsWith("sqlite") ? "sqlite" : url.startsWith("postgres") ? "postgresql" : "mysql").sql
 if (url.startsWith("sqlite")) {
