@@ -1,5 +1,6 @@
 /**
- * A workload under the profiler: `node --cpu-prof --import tsx bench/profile.ts [workload]`.
+ * A workload under the profiler (lookups, inserts, select), compiled first:
+ *   npx tsc -p tsconfig.bench.json && node --cpu-prof .bench/bench/profile.js select
  * Writes a .cpuprofile to read in Chrome DevTools or summarize with bench/hotspots.ts.
  */
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -26,6 +27,8 @@ const start = Date.now()
 for (let round = 0; round < 5; round++) {
   if (workload === "lookups") {
     await runtime.runPromise(Effect.forEach(Array.from({ length: 2000 }, (_, i) => i), (i) => inSession((s) => s.get(User, 1 + (i * 7919) % 10_000)), { discard: true }))
+  } else if (workload === "select") {
+    for (let i = 0; i < 10; i++) await runtime.runPromise(inSession((s) => s.query(User).all))
   } else {
     await runtime.runPromise(Query.execute(Query.delete(User)))
     await runtime.runPromise(inSession((s) => s.transaction(Effect.forEach(Array.from({ length: 2000 }, (_, i) => i), (i) => s.insert(User, row(i)), { discard: true }))))

@@ -52,10 +52,17 @@ export const rowDecoder = <M extends Table.Any>(dialect: Dialect, model: M, tabl
     for (const column of columns) {
       values[column.key] = decodeValue(dialect, table, column, row[prefix + column.name])
     }
-    // Already decoded column by column: skip the constructor's second validation.
-    return new model(values, true)
+    return instantiate(model, values)
   }
 }
+
+/**
+ * An instance of `model` from values already decoded column by column. What the class
+ * constructor ends with (Data.Class assigns the fields), without its defaults pass and
+ * validation: this runs once per row read.
+ */
+export const instantiate = <M extends Table.Any>(model: M, values: Record<string, unknown>): InstanceType<M> =>
+  Object.assign(Object.create(model.prototype), values)
 
 /**
  * Encodes one value; throws `EncodeError`. `null` is SQL NULL, except in a JSON column

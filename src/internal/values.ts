@@ -102,6 +102,11 @@ export const formatDecimal = (value: BigDecimal.BigDecimal, scale: number): stri
 }
 
 const toDecimal = (raw: unknown, scale: number): BigDecimal.BigDecimal | undefined => {
+  // A REAL from SQLite: exact at the column's scale while the scaled value is a safe integer.
+  if (typeof raw === "number" && Number.isFinite(raw)) {
+    const scaled = Math.round(raw * 10 ** scale)
+    if (Number.isSafeInteger(scaled)) return BigDecimal.make(BigInt(scaled), scale)
+  }
   let text: string | undefined
   if (typeof raw === "string") text = raw
   else if (typeof raw === "bigint") text = raw.toString()

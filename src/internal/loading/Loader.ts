@@ -9,6 +9,7 @@ import type * as Column from "../../Column.js"
 import * as Query from "../../Query.js"
 import type { Session, SessionError } from "../../Session.js"
 import * as Table from "../../Table.js"
+import { instantiate } from "../rows.js"
 import { keyString, type RelationDef } from "./RelationDef.js"
 
 /** Leaves room for the other parameters of the statement. */
@@ -51,7 +52,7 @@ export const loadFor = (
       )
       for (const row of rows as ReadonlyArray<Record<string, unknown>>) {
         const values = Object.fromEntries(targetDef.columns.map((c) => [c.key, row[`t_${c.key}`]]))
-        push(row["~key"], session.merge(new def.target(values, true) as object))
+        push(row["~key"], session.merge(instantiate(def.target, values) as object))
       }
     }
     return found

@@ -7,7 +7,9 @@ import type { TableDef } from "../tableDef.js"
 
 /** The identity of a row: its table and primary key values. */
 export const keyOf = (def: TableDef, values: Readonly<Record<string, unknown>>): string =>
-  `${def.tableName}\u0000${def.primaryKey.map((k) => stringify(values[k])).join("\u0000")}`
+  def.primaryKey.length === 1
+    ? `${def.tableName}\u0000${stringify(values[def.primaryKey[0]!])}`
+    : `${def.tableName}\u0000${def.primaryKey.map((k) => stringify(values[k])).join("\u0000")}`
 
 const stringify = (value: unknown): string =>
   typeof value === "bigint" ? `${value}n` : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value)
