@@ -96,7 +96,7 @@ export interface Engine {
    * Begins a transaction and hands it back open (the session holds one from its first
    * statement to commit or rollback). Closing the scope first rolls it back.
    */
-  readonly begin: (options?: TransactionOptions & { readonly lazy?: boolean }) => Effect.Effect<Transaction.Handle, DatabaseError, Scope.Scope>
+  readonly begin: (options?: TransactionOptions) => Effect.Effect<Transaction.Handle, DatabaseError, Scope.Scope>
   /** The transaction level in effect on this engine for the current fiber, if any. */
   readonly currentTransaction: FiberRef.FiberRef<Transaction.Level | undefined>
 }

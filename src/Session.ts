@@ -221,17 +221,14 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
   let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
   const lock = yield* Effect.makeSemaphore(1)
 
-  /**
-   * Takes the session's connection if it has none. Explicit transactions (`options` given)
-   * begin at once; the session's own (autobegin) one waits for its first write.
-   */
+  /** Begins the session's transaction on a connection it holds until commit or rollback. */
   const begin = (options?: Engine.TransactionOptions) =>
     lock.withPermits(1)(Effect.suspend(() => {
       if (tx !== undefined) return Effect.succeed(tx.handle.level)
       return Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
           const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
-          const handle = yield* restore(Scope.extend(engine.begin(options ?? { lazy: true }), scope)).pipe(
+          const handle = yield* restore(Scope.extend(engine.begin(options), scope)).pipe(
             Effect.onError(() => Scope.close(scope, Exit.void))
           )
           tx = { handle, scope }
@@ -240,15 +237,21 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       )
     }))
 
-  /** Runs `effect` on the session's connection (or the transaction already in effect). */
+  /**
+   * Runs a read: in the session's transaction once it has begun (or the one in effect);
+   * before the session's first write, on a pooled connection in autocommit, which at the
+   * default isolation (read committed) sees what a transaction would. So a session that
+   * only reads costs one statement per query, and holds no connection between them
+   * (SQLite has only one).
+   */
   const run = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
     Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-      ambient !== undefined
-        ? effect
-        : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
+      ambient !== undefined || tx === undefined ? effect : Effect.locally(effect, engine.currentTransaction, tx.handle.level))
 
-  /** BEGIN, if the session's transaction has not begun yet (before any write). */
-  const started: Effect.Effect<void, DatabaseError> = Effect.suspend(() => (tx === undefined ? Effect.void : tx.handle.start))
+  /** Runs a write: in the transaction in effect, or in the session's, begun now if need be. */
+  const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+      ambient !== undefined ? effect : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
 
   const forget = () => {
     changes.clear()
@@ -272,7 +275,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
   const flush: Effect.Effect<void, SessionError> = Effect.suspend(() =>
     changes.isEmpty
       ? Effect.void
-      : run(Effect.zipRight(started, Persister.flush(changes, identity))).pipe(
+      : runWrite(Persister.flush(changes, identity)).pipe(
         // A failed flush leaves the transaction unusable on PostgreSQL: roll back, stay usable.
         Effect.tapErrorCause(() => Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) => (ambient === undefined || ambient.depth === 0 ? rollback : Effect.void)))
       )
@@ -290,7 +293,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
 
   const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> => {
     const writes = query.node._tag !== "Select" && query.node._tag !== "Compound"
-    return Effect.zipRight(flush, run(Effect.zipRight(writes ? started : Effect.void, withEngine(Query.execute(query)))))
+    return Effect.zipRight(flush, (writes ? runWrite : run)(withEngine(Query.execute(query))))
   }
 
   const remember = <M extends Table.Any>(def: TableDef, rows: ReadonlyArray<InstanceType<M>>) =>
@@ -499,9 +502,8 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
         // what the block does; if it fails, its changes and the instances it loaded are forgotten.
         return Effect.gen(function*() {
           yield* flush
-          // A savepoint needs a transaction: begin the session's now if it waited.
-          yield* run(started)
-          const exit = yield* Effect.exit(run(engine.transaction(Effect.zipLeft(effect, flush))))
+          // A savepoint needs the session's transaction: begin it now if need be.
+          const exit = yield* Effect.exit(runWrite(engine.transaction(Effect.zipLeft(effect, flush))))
           if (Exit.isFailure(exit)) forget()
           return yield* exit
         })

@@ -109,8 +109,6 @@ const outermost = <A, E, R>(
 /** A transaction begun imperatively (the session's): its level, and how it ends. */
 export interface Handle {
   readonly level: Level
-  /** Issues BEGIN if the handle was opened lazily and has not yet (idempotent). */
-  readonly start: Effect.Effect<void, DatabaseError>
   /** COMMIT; on failure ROLLBACK, then the COMMIT's typed error. Returns the connection either way. */
   readonly commit: Effect.Effect<void, DatabaseError>
   /** ROLLBACK (errors ignored) and return the connection. */
@@ -121,32 +119,21 @@ export interface Handle {
  * Begins a transaction on a reserved connection and hands it back open: the session holds
  * it from its first statement until commit or rollback. If `scope` closes first, the
  * transaction is rolled back and the connection returned.
- *
- * With `lazy`, the connection is held but BEGIN waits for `start` (the session's first
- * write): reads before it run in autocommit on that connection, which at the default
- * isolation (read committed) sees what a transaction would, and a session that only
- * reads costs one statement per query instead of three.
  */
-export const begin = (
-  deps: Dependencies,
-  options: TransactionOptions & { readonly lazy?: boolean } = {}
-): Effect.Effect<Handle, DatabaseError, Scope.Scope> =>
+export const begin = (deps: Dependencies, options: TransactionOptions = {}): Effect.Effect<Handle, DatabaseError, Scope.Scope> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function*() {
       const outer = yield* Effect.scope
       const scope = yield* Scope.fork(outer, ExecutionStrategy.sequential)
       let open = true
-      let started = false
       const rollback: Effect.Effect<void> = Effect.suspend(() => {
         if (!open) return Effect.void
         open = false
-        const end = started ? Effect.ignore(plain(deps, conn, "ROLLBACK")) : Effect.void
-        return Effect.ensuring(end, Scope.close(scope, Exit.void))
+        return Effect.ensuring(Effect.ignore(plain(deps, conn, "ROLLBACK")), Scope.close(scope, Exit.void))
       }).pipe(Effect.uninterruptible)
       const commit: Effect.Effect<void, DatabaseError> = Effect.suspend(() => {
         if (!open) return Effect.void
         open = false
-        if (!started) return Scope.close(scope, Exit.void)
         return Effect.ensuring(
           Effect.tapError(plain(deps, conn, "COMMIT"), () => Effect.ignore(plain(deps, conn, "ROLLBACK"))),
           Scope.close(scope, Exit.void)
@@ -155,23 +142,13 @@ export const begin = (
       const conn = yield* restore(deps.classify(Scope.extend(deps.reserve, scope))).pipe(
         Effect.onError(() => Scope.close(scope, Exit.void))
       )
-      const lock = yield* Effect.makeSemaphore(1)
-      // Checked before the lock too: a savepoint block holds this level's lock while its own
-      // statements ask whether the transaction has begun.
-      const start: Effect.Effect<void, DatabaseError> = Effect.suspend(() =>
-        started || !open ? Effect.void : lock.withPermits(1)(Effect.suspend(() => {
-          if (started || !open) return Effect.void
-          started = true
-          return Effect.forEach(deps.begin(options), (sql) => plain(deps, conn, sql), { discard: true }).pipe(
-            Effect.tapError(() => Effect.sync(() => (started = false)))
-          )
-        }))
+      yield* Effect.forEach(deps.begin(options), (sql) => plain(deps, conn, sql), { discard: true }).pipe(
+        Effect.onError(() => Scope.close(scope, Exit.void))
       )
-      if (options.lazy !== true) yield* start.pipe(Effect.onError(() => Scope.close(scope, Exit.void)))
       // Released with the outer scope without a commit: roll back.
       yield* Scope.addFinalizer(outer, rollback)
-      const level: Level = { conn, depth: 0, lock, counter: { next: 0 } }
-      return { level, start, commit, rollback }
+      const level: Level = { conn, depth: 0, lock: yield* Effect.makeSemaphore(1), counter: { next: 0 } }
+      return { level, commit, rollback }
     })
   )
 
