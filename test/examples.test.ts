@@ -1,0 +1,70 @@
+/**
+ * Every example runs, and prints what it promises. (`examples/testing.test.ts` runs with
+ * the other tests; `npm run example:testing` runs it alone.)
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { execFile } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const run = (script: string, env: Record<string, string> = {}) =>
+  new Promise<string>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", join(process.cwd(), script)],
+      { cwd: process.cwd(), env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`${script} failed: ${stderr || error.message}`)) : resolve(stdout))
+    )
+  })
+
+describe("examples", () => {
+  it("quickstart", async () => {
+    const out = await run("examples/quickstart.ts")
+    assert.include(out, "Engine: sqlite")
+    assert.include(out, "Albums (model instances, decoded per column):")
+    assert.include(out, "Duplicate artist          -> UniqueViolation on artist(name)")
+    assert.include(out, "EncodeError before any SQL ran")
+  }, 120_000)
+
+  it("books (DATABASE_URL: a SQLite file of its own)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "retort-books-"))
+    try {
+      const out = await run("examples/books.ts", { DATABASE_URL: `sqlite:///${join(dir, "books.db")}` })
+      assert.include(out, "Database: sqlite")
+      assert.include(out, `First published: "Structure and Interpretation of Computer Programs" by Abelson & Sussman, 1985-07-01`)
+      assert.include(out, "Books: 2")
+      assert.include(out, "Dropped the table")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+
+  it("blog", async () => {
+    const out = await run("examples/blog.ts")
+    assert.include(out, "[published] Hello, Effect #effect #sql")
+    assert.include(out, "Authors of 3 posts, loaded in one query: ann, ann, bob")
+    assert.include(out, "Posts tagged sql: Hello, Effect, Typed errors")
+  }, 120_000)
+
+  it("bank (transactions)", async () => {
+    const out = await run("examples/transactions.ts")
+    assert.include(out, "identity: true")
+    assert.include(out, "refused: cyd is missing 400")
+    assert.include(out, "StaleDataError")
+    assert.match(out, /after 20 concurrent transfers: .*\(total 306\)/)
+  }, 120_000)
+
+  it("chinook reports", async () => {
+    const out = await run("examples/chinook/reports.ts")
+    assert.match(out, /Iron Maiden\s+213/)
+    assert.include(out, "Invoices in 2022: 83, total 481.45")
+    assert.include(out, "Edwards    -> Adams")
+  }, 120_000)
+
+  it("chinook browse (no N+1)", async () => {
+    const out = await run("examples/chinook/browse.ts")
+    assert.include(out, "Employees with their manager and reports (one query each): 3 SELECT statements")
+    assert.include(out, "Reports of every employee, loaded lazily in one batched forEach: 1 SELECT statements")
+  }, 120_000)
+})
