@@ -1,85 +1,70 @@
 /**
- * Quickstart: models, an engine over embedded SQLite, typed errors.
+ * Quickstart: a SQLite file engine, a User model, createAll, a session, add, commit, and
+ * queries with all and first; then Core queries and typed errors.
  *
- *   npm run example
+ *   npm run example                (creates quickstart.db in the current directory)
  *
- * No server needed: the database lives in memory. Change the URL to
- * "postgresql://postgres@127.0.0.1:5432/test" or "mysql://root@127.0.0.1:3306/test"
- * and the same program runs there.
+ * No server needed. Change the URL to "postgresql://postgres@127.0.0.1:5432/test" or
+ * "mysql://root@127.0.0.1:3306/test" and the same program runs there.
  */
-import { BigDecimal, Console, Effect } from "effect"
-import { Column, Engine, Fn, MetaData, Query, Table, Url } from "../src/index.js"
+import { Console, Effect, Option } from "effect"
+import { Column, Engine, Fn, MetaData, Query, Session, Table, Url } from "../src/index.js"
 
 // Models are Effect Schema classes with table metadata.
-class Artist extends Table.Class<Artist>("Artist")("artist", {
-  id: Column.integer({ primaryKey: true }),
-  name: Column.string({ length: 120, unique: true })
+class User extends Table.Class<User>("User")("users", {
+  id: Column.integer({ primaryKey: true }), // autoincrement: optional on insert
+  name: Column.string({ length: 50, unique: true }),
+  age: Column.integer({ nullable: true }), // number | null
+  createdAt: Column.dateTime({ name: "created_at", serverDefault: Fn.now() }) // filled by the database
 }) {}
 
-class Album extends Table.Class<Album>("Album")("album", {
-  id: Column.integer({ primaryKey: true }),
-  title: Column.string({ length: 160 }),
-  artistId: Column.integer({ name: "artist_id", references: () => Artist.c.id }),
-  price: Column.numeric({ precision: 10, scale: 2 }),
-  addedAt: Column.dateTime({ name: "added_at", serverDefault: Fn.now() })
-}) {}
-
-const metadata = MetaData.make(Artist, Album)
+const metadata = MetaData.make(User)
 
 const program = Effect.gen(function*() {
   const engine = yield* Engine.Engine
-  yield* Console.log(`Engine: ${engine.dialect.name} at ${Url.toDisplayString(engine.url)} (lazy: nothing is open yet)\n`)
+  yield* Console.log(`Engine: ${engine.dialect.name} at ${Url.toDisplayString(engine.url)} (lazy: nothing is open yet)`)
+  yield* metadata.dropAll
+  yield* metadata.createAll // CREATE TABLE IF NOT EXISTS
 
-  yield* Console.log(metadata.ddl(engine.dialect).join(";\n") + ";\n")
-  yield* metadata.createAll
+  // The session: pending adds are written at commit.
+  const session = yield* Session.Session
+  yield* session.add(User, { name: "Ann", age: 30 })
+  yield* session.add(User, { name: "Bob", age: 17 })
+  yield* session.add(User, { name: "Cyd" })
+  yield* session.commit
 
-  // A few rows of the Chinook sample database; ids and added_at are filled in by the database.
-  yield* Query.execute(Query.insert(Artist).values([{ name: "AC/DC" }, { name: "Accept" }, { name: "Aerosmith" }]))
-  const price = BigDecimal.unsafeFromString("9.99")
-  yield* Query.execute(
-    Query.insert(Album).values([
-      { title: "For Those About To Rock We Salute You", artistId: 1, price },
-      { title: "Balls to the Wall", artistId: 2, price },
-      { title: "Restless and Wild", artistId: 2, price: BigDecimal.unsafeFromString("7.49") },
-      { title: "Let There Be Rock", artistId: 1, price },
-      { title: "Big Ones", artistId: 3, price }
-    ])
-  )
+  const all = yield* session.query(User).orderBy(User.c.name).all // ReadonlyArray<User>
+  yield* Console.log(`\nAll users: ${all.map((u) => `${u.name} (${u.age ?? "?"})`).join(", ")}`)
+  const adult = yield* session.query(User).where(User.c.age.gte(18)).first // Option<User>
+  yield* Console.log(`First adult: ${Option.match(adult, { onNone: () => "nobody", onSome: (u) => u.name })}`)
 
-  const albums = yield* Query.execute(Query.select(Album).orderBy(Album.c.title))
-  yield* Console.log("Albums (model instances, decoded per column):")
-  for (const album of albums) {
-    yield* Console.log(`  #${album.id} ${album.title.padEnd(40)} ${BigDecimal.format(album.price).padStart(5)}  artist ${album.artistId}`)
-  }
+  // Updates make new instances; the session writes the changed column at commit.
+  const bob = yield* session.query(User).filterBy({ name: "Bob" }).one
+  yield* session.update(bob, { age: 18 })
+  yield* session.commit
+  yield* Console.log(`Adults now: ${yield* session.query(User).where(User.c.age.gte(18)).count}`)
 
-  const counts = yield* Engine.execute(
-    `SELECT artist.name AS artist, COUNT(album.id) AS albums
-       FROM artist LEFT JOIN album ON album.artist_id = artist.id
-      GROUP BY artist.name ORDER BY artist.name`
-  )
-  yield* Console.log("\nAlbums per artist (raw SQL through the engine):")
-  yield* Console.table(counts)
+  // Core: typed records, SQL you can read.
+  const byAge = Query.select({ age: User.c.age, users: Fn.count() }).where(User.c.age.isNotNull()).groupBy(User.c.age).orderBy(User.c.age)
+  yield* Console.log(`\nSQL: ${byAge.toSql(engine.dialect).sql}`)
+  yield* Console.table(yield* Query.execute(byAge))
 
   // Constraint violations are typed errors: recover from exactly the one you expect.
-  const duplicate = yield* Query.execute(Query.insert(Artist).values({ name: "AC/DC" })).pipe(
+  const duplicate = yield* Query.execute(Query.insert(User).values({ name: "Ann" })).pipe(
     Effect.as("inserted"),
     Effect.catchTag("UniqueViolation", (e) => Effect.succeed(`UniqueViolation on ${e.table}(${e.columns.join(", ")})`))
   )
-  const orphan = yield* Query.execute(Query.insert(Album).values({ title: "Nobody's", artistId: 42, price })).pipe(
-    Effect.as("inserted"),
-    Effect.catchTag("ForeignKeyViolation", (e) => Effect.succeed(`ForeignKeyViolation: ${e.message}`))
-  )
-  const tooLong = yield* Query.execute(Query.insert(Artist).values({ name: "x".repeat(200) })).pipe(
+  const tooLong = yield* Query.execute(Query.insert(User).values({ name: "x".repeat(60) })).pipe(
     Effect.as("inserted"),
     Effect.catchTag("EncodeError", (e) => Effect.succeed(`EncodeError before any SQL ran: ${e.message}`))
   )
-  yield* Console.log(`\nDuplicate artist          -> ${duplicate}`)
-  yield* Console.log(`Album of a missing artist -> ${orphan}`)
-  yield* Console.log(`A 200-character name      -> ${tooLong}`)
+  yield* Console.log(`Duplicate name -> ${duplicate}`)
+  yield* Console.log(`A 60-character name -> ${tooLong}`)
 })
 
 program.pipe(
-  Effect.provide(Engine.layer("sqlite://")),
+  Effect.provide(Session.layer),
+  Effect.provide(Engine.layer("sqlite:///quickstart.db")),
   Effect.tapErrorCause(Effect.logError),
   Effect.runPromise
 ).catch(() => {

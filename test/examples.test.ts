@@ -21,10 +21,12 @@ const run = (script: string, env: Record<string, string> = {}) =>
 describe("examples", () => {
   it("quickstart", async () => {
     const out = await run("examples/quickstart.ts")
-    assert.include(out, "Engine: sqlite")
-    assert.include(out, "Albums (model instances, decoded per column):")
-    assert.include(out, "Duplicate artist          -> UniqueViolation on artist(name)")
-    assert.include(out, "EncodeError before any SQL ran")
+    assert.include(out, "Engine: sqlite at sqlite:///quickstart.db")
+    assert.include(out, "All users: Ann (30), Bob (17), Cyd (?)")
+    assert.include(out, "First adult: Ann")
+    assert.include(out, "Adults now: 2")
+    assert.include(out, "Duplicate name -> UniqueViolation on users(name)")
+    assert.include(out, "EncodeError before any SQL ran: users: invalid insert: name: at most 50 characters")
   }, 120_000)
 
   it("books (DATABASE_URL: a SQLite file of its own)", async () => {
