@@ -15,12 +15,24 @@ import type { TableDef } from "./internal/tableDef.js"
 import type { DialectName } from "./Url.js"
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const id = Column.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("retort/Column")
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Column } from "retort"
+ * const id = Column.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */

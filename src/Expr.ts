@@ -10,6 +10,12 @@ import * as Ast from "./internal/ast/nodes.js"
 import { ExprTypeId, type ExprLike, isExpr, make, operand, typeOfValue } from "./internal/expr.js"
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Expr } from "retort"
+ * const id = Expr.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */

@@ -33,6 +33,12 @@ import * as Table from "./Table.js"
 type Expr<A> = ExprModule.Expr<A>
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Query } from "retort"
+ * const id = Query.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */

@@ -17,6 +17,12 @@ import * as Session from "./Session.js"
 import * as Table from "./Table.js"
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Relation } from "retort"
+ * const id = Relation.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */

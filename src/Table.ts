@@ -19,12 +19,24 @@ import { ExprProto } from "./internal/expr.js"
 import * as TableDef from "./internal/tableDef.js"
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Table } from "retort"
+ * const id = Table.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("retort/Table")
 
 /**
+ * The identifier of this module's values.
+ *
+ * @example
+ * import { Table } from "retort"
+ * const id = Table.TypeId
+ *
  * @since 0.1.0
  * @category type ids
  */
