@@ -182,8 +182,22 @@ export const make = (
     const pooled = <A>(onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
       Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
         tx._tag === "Some" && owns(tx.value[0]) ? onConn(tx.value[0]) : Effect.scoped(Effect.flatMap(acquire, onConn)))
-    const run = <A>(onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
-      Effect.flatMap(FiberRef.get(current), (level) => classify(level === undefined ? pooled(onConn) : Transaction.runOn(level, onConn)))
+    const run = <A>(text: string, onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
+      traced(
+        text,
+        Effect.flatMap(FiberRef.get(current), (level) => classify(level === undefined ? pooled(onConn) : Transaction.runOn(level, onConn)))
+      )
+    // A span per statement only when a tracer is installed: Effect's built-in one records nothing
+    // anyone reads, and a span is most of a fast statement's cost.
+    const traced = <A, E>(text: string, effect: Effect.Effect<A, E>) =>
+      Effect.tracerWith((tracer) =>
+        tracer === builtInTracer
+          ? effect
+          : Effect.withSpan(effect, "sql.execute", {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: { "db.system.name": dialect.name, "db.query.text": text }
+          }))
     const deps: Transaction.Dependencies = {
       current,
       reserve: sql.reserve,
@@ -196,14 +210,17 @@ export const make = (
       url,
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
       sql,
-      execute: (text, params = []) => run((conn) => conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Row>, SqlError>),
-      executeRaw: (text, params = []) => run((conn) => conn.executeRaw(text, params)),
+      execute: (text, params = []) => run(text, (conn) => conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Row>, SqlError>),
+      executeRaw: (text, params = []) => run(text, (conn) => conn.executeRaw(text, params)),
       classify,
       transaction: (effect, options) => Transaction.transaction(deps, effect, options),
       begin: (options) => Transaction.begin(deps, options),
       currentTransaction: current
     })
   })
+
+/** Effect's default tracer, which nobody reads unless a tracer layer replaces it. */
+const builtInTracer = Effect.runSync(Effect.tracer)
 
 const contextOf = (engine: Engine) => Context.make(Engine, engine).pipe(Context.add(SqlClient.SqlClient, engine.sql))
 

@@ -5,7 +5,7 @@
 import { SqlClient } from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Cause, Context, Effect, Either, Exit, Layer, Redacted } from "effect"
+import { Cause, Context, Effect, Either, Exit, Layer, Redacted, Tracer } from "effect"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -187,6 +187,28 @@ export const suite: Suite = (layer, target) => {
         assert.isTrue(entries.every((e) => e.level === "INFO"))
         assert.deepStrictEqual(entries.map((e) => e.annotations["params"]), [[1], ["x", 2], [3], [], [4], []])
       })))
+
+    it.effect("with a tracer installed, each statement is a client span with its SQL", () =>
+      Effect.gen(function*() {
+        const spans: Array<{ name: string; attributes: Map<string, unknown> }> = []
+        const tracer = Tracer.make({
+          span: (name, parent, context, links, startTime, kind) => {
+            const attributes = new Map<string, unknown>()
+            spans.push({ name, attributes })
+            return {
+              _tag: "Span", name, spanId: String(spans.length), traceId: "t", parent, context, status: { _tag: "Started", startTime },
+              attributes, links, sampled: true, kind,
+              end: () => {}, attribute: (k: string, v: unknown) => void attributes.set(k, v), event: () => {}, addLinks: () => {}
+            }
+          },
+          context: (f) => f()
+        })
+        yield* Engine.execute(`SELECT ${placeholder(target, 1)} AS traced`, [1]).pipe(Effect.withTracer(tracer))
+        const span = spans.find((s) => s.name === "sql.execute")
+        assert.isDefined(span)
+        assert.strictEqual(span!.attributes.get("db.query.text"), `SELECT ${placeholder(target, 1)} AS traced`)
+        assert.strictEqual(span!.attributes.get("db.system.name"), target.dialect)
+      }))
 
     it.effect("echo is off by default", () =>
       Effect.gen(function*() {
