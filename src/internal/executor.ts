@@ -23,6 +23,8 @@ const defaultAcquireTimeout = Duration.seconds(30)
 
 interface Driver {
   readonly compiler: Compiler
+  /** The database has one connection (SQLite): it is reserved once, and retort's permit guards it. */
+  readonly singleConnection: boolean
   readonly open: Effect.Effect<SqlClient.SqlClient, SqlError, Scope.Scope | Reactivity.Reactivity>
 }
 
@@ -31,15 +33,15 @@ const loadDriver = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Dri
   switch (url.dialect) {
     case "sqlite":
       return Effect.promise(() => import("../dialect/driver/sqlite.js")).pipe(
-        Effect.map((m) => ({ compiler: m.compiler, open: m.open(url, options) }))
+        Effect.map((m) => ({ compiler: m.compiler, open: m.open(url, options), singleConnection: m.singleConnection }))
       )
     case "postgresql":
       return Effect.promise(() => import("../dialect/driver/postgres.js")).pipe(
-        Effect.map((m) => ({ compiler: m.compiler, open: m.open(url, options) }))
+        Effect.map((m) => ({ compiler: m.compiler, open: m.open(url, options), singleConnection: m.singleConnection }))
       )
     case "mysql":
       return Effect.promise(() => import("../dialect/driver/mysql.js")).pipe(
-        Effect.map((m) => ({ compiler: m.compiler, open: m.open(url, options) }))
+        Effect.map((m) => ({ compiler: m.compiler, open: m.open(url, options), singleConnection: m.singleConnection }))
       )
   }
 }
@@ -93,6 +95,8 @@ export const make = (
 
     // The opened driver. Read without the lock on the hot path; written once, under it.
     let opened: SqlClient.SqlClient | undefined
+    /** The one connection of a single-connection database, reserved when it opens. */
+    let held: Connection | undefined
     const open = lock.withPermits(1)(
       Effect.suspend(() => {
         if (opened !== undefined) return Effect.succeed(opened)
@@ -100,6 +104,13 @@ export const make = (
           driver.open.pipe(
             Effect.catchAllDefect((defect) =>
               Effect.fail(new SqlError({ cause: defect, message: "Failed to open a connection" }))
+            ),
+            Effect.tap((client) =>
+              driver.singleConnection
+                ? Effect.map(client.reserve, (conn) => {
+                  held = conn
+                })
+                : Effect.void
             ),
             Effect.mapError(markConnectPhase),
             Scope.extend(child),
@@ -119,7 +130,7 @@ export const make = (
     // retort bounds the pool itself: a permit per connection, so that `acquireTimeout` bounds the wait
     // for a free connection on every driver (mysql2 has no such timeout), and an interrupted wait gives
     // back nothing it half-took. The drivers' pools are sized the same, so a permit means a connection.
-    const size = url.dialect === "sqlite" ? 1 : options.pool?.size ?? defaultPoolSize
+    const size = driver.singleConnection ? 1 : options.pool?.size ?? defaultPoolSize
     const acquireTimeout = Duration.decode(options.pool?.acquireTimeout ?? defaultAcquireTimeout)
     const permits = yield* Effect.makeSemaphore(size)
     const exhausted = new SqlError({
@@ -147,15 +158,22 @@ export const make = (
         // Opening may be interrupted (it cleans up after itself); reserving may not: @effect/sql-pg's
         // reserve has no canceler, so an interrupted reserve would leak a client.
         const client = yield* restore(driverClient)
+        // One connection, reserved once: the permit is all the exclusion it needs.
+        if (held !== undefined) return held
         return yield* client.reserve
       })
     )
     // Every connection handed out is remembered, so the engine can tell its own transaction
     // connection from another engine's (@effect/sql keeps it under one global tag).
     const own = new WeakSet<Connection>()
+    const wrapped = new WeakMap<Connection, Connection>()
     const acquirer = Effect.map(reserve, (conn) => {
-      const handed = options.echo === true ? echoing(conn) : conn
-      own.add(handed)
+      let handed = wrapped.get(conn)
+      if (handed === undefined) {
+        handed = options.echo === true ? echoing(conn) : conn
+        if (conn === held) wrapped.set(conn, handed)
+        own.add(handed)
+      }
       return handed
     })
 

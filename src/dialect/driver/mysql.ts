@@ -7,6 +7,9 @@ import { Duration, Effect } from "effect"
 import type { EngineOptions } from "../../Options.js"
 import type { ServerUrl } from "../../Url.js"
 
+/** A pool of connections. */
+export const singleConnection = false
+
 export const compiler = MysqlClient.makeCompiler()
 
 export const open = (url: ServerUrl, options: EngineOptions) =>

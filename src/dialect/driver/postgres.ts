@@ -9,6 +9,9 @@ import Pg from "pg"
 import type { EngineOptions } from "../../Options.js"
 import type { ServerUrl } from "../../Url.js"
 
+/** A pool of connections. */
+export const singleConnection = false
+
 export const compiler = PgClient.makeCompiler()
 
 /** node-postgres cannot fall back from TLS to plain text, so `prefer` and `allow` mean plain text. */

@@ -8,6 +8,9 @@ import { Duration, Effect } from "effect"
 import type { EngineOptions } from "../../Options.js"
 import type { SqliteUrl } from "../../Url.js"
 
+/** SQLite has one connection (one writer). */
+export const singleConnection = true
+
 export const compiler = Statement.makeCompilerSqlite()
 
 export const open = (url: SqliteUrl, options: EngineOptions) =>
