@@ -125,6 +125,8 @@ export interface Dialect {
 export interface CompilerHooks {
   /** The placeholder of the `index`-th parameter (from 1). */
   readonly placeholder: (index: number) => string
+  /** Placeholders are numbered, so one parameter can appear in several places (`$1`). */
+  readonly numberedPlaceholders: boolean
   /** The most parameters one statement may bind; multi-row inserts are split below it. */
   readonly maxParameters: number
   /** LIMIT / OFFSET (their placeholders), including an OFFSET without a LIMIT. */

@@ -671,6 +671,21 @@ describe("Query compiler", () => {
     })
   })
 
+  describe("one value, one parameter", () => {
+    it("PostgreSQL reuses $n for a value node that appears twice (select list and GROUP BY); ? dialects bind it twice", () => {
+      const adult = User.c.age.gte(18)
+      const q = Query.select({ adult, n: Fn.count() }).from(User).groupBy(adult)
+      assert.deepStrictEqual(q.toSql("postgresql"), {
+        sql: `SELECT ("users"."age" >= $1) AS "adult", COUNT(*) AS "n" FROM "users" GROUP BY ("users"."age" >= $1)`,
+        params: [18]
+      })
+      assert.deepStrictEqual(q.toSql("sqlite"), {
+        sql: `SELECT ("users"."age" >= ?) AS "adult", COUNT(*) AS "n" FROM "users" GROUP BY ("users"."age" >= ?)`,
+        params: [18, 18]
+      })
+    })
+  })
+
   describe("subqueries", () => {
     it("in FROM via .as(), its columns through .c", () => {
       const perAuthor = Query.select({ author: Post.c.authorId, n: Fn.count() }).where(Post.c.status.eq("published")).groupBy(Post.c.authorId).as("per_author")

@@ -190,6 +190,7 @@ const ddl: DdlHooks = {
  */
 export const mysql: Dialect = { name: "mysql", capabilities, classify, values, ddl, compiler: {
     placeholder: () => "?",
+    numberedPlaceholders: false,
     maxParameters: 65535,
     // MariaDB has no OFFSET without LIMIT: the largest LIMIT stands for "all".
     limitOffset: (limit, offset) =>

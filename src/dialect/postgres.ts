@@ -175,6 +175,7 @@ const ddl: DdlHooks = {
  */
 export const postgres: Dialect = { name: "postgresql", capabilities, classify, values, ddl, compiler: {
     placeholder: (index) => `$${index}`,
+    numberedPlaceholders: true,
     maxParameters: 65535,
     limitOffset: (limit, offset) => `${limit === undefined ? "" : ` LIMIT ${limit}`}${offset === undefined ? "" : ` OFFSET ${offset}`}`,
     insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`,

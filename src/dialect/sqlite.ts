@@ -163,6 +163,7 @@ const ddl: DdlHooks = {
  */
 export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values, ddl, compiler: {
     placeholder: () => "?",
+    numberedPlaceholders: false,
     maxParameters: 32766,
     limitOffset: (limit, offset) => (limit === undefined && offset === undefined ? "" : ` LIMIT ${limit ?? "-1"}${offset === undefined ? "" : ` OFFSET ${offset}`}`),
     insertDefaults: (table) => `INSERT INTO ${table} DEFAULT VALUES`,

@@ -31,6 +31,8 @@ export interface Step extends Compiled {
 /** Parameters are numbered across the whole statement, subqueries and CTEs included. */
 class Context {
   readonly params: Array<unknown> = []
+  /** Where placeholders are numbered ($1), one value node is one parameter wherever it appears. */
+  private readonly rendered = new Map<Ast.Node, string>()
   constructor(readonly dialect: Dialect) {}
   q(identifier: string) {
     return this.dialect.ddl.quote(identifier)
@@ -38,6 +40,16 @@ class Context {
   bind(value: unknown): string {
     this.params.push(value)
     return this.dialect.compiler.placeholder(this.params.length)
+  }
+  /**
+   * Renders a value node once: PostgreSQL then sees the same `$n` in a select list and its
+   * GROUP BY (`GROUP BY (age >= $1)`), which it requires to match them.
+   */
+  value(node: Ast.Node, render: () => string): string {
+    if (!this.dialect.compiler.numberedPlaceholders) return render()
+    let sql = this.rendered.get(node)
+    if (sql === undefined) this.rendered.set(node, sql = render())
+    return sql
   }
 }
 
@@ -54,13 +66,14 @@ const expression = (ctx: Context, node: Ast.Node): string => {
   switch (node._tag) {
     case "Raw":
       return node.sql
-    case "Literal": {
-      const type = typeOfValue(node.value)
-      if (node.value === null || type === undefined) return ctx.bind(node.value)
-      return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values)), type)
-    }
+    case "Literal":
+      return ctx.value(node, () => {
+        const type = typeOfValue(node.value)
+        if (node.value === null || type === undefined) return ctx.bind(node.value)
+        return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values)), type)
+      })
     case "Param":
-      return ctx.bind(encodeParam(ctx, node))
+      return ctx.value(node, () => ctx.bind(encodeParam(ctx, node)))
     case "ColumnRef":
       return `${q(node.table.alias ?? node.table.tableName)}.${q(node.name)}`
     case "SourceColumn":

@@ -9,7 +9,7 @@
  */
 import { assert, layer as testLayer } from "@effect/vitest"
 import { BigDecimal, DateTime, Effect } from "effect"
-import { loadChinook } from "../../examples/chinook/load.js"
+import { loadChinook, readChinook } from "../../examples/chinook/load.js"
 import {
   Album,
   Artist,
@@ -416,6 +416,18 @@ export const suite: Suite = (layer) => {
         assert.deepStrictEqual(top, A.q16)
         assert.isTrue(playlists.every((p) => p.tracks.every((t) => t.album === null || t.album.albumId === t.albumId)))
       })), long)
+
+    it.effect("a GROUP BY on an expression with a value in it (the same expression as selected)", () =>
+      Effect.gen(function*() {
+        const long = Track.c.milliseconds.gt(300_000)
+        const rows = yield* Query.execute(
+          Query.select({ long, tracks: Fn.count() }).from(Track).groupBy(long).orderBy(long)
+        )
+        // Expected straight from the JSON, not through retort.
+        const data = yield* readChinook()
+        const longer = data.Track.filter((t) => t.Milliseconds > 300_000).length
+        assert.deepStrictEqual(rows.map((r) => [r.long, r.tracks]), [[false, data.Track.length - longer], [true, longer]])
+      }))
 
     it.effect("drop Chinook", () => metadata.dropAll, long)
   })
