@@ -205,6 +205,23 @@ export const suite: Suite = (layer, target) => {
         )
       }))
 
+    it.effect("flush writes self-referencing rows parents first, whatever order they were added in", () =>
+      Effect.gen(function*() {
+        yield* seed
+        yield* withSession((s) =>
+          Effect.gen(function*() {
+            yield* s.addAll(RUser, [
+              { id: 30, name: "grandchild", managerId: 31 },
+              { id: 31, name: "child", managerId: 32 },
+              { id: 32, name: "root", managerId: null }
+            ])
+            yield* s.commit
+            const chain = yield* s.query(RUser).where(RUser.c.id.in([30, 31, 32])).orderBy(RUser.c.id).with({ manager: Manager }).all
+            assert.deepStrictEqual(chain.map((u) => [u.id, u.manager?.id ?? null]), [[30, 31], [31, 32], [32, null]])
+          })
+        )
+      }))
+
     it.effect("cascades: delete takes the related rows; clearing the foreign key deletes an orphan", () =>
       Effect.gen(function*() {
         yield* seed

@@ -13,6 +13,7 @@ import * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
 import { insertValues } from "../rows.js"
 import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
+import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
 import type { IdentityMap } from "./IdentityMap.js"
 
@@ -61,6 +62,41 @@ const writeDelete = (pending: PendingDelete) =>
     if (def.versionColumn !== undefined && result.rowsAffected !== 1) return yield* stale(def, "DELETE", result.rowsAffected)
   })
 
+/**
+ * Rows of a self-referencing table ordered so that a row comes after the row it points at
+ * (by key values given explicitly): MariaDB checks foreign keys row by row inside one
+ * multi-row INSERT, PostgreSQL and SQLite at the end of the statement.
+ */
+const parentsFirst = (def: TableDef, rows: ReadonlyArray<PendingInsert>): ReadonlyArray<PendingInsert> => {
+  const selfRefs = def.columns.filter((c) => c.def.references !== undefined && c.def.references().table.def === def)
+  if (selfRefs.length === 0 || rows.length < 2) return rows
+  const byKey = new Map<string, PendingInsert>()
+  for (const row of rows) {
+    for (const ref of selfRefs) {
+      const target = ref.def.references!().key
+      if (row.values[target] !== undefined) byKey.set(`${target}\u0000${keyString(row.values[target])}`, row)
+    }
+  }
+  const out: Array<PendingInsert> = []
+  const placed = new Set<PendingInsert>()
+  const visiting = new Set<PendingInsert>()
+  const place = (row: PendingInsert) => {
+    if (placed.has(row) || visiting.has(row)) return
+    visiting.add(row)
+    for (const ref of selfRefs) {
+      const value = row.values[ref.key]
+      if (value === null || value === undefined) continue
+      const parent = byKey.get(`${ref.def.references!().key}\u0000${keyString(value)}`)
+      if (parent !== undefined && parent !== row) place(parent)
+    }
+    visiting.delete(row)
+    placed.add(row)
+    out.push(row)
+  }
+  rows.forEach(place)
+  return out
+}
+
 /** Writes and empties `changes`; inserted rows join the identity map. */
 export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<void, FlushError, Engine.Engine> =>
   Effect.gen(function*() {
@@ -75,7 +111,7 @@ export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<
     let pending: Array<PendingInsert> = inserts
     while (pending.length > 0) {
       const def = CommitOrder.sort([...new Set(pending.map((i) => i.def))])[0]!
-      const rows = pending.filter((i) => i.def === def)
+      const rows = parentsFirst(def, pending.filter((i) => i.def === def))
       pending = pending.filter((i) => i.def !== def)
       const model = rows[0]!.model
       const created = yield* Query.execute(Query.insert(model).values(rows.map((r) => r.values) as never).returning(model))
