@@ -2,7 +2,7 @@
  * Every example runs, and prints what it promises. (`examples/testing.test.ts` runs with
  * the other tests; `npm run example:testing` runs it alone.)
  */
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, inject, it } from "@effect/vitest"
 import { execFile } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -57,14 +57,15 @@ describe("examples", () => {
     assert.match(out, /after 20 concurrent transfers: .*\(total 306\)/)
   }, 120_000)
 
-  it("chinook reports", async () => {
+  const chinook = inject("chinook") !== undefined
+  it.skipIf(!chinook)("chinook reports", async () => {
     const out = await run("examples/chinook/reports.ts")
     assert.match(out, /Iron Maiden\s+213/)
     assert.include(out, "Invoices in 2022: 83, total 481.45")
     assert.include(out, "Edwards    -> Adams")
   }, 120_000)
 
-  it("chinook browse (no N+1)", async () => {
+  it.skipIf(!chinook)("chinook browse (no N+1)", async () => {
     const out = await run("examples/chinook/browse.ts")
     assert.include(out, "Employees with their manager and reports (one query each): 3 SELECT statements")
     assert.include(out, "Reports of every employee, loaded lazily in one batched forEach: 1 SELECT statements")

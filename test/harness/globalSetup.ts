@@ -2,12 +2,16 @@
  * Probes PostgreSQL and MariaDB once per test run. An unreachable server skips its
  * suites with a visible message, or fails the run when RETORT_REQUIRE_SERVERS=1.
  */
+import { existsSync } from "node:fs"
 import type { TestProject } from "vitest/node"
+import { chinookJsonPath } from "../../examples/chinook/load.js"
 import { labels, probe, requireServers, type ServerName, serverUrls } from "./servers.js"
 
 declare module "vitest" {
   export interface ProvidedContext {
     servers: Record<ServerName, string | undefined>
+    /** Where the Chinook data is, or undefined when it is missing (its suites are then skipped). */
+    chinook: string | undefined
   }
 }
 
@@ -40,4 +44,11 @@ export default async function setup(project: TestProject) {
     console.log(`retort: PostgreSQL (${serverUrls.postgresql}) and MariaDB (${serverUrls.mysql}) suites will run`)
   }
   project.provide("servers", servers)
+  const chinook = chinookJsonPath()
+  if (existsSync(chinook)) {
+    project.provide("chinook", chinook)
+  } else {
+    console.warn(`\nretort: SKIPPING the Chinook suites: no chinook.json at ${chinook} (set RETORT_CHINOOK_JSON to its path)\n`)
+    project.provide("chinook", undefined)
+  }
 }

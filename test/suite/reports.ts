@@ -7,7 +7,7 @@
  * ignore case or accents where the fixtures compare code points), the test sorts the rows
  * itself with the fixtures' comparison before comparing.
  */
-import { assert, layer as testLayer } from "@effect/vitest"
+import { assert, describe, inject, layer as testLayer } from "@effect/vitest"
 import { BigDecimal, DateTime, Effect } from "effect"
 import { loadChinook, readChinook } from "../../examples/chinook/load.js"
 import {
@@ -47,6 +47,8 @@ const utc = (iso: string) => DateTime.unsafeMake(iso) as DateTime.Utc
 const long = { timeout: 60_000 }
 
 export const suite: Suite = (layer) => {
+  // Without the Chinook data (RETORT_CHINOOK_JSON or ../shared/data/chinook), skipped with a message.
+  if (inject("chinook") === undefined) return describe.skip("Reports over Chinook: SKIPPED, no Chinook data", () => {})
   testLayer(layer, { excludeTestServices: true })("Reports over Chinook", (it) => {
     it.effect("load Chinook", () =>
       Effect.gen(function*() {
