@@ -24,7 +24,7 @@ import {
 } from "./Errors.js"
 import * as Expr from "./Expr.js"
 import * as Fn from "./Fn.js"
-import { encodeValue, insertValues, rowDecoder } from "./internal/rows.js"
+import { encodeValue, rowDecoder } from "./internal/rows.js"
 import { ChangeSet } from "./internal/session/ChangeSet.js"
 import { IdentityMap, keyOf, modelOf } from "./internal/session/IdentityMap.js"
 import { attach, loadFor } from "./internal/loading/Loader.js"
@@ -365,14 +365,10 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
     add: (model, values, related) =>
       Effect.suspend(() => {
         const def = Table.definition(model)
-        try {
-          const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
-          changes.inserts.push({ model, def, values: insertValues(model, def, values), children })
-          return Effect.void
-        } catch (e) {
-          if (e instanceof EncodeError) return Effect.fail(e)
-          throw e
-        }
+        const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
+        return Effect.map(Persister.validate(model, def, values), (valid) => {
+          changes.inserts.push({ model, def, values: valid, children })
+        })
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     insert: (model, values) =>

@@ -2,7 +2,7 @@
  * Type tests: what the compiler infers for models, their insert and update types, and
  * their column references. They run under `tsc` (npm run typecheck) and vitest alike.
  */
-import { describe, expectTypeOf, it } from "@effect/vitest"
+import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import type { BigDecimal, DateTime, Effect, Schema } from "effect"
 import { Schema as S } from "effect"
 import * as Column from "../src/Column.js"
@@ -110,6 +110,27 @@ describe("types", () => {
     expectTypeOf(Pair).constructorParameters.toEqualTypeOf<
       [props: { readonly a: number; readonly b: number; readonly note: string | null }, options?: Schema.MakeOptions]
     >()
+  })
+})
+
+describe("relation errors", () => {
+  it("drafts exist only for relations that insert related rows", () => {
+    const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+    expectTypeOf(PostAuthor.drafts).toBeFunction()
+    let message = ""
+    try {
+      PostAuthor.drafts([{}])
+    } catch (e) {
+      message = (e as Error).message
+    }
+    assert.include(message, "only a one-to-many or one-to-one relation")
+    let missing = ""
+    try {
+      Relation.manyToOne(Post, User, { foreignKey: Post.c.title })
+    } catch (e) {
+      missing = (e as Error).message
+    }
+    assert.include(missing, "not a foreign key")
   })
 })
 

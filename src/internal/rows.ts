@@ -8,14 +8,7 @@ import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
-import { fromDriver, isSqlNull, toDriver, ValueError } from "./values.js"
-
-const describeValue = (raw: unknown): string => {
-  if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)
-  if (typeof raw === "bigint") return `${raw}n`
-  if (raw instanceof Uint8Array) return `<${raw.length} bytes>`
-  return String(raw)
-}
+import { describe, fromDriver, isSqlNull, toDriver, ValueError } from "./values.js"
 
 /** Decodes one column value; throws `DecodeError`. */
 export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInfo, raw: unknown): unknown => {
@@ -33,10 +26,10 @@ export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInf
   } catch (e) {
     if (!(e instanceof ValueError)) throw e
     throw new DecodeError({
-      message: `${table.tableName}.${column.name}: cannot decode ${describeValue(raw)}: ${e.message}`,
+      message: `${table.tableName}.${column.name}: cannot decode ${describe(raw)}: ${e.message}`,
       table: table.tableName,
       column: column.name,
-      value: describeValue(raw)
+      value: describe(raw)
     })
   }
 }

@@ -116,7 +116,8 @@ const toDecimal = (raw: unknown, scale: number): BigDecimal.BigDecimal | undefin
   return parsed._tag === "Some" ? BigDecimal.scale(parsed.value, scale) : undefined
 }
 
-const describe = (raw: unknown): string => {
+/** A value as an error message quotes it (long text and bytes shortened). */
+export const describe = (raw: unknown): string => {
   if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)
   if (typeof raw === "bigint") return `${raw}n`
   if (raw instanceof Uint8Array) return `<${raw.length} bytes>`
