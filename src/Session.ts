@@ -179,7 +179,7 @@ const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: Table
   if (lookup === undefined) {
     const sample = Object.fromEntries(def.primaryKey.map((k) => [k, null]))
     lookup = {
-      sql: Query.select(model).where(locate(model, def, sample)).toSql(dialect).sql,
+      sql: Query.select(model).where(Persister.locate(model, def, sample)).toSql(dialect).sql,
       wide: dialect.values.bigintNeedsSafeIntegers && def.columns.some((c) => c.def.type._tag === "bigint"),
       decode: rowDecoder(dialect, model, def)
     }
@@ -195,9 +195,6 @@ const encodeError = (def: TableDef, message: string) => new EncodeError({ messag
 
 const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
   typeof key === "object" ? { ...key } : { [def.primaryKey[0]!]: key }
-
-const locate = (model: Table.Any, def: TableDef, values: Readonly<Record<string, unknown>>) =>
-  Expr.and(...def.primaryKey.map((k) => model.c[k]!.eq(values[k] as never)))
 
 /**
  * Makes a session in the current scope. Closing the scope rolls back anything not
@@ -469,7 +466,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       Effect.gen(function*() {
         const model = modelOf(entity)
         const def = Table.definition(model)
-        const rows = yield* execute(Query.select(model).where(locate(model, def, entity as Record<string, unknown>)))
+        const rows = yield* execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
         if (rows.length === 0) return yield* new NoResultFound({ message: `${def.identifier} no longer exists`, table: def.tableName })
         identity.replace(def, rows[0] as object)
         return rows[0] as typeof entity

@@ -30,10 +30,10 @@ export const validate = (model: Table.Any, def: TableDef, values: unknown): Effe
     }
   })
 
-/** `pk = value AND …` (and the version, for a versioned table). */
-const locate = (model: Table.Any, def: TableDef, row: Readonly<Record<string, unknown>>) =>
+/** `pk = value AND …`, and the version for a write to a versioned table. */
+export const locate = (model: Table.Any, def: TableDef, row: Readonly<Record<string, unknown>>, version = false) =>
   Expr.and(
-    ...[...def.primaryKey, ...(def.versionColumn === undefined ? [] : [def.versionColumn])].map((key) =>
+    ...[...def.primaryKey, ...(version && def.versionColumn !== undefined ? [def.versionColumn] : [])].map((key) =>
       model.c[key]!.eq(row[key] as never)
     )
   )
@@ -51,14 +51,14 @@ const writeUpdate = (update: PendingUpdate) =>
     const { def, model, original } = update
     const set: Record<string, unknown> = { ...update.changes }
     if (def.versionColumn !== undefined) set[def.versionColumn] = (original[def.versionColumn] as number) + 1
-    const result = yield* Query.execute(Query.update(model).set(set as never).where(locate(model, def, original)))
+    const result = yield* Query.execute(Query.update(model).set(set as never).where(locate(model, def, original, true)))
     if (result.rowsAffected !== 1) return yield* stale(def, "UPDATE", result.rowsAffected)
   })
 
 const writeDelete = (pending: PendingDelete) =>
   Effect.gen(function*() {
     const { def, entity, model } = pending
-    const result = yield* Query.execute(Query.delete(model).where(locate(model, def, entity)))
+    const result = yield* Query.execute(Query.delete(model).where(locate(model, def, entity, true)))
     if (def.versionColumn !== undefined && result.rowsAffected !== 1) return yield* stale(def, "DELETE", result.rowsAffected)
   })
 
