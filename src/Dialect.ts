@@ -157,10 +157,30 @@ export interface CompilerHooks {
   readonly typedLiteral: (placeholder: string, type: ColumnType) => string
   /** An enum value used as text (PostgreSQL enums have no LIKE or LOWER). */
   readonly enumAsText: (expression: string) => string
-  /** The statements that begin a transaction with these options. */
-  readonly begin: (options: { readonly isolation?: string | undefined; readonly readOnly?: boolean | undefined }) => ReadonlyArray<string>
+  /**
+   * The statements that begin a transaction with these options. The isolation level has
+   * been checked against the closed set; each dialect spells it from a fixed table.
+   */
+  readonly begin: (options: TransactionSettings) => ReadonlyArray<string>
+  /** The statements that undo what `begin` set on the connection, run after COMMIT or ROLLBACK. */
+  readonly end: (options: TransactionSettings) => ReadonlyArray<string>
   /** The number of rows an INSERT, UPDATE or DELETE changed, from the driver's raw result. */
   readonly affectedRows: (raw: unknown) => number
+}
+
+/**
+ * A transaction's options once checked: an isolation level from the closed set, read-only or not.
+ *
+ * @example
+ * import type { Dialect } from "retort"
+ * const settings: Dialect.TransactionSettings = { isolation: "serializable", readOnly: false }
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TransactionSettings {
+  readonly isolation: "read uncommitted" | "read committed" | "repeatable read" | "serializable" | undefined
+  readonly readOnly: boolean
 }
 
 /**

@@ -9,11 +9,11 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import type { Connection } from "@effect/sql/SqlConnection"
-import { type Config, type ConfigError, Context, Effect, FiberRef, Layer, Redacted, type Scope } from "effect"
+import { type Config, type ConfigError, Context, Effect, type FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
-import type { DatabaseError } from "./Errors.js"
-import * as executor from "./internal/executor.js"
+import { type DatabaseError, StatementTimeout } from "./Errors.js"
+import { type Conn, TimedOut } from "./internal/execution/Conn.js"
+import * as Executor from "./internal/execution/Executor.js"
 import * as Transaction from "./internal/transaction.js"
 import type { EngineOptions } from "./Options.js"
 import * as Url from "./Url.js"
@@ -79,8 +79,16 @@ export interface Engine {
   readonly redactedUrl: Redacted.Redacted<string>
   /** The `@effect/sql` client over this engine's pool (its errors are unclassified `SqlError`s). */
   readonly sql: SqlClient.SqlClient
-  /** Runs one statement, with `?`/`$n` placeholders as the dialect writes them, inside the current transaction if any. */
-  readonly execute: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<Row>, DatabaseError>
+  /**
+   * Runs one statement, with `?`/`$n` placeholders as the dialect writes them, inside the
+   * current transaction if any. `safeIntegers` reads SQLite integers as bigint.
+   */
+  readonly execute: (sql: string, params?: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<ReadonlyArray<Row>, DatabaseError>
+  /**
+   * Runs one statement and streams its rows as they arrive (a cursor on PostgreSQL, a row
+   * stream on MariaDB, an iterator on SQLite), holding one connection until the stream ends.
+   */
+  readonly stream: (sql: string, params?: ReadonlyArray<unknown>, options?: StatementOptions) => Stream.Stream<Row, DatabaseError>
   /** Runs one statement and returns the driver's raw result (affected rows, insert ids), classified. */
   readonly executeRaw: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<unknown, DatabaseError>
   /** Turns the `SqlError`s of an effect into retort's typed errors. */
@@ -99,6 +107,47 @@ export interface Engine {
   readonly begin: (options?: TransactionOptions) => Effect.Effect<Transaction.Handle, DatabaseError, Scope.Scope>
   /** The transaction level in effect on this engine for the current fiber, if any. */
   readonly currentTransaction: FiberRef.FiberRef<Transaction.Level | undefined>
+  /** The pool now: its size, connections open, idle and in use, and fibers waiting for one. */
+  readonly poolStatus: Effect.Effect<PoolStatus>
+}
+
+/**
+ * A snapshot of an engine's pool (SQLAlchemy's `pool.status()`).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine } from "retort"
+ * const busy = Effect.map(Engine.Engine, (engine) => engine.poolStatus)
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface PoolStatus {
+  readonly size: number
+  /** Connections open or being opened. */
+  readonly total: number
+  readonly idle: number
+  readonly inUse: number
+  readonly waiting: number
+}
+
+/**
+ * Per-statement options of `Engine.execute` and `Engine.stream`.
+ *
+ * @example
+ * import type { Engine } from "retort"
+ * const wide: Engine.StatementOptions = { safeIntegers: true }
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StatementOptions {
+  /** Read SQLite integers as bigint (exact beyond 2^53). */
+  readonly safeIntegers?: boolean | undefined
+  /** Cancel this statement on the server past this many milliseconds (overrides `statementTimeout`). */
+  readonly timeoutMillis?: number | undefined
+  /** Rows fetched per round trip when streaming. */
+  readonly chunk?: number | undefined
 }
 
 /**
@@ -145,6 +194,9 @@ export const Engine: Context.Tag<Engine, Engine> = Context.GenericTag<Engine>("r
 const isSqlError = (e: unknown): e is SqlError =>
   typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError"
 
+/** Statements after which prepared statements may describe a schema that is gone. */
+const ddlStatement = /^\s*(create|alter|drop|truncate|rename|comment)\b/i
+
 /**
  * Builds an engine in the current scope. Opens no connection: the first statement does.
  *
@@ -165,57 +217,87 @@ export const make = (
 ): Effect.Effect<Engine, never, Scope.Scope> =>
   Effect.gen(function*() {
     const dialect = Dialect.byName(url.dialect)
-    const { acquire, owns, sql } = yield* executor.make(url, options)
+    const exec = yield* Executor.make(url, options)
+    const current = exec.current
     const context: Dialect.ErrorContext = { url }
+    const classifyOne = (e: unknown) => {
+      if (!isSqlError(e)) return e
+      if (e.cause instanceof TimedOut) {
+        return new StatementTimeout({
+          message: `Statement cancelled on the server after ${e.cause.timeoutMillis} ms (statementTimeout)`,
+          dialect: url.dialect,
+          timeoutMillis: e.cause.timeoutMillis,
+          cause: e
+        })
+      }
+      return dialect.classify(e, context)
+    }
     const classify = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, ClassifiedError<E>, R> =>
-      Effect.mapError(self, (e) => (isSqlError(e) ? dialect.classify(e, context) : e)) as Effect.Effect<
-        A,
-        ClassifiedError<E>,
-        R
-      >
-    const current = FiberRef.unsafeMake<Transaction.Level | undefined>(undefined)
-    // An @effect/sql transaction (sql.withTransaction) is joined only if it is this engine's:
-    // its tag is global, and another engine's connection must not be used.
-    // Outside a transaction a statement borrows a pooled connection for itself; inside one it
-    // runs on the transaction's. Both call the connection directly: @effect/sql's Statement
-    // would add a span and a scope per statement, which retort's hot path does without.
-    const pooled = <A>(onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
-      Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (tx) =>
-        tx._tag === "Some" && owns(tx.value[0]) ? onConn(tx.value[0]) : Effect.scoped(Effect.flatMap(acquire, onConn)))
-    const run = <A>(text: string, onConn: (conn: Connection) => Effect.Effect<A, SqlError>) =>
-      traced(
-        text,
-        Effect.flatMap(FiberRef.get(current), (level) => classify(level === undefined ? pooled(onConn) : Transaction.runOn(level, onConn)))
-      )
-    // A span per statement only when a tracer is installed: Effect's built-in one records nothing
-    // anyone reads, and a span is most of a fast statement's cost.
-    const traced = <A, E>(text: string, effect: Effect.Effect<A, E>) =>
-      Effect.tracerWith((tracer) =>
-        tracer === builtInTracer
-          ? effect
-          : Effect.withSpan(effect, "sql.execute", {
+      Effect.mapError(self, classifyOne) as Effect.Effect<A, ClassifiedError<E>, R>
+
+    // A statement runs on the transaction in effect on this engine: retort's (a FiberRef of
+    // this engine), or an @effect/sql one (sql.withTransaction) if its connection is this
+    // engine's (its tag is global: another engine's connection must not be used). Otherwise
+    // on a pooled connection, in autocommit.
+    const run = <A>(
+      text: string,
+      onConn: (conn: Conn) => Effect.Effect<A, SqlError>,
+      onPool: () => Effect.Effect<A, SqlError>
+    ): Effect.Effect<A, DatabaseError> =>
+      Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
+        if (ddlStatement.test(text)) exec.schemaChanged()
+        const level = fiber.getFiberRef(current)
+        let effect: Effect.Effect<A, SqlError>
+        if (level !== undefined) effect = Transaction.runOn(level, onConn)
+        else {
+          const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
+          const conn = tx._tag === "Some" ? exec.connOf(tx.value[0]) : undefined
+          effect = conn !== undefined ? onConn(conn) : onPool()
+        }
+        const classified = Effect.mapError(effect, classifyOne) as Effect.Effect<A, DatabaseError>
+        // A span per statement only when a tracer is installed: Effect's built-in one records
+        // nothing anyone reads, and a span is most of a fast statement's cost.
+        return fiber.currentTracer === builtInTracer
+          ? classified
+          : Effect.withSpan(classified, "sql.execute", {
             kind: "client",
             captureStackTrace: false,
             attributes: { "db.system.name": dialect.name, "db.query.text": text }
-          }))
+          })
+      })
     const deps: Transaction.Dependencies = {
+      exec,
       current,
-      reserve: sql.reserve,
       classify: classify as Transaction.Dependencies["classify"],
-      begin: dialect.compiler.begin
+      begin: dialect.compiler.begin,
+      end: dialect.compiler.end,
+      dialect: url.dialect
     }
+    const stream = (text: string, params: ReadonlyArray<unknown>, o?: StatementOptions): Stream.Stream<Row, DatabaseError> =>
+      Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, SqlError>>((fiber) => {
+        const level = fiber.getFiberRef(current)
+        // In a transaction the stream holds the level's lock until it ends: nothing else may
+        // use the connection while its result is being read.
+        if (level !== undefined) {
+          return Effect.succeed(Stream.unwrapScoped(Effect.as(level.lock.take(1).pipe(Effect.zipRight(Effect.addFinalizer(() => level.lock.release(1)))), exec.streamOn(level.conn, text, params, o))))
+        }
+        return Effect.succeed(exec.stream(text, params, o))
+      })).pipe(Stream.mapError((e) => classifyOne(e) as DatabaseError))
     return Engine.of({
       dialect,
       capabilities: dialect.capabilities,
       url,
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
-      sql,
-      execute: (text, params = []) => run(text, (conn) => conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Row>, SqlError>),
-      executeRaw: (text, params = []) => run(text, (conn) => conn.executeRaw(text, params)),
+      sql: exec.sql,
+      execute: (text, params = [], o) =>
+        run(text, (conn) => exec.queryOn(conn, text, params, o), () => exec.query(text, params, o)),
+      executeRaw: (text, params = []) => run(text, (conn) => exec.runOn(conn, text, params), () => exec.run(text, params)),
+      stream: (text, params = [], o) => stream(text, params, o),
       classify,
       transaction: (effect, options) => Transaction.transaction(deps, effect, options),
       begin: (options) => Transaction.begin(deps, options),
-      currentTransaction: current
+      currentTransaction: current,
+      poolStatus: Effect.sync(() => exec.pool.stats)
     })
   })
 

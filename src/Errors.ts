@@ -242,6 +242,83 @@ export class StaleDataError extends Data.TaggedError("StaleDataError")<{
 }> {}
 
 /**
+ * A statement ran past the engine's `statementTimeout` (or an `Effect.timeout` around it):
+ * it was cancelled on the server and its connection destroyed. SQLite statements cannot be
+ * preempted, so SQLite never fails with it.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onSlow = Effect.catchTag("StatementTimeout", (e: Errors.StatementTimeout) => Effect.log(e.message))
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
+  readonly message: string
+  readonly dialect: DialectName
+  /** The bound that was exceeded, in milliseconds. */
+  readonly timeoutMillis: number
+  readonly cause: unknown
+}> {}
+
+/**
+ * A write inside a read-only transaction (`{ readOnly: true }`), refused by the database.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onRefused = Effect.catchTag("ReadOnlyViolation", (e: Errors.ReadOnlyViolation) => Effect.log(e.message))
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class ReadOnlyViolation extends Data.TaggedError("ReadOnlyViolation")<{
+  readonly message: string
+  readonly dialect: DialectName
+  readonly cause: unknown
+}> {}
+
+/**
+ * The connection was lost after COMMIT was sent and before the database answered: the
+ * transaction may or may not have been committed. Never retried by the `retry` option,
+ * since retrying a committed transaction writes twice; check the data, then decide.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onUnknown = Effect.catchTag("CommitOutcomeUnknown", (e: Errors.CommitOutcomeUnknown) => Effect.logWarning(e.message))
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class CommitOutcomeUnknown extends Data.TaggedError("CommitOutcomeUnknown")<{
+  readonly message: string
+  readonly dialect: DialectName
+  /** The error that ended the COMMIT (a lost connection, or the bound on ending a transaction). */
+  readonly cause: unknown
+}> {}
+
+/**
+ * An option given at run time that retort cannot use: an isolation level outside the
+ * closed set, a read-only flag that is not a boolean… Raised before any statement is sent;
+ * names the option and the value it was given.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onBadOption = Effect.catchTag("OptionError", (e: Errors.OptionError) => Effect.log(`${e.option}: ${e.message}`))
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class OptionError extends Data.TaggedError("OptionError")<{
+  readonly message: string
+  readonly option: string
+  readonly value: string
+}> {}
+
+/**
  * The errors a statement can fail with once classified.
  *
  * @example
@@ -260,6 +337,10 @@ export type DatabaseError =
   | DeadlockDetected
   | LockTimeout
   | ConnectionError
+  | StatementTimeout
+  | ReadOnlyViolation
+  | CommitOutcomeUnknown
+  | OptionError
   | SqlError
 
 /**

@@ -43,4 +43,11 @@ export interface EngineOptions {
   readonly pool?: PoolOptions | undefined
   /** Log every statement executed: one Info entry each, the SQL as message, the parameters as the `params` annotation. */
   readonly echo?: boolean | undefined
+  /**
+   * The bound on every statement: past it the statement is cancelled on the server
+   * (PostgreSQL's cancel request, MariaDB's `KILL QUERY`), its connection destroyed, and it
+   * fails with `StatementTimeout`. It also bounds COMMIT and ROLLBACK (10 seconds without it).
+   * SQLite statements cannot be preempted: there it has no effect.
+   */
+  readonly statementTimeout?: Duration.DurationInput | undefined
 }

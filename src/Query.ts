@@ -15,7 +15,6 @@
  *
  * @since 0.1.0
  */
-import { SqlClient } from "@effect/sql"
 import { Effect, Pipeable, type Schema, type Types } from "effect"
 import type * as Column from "./Column.js"
 import * as Dialect from "./Dialect.js"
@@ -798,6 +797,8 @@ const selectionOf = (node: Ast.Statement): ReadonlyArray<Ast.Selection> | undefi
   }
 }
 
+const safeIntegers = { safeIntegers: true } as const
+
 /** Per engine, the identity sequences that ids inserted explicitly have left behind. */
 const staleByEngine = new WeakMap<Engine.Engine, Set<string>>()
 const staleIdentities = (engine: Engine.Engine) => {
@@ -862,7 +863,7 @@ export const execute = <Q extends Compilable>(
     // better-sqlite3 reads integers beyond 2^53 exactly only in its safe-integer mode.
     const wide = engine.dialect.values.bigintNeedsSafeIntegers && (selection ?? []).some((s) => s.type._tag === "bigint")
     const rowsOf = (sql: string, params: ReadonlyArray<unknown>) =>
-      wide ? Effect.provideService(engine.execute(sql, params), SqlClient.SafeIntegers, true) : engine.execute(sql, params)
+      wide ? engine.execute(sql, params, safeIntegers) : engine.execute(sql, params)
 
     let affected = 0
     const sync = engine.dialect.compiler.syncIdentity

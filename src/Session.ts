@@ -10,7 +10,6 @@
  * @since 0.1.0
  */
 import { Context, Effect, Equal, ExecutionStrategy, Exit, FiberRef, Layer, Option, type Schedule, Schema, Scope, Stream } from "effect"
-import { SqlClient } from "@effect/sql"
 import type * as Dialect from "./Dialect.js"
 import * as Engine from "./Engine.js"
 import {
@@ -441,7 +440,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
         const lookup = primaryKeyLookup(engine.dialect, model, def)
         const params = def.primaryKey.map((k) => encodeValue(engine.dialect, def, def.byKey.get(k)!, values[k]))
         const statement = lookup.wide
-          ? Effect.provideService(engine.execute(lookup.sql, params), SqlClient.SafeIntegers, true)
+          ? engine.execute(lookup.sql, params, { safeIntegers: true })
           : engine.execute(lookup.sql, params)
         return Effect.zipRight(
           flush,

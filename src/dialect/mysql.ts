@@ -23,7 +23,7 @@ import {
   isConnectPhase,
   isNetworkError
 } from "../internal/classify.js"
-import { quoteString } from "../internal/sqlText.js"
+import { isolationSql, quoteString } from "../internal/sqlText.js"
 import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
@@ -216,8 +216,9 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     // SET TRANSACTION applies to the next transaction only.
     enumAsText: (e) => e,
     begin: (o) => [
-      ...(o.isolation === undefined ? [] : [`SET TRANSACTION ISOLATION LEVEL ${o.isolation.toUpperCase()}`]),
-      `START TRANSACTION${o.readOnly === true ? " READ ONLY" : ""}`
+      ...(o.isolation === undefined ? [] : [`SET TRANSACTION ISOLATION LEVEL ${isolationSql[o.isolation]}`]),
+      `START TRANSACTION${o.readOnly ? " READ ONLY" : ""}`
     ],
+    end: () => [],
     affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0)
   } }

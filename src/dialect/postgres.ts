@@ -24,7 +24,7 @@ import {
   isConnectPhase,
   isNetworkError
 } from "../internal/classify.js"
-import { quoteDouble, quoteString } from "../internal/sqlText.js"
+import { isolationSql, quoteDouble, quoteString } from "../internal/sqlText.js"
 import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
@@ -193,8 +193,7 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     excluded: (column) => `EXCLUDED.${column}`,
     typedLiteral: (placeholder, type) => `CAST(${placeholder} AS ${ddl.columnType(type, "")})`,
     enumAsText: (e) => `CAST(${e} AS TEXT)`,
-    begin: (o) => [
-      `BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${o.isolation.toUpperCase()}`}${o.readOnly === true ? " READ ONLY" : ""}`
-    ],
+    begin: (o) => [`BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${isolationSql[o.isolation]}`}${o.readOnly ? " READ ONLY" : ""}`],
+    end: () => [],
     affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0)
   } }

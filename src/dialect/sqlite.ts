@@ -179,6 +179,13 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     typedLiteral: (placeholder) => placeholder,
     // SQLite transactions are serializable whatever is asked; a read-only one still takes no write lock.
     enumAsText: (e) => e,
-    begin: () => ["BEGIN"],
+    // SQLite is always serializable. A serializable writer takes the write lock at BEGIN
+    // (IMMEDIATE), so it never fails upgrading a read lock; every other level begins DEFERRED.
+    // Read-only is enforced by PRAGMA query_only for the transaction's length.
+    begin: (o) =>
+      o.readOnly
+        ? ["BEGIN DEFERRED", "PRAGMA query_only = ON"]
+        : [o.isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"],
+    end: (o) => (o.readOnly ? ["PRAGMA query_only = OFF"] : []),
     affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
   } }

@@ -8,3 +8,11 @@ export const quoteDouble = (identifier: string): string => `"${identifier.replac
 /** A string constant; `backslashes` for MariaDB, where a backslash escapes by default. */
 export const quoteString = (value: string, backslashes = false): string =>
   `'${(backslashes ? value.replace(/\\/g, "\\\\") : value).replace(/'/g, "''")}'`
+
+/** SQL's spelling of each isolation level: dialects read this table, never the option's text. */
+export const isolationSql = {
+  "read uncommitted": "READ UNCOMMITTED",
+  "read committed": "READ COMMITTED",
+  "repeatable read": "REPEATABLE READ",
+  "serializable": "SERIALIZABLE"
+} as const

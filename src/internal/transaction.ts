@@ -1,24 +1,30 @@
 /**
- * Transactions on one engine: a reserved connection, BEGIN / COMMIT / ROLLBACK, savepoints
+ * Transactions on one engine: a leased connection, BEGIN / COMMIT / ROLLBACK, savepoints
  * for nested calls. Called by `src/Engine.ts` (and through it by the session and the
  * query executor). It replaces `@effect/sql`'s `withTransaction`, which retort must not
  * inherit: there a failed COMMIT is a defect, concurrent savepoints share a name, and the
- * transaction connection is found through one global tag, so a statement on engine B
- * inside a transaction on engine A runs on A's connection.
+ * transaction connection is found through one global tag.
  *
- * Here the transaction in effect is a FiberRef owned by each engine; every level (the
+ * The transaction in effect is a FiberRef owned by each engine; every level (the
  * transaction, each savepoint) has a lock that serializes what runs directly at that
  * level, so concurrent siblings never interleave inside each other's savepoints.
+ *
+ * Ending a transaction is bounded: a COMMIT or ROLLBACK that gets no answer within the
+ * executor's `endTimeoutMillis` destroys the connection (the server rolls back on
+ * disconnect). A connection lost after COMMIT was sent fails with `CommitOutcomeUnknown`,
+ * which is never retried. A connection broken by an interrupted or timed-out statement is
+ * not rolled back at all: it is destroyed.
  */
-import type { Connection } from "@effect/sql/SqlConnection"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, ExecutionStrategy, Exit, FiberRef, Schedule, Scope } from "effect"
+import { Effect, Either, ExecutionStrategy, Exit, FiberRef, Predicate, Schedule, Scope } from "effect"
 import type { DatabaseError } from "../Errors.js"
-import { isRetryable } from "../Errors.js"
+import { CommitOutcomeUnknown, isRetryable, OptionError } from "../Errors.js"
+import type { Conn } from "./execution/Conn.js"
+import type { Executor } from "./execution/Executor.js"
 
 /** One level of a transaction: the transaction itself (depth 0) or a savepoint. */
 export interface Level {
-  readonly conn: Connection
+  readonly conn: Conn
   readonly depth: number
   /** Serializes the statements and the nested blocks run directly at this level. */
   readonly lock: Effect.Semaphore
@@ -28,6 +34,9 @@ export interface Level {
 
 /** Isolation levels, as SQL spells them. */
 export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable"
+
+/** The closed set of isolation levels, checked at run time: an option never reaches SQL as text. */
+export const isolationLevels: ReadonlyArray<IsolationLevel> = ["read uncommitted", "read committed", "repeatable read", "serializable"]
 
 export interface TransactionOptions {
   readonly isolation?: IsolationLevel | undefined
@@ -39,22 +48,98 @@ export interface TransactionOptions {
   readonly retry?: Schedule.Schedule<unknown, DatabaseError> | undefined
 }
 
+/** Options after their run-time check. */
+export interface CheckedOptions {
+  readonly isolation: IsolationLevel | undefined
+  readonly readOnly: boolean
+}
+
+const describe = (value: unknown) => {
+  try {
+    return typeof value === "string" ? JSON.stringify(value) : String(value)
+  } catch {
+    return typeof value
+  }
+}
+
+/** Checks options typed as unions, which JavaScript callers (or casts) can bypass. */
+export const checkOptions = (options: TransactionOptions | undefined): Either.Either<CheckedOptions, OptionError> => {
+  if (options === undefined) return Either.right({ isolation: undefined, readOnly: false })
+  if (typeof options !== "object" || options === null) {
+    return Either.left(new OptionError({ message: "transaction options must be an object", option: "options", value: describe(options) }))
+  }
+  const { isolation, readOnly, retry } = options
+  if (isolation !== undefined && !isolationLevels.includes(isolation)) {
+    return Either.left(
+      new OptionError({
+        message: `isolation must be one of ${isolationLevels.map((l) => JSON.stringify(l)).join(", ")}; got ${describe(isolation)}`,
+        option: "isolation",
+        value: describe(isolation)
+      })
+    )
+  }
+  if (readOnly !== undefined && typeof readOnly !== "boolean") {
+    return Either.left(new OptionError({ message: `readOnly must be a boolean; got ${describe(readOnly)}`, option: "readOnly", value: describe(readOnly) }))
+  }
+  if (retry !== undefined && !Schedule.isSchedule(retry)) {
+    return Either.left(new OptionError({ message: "retry must be a Schedule", option: "retry", value: describe(retry) }))
+  }
+  return Either.right({ isolation, readOnly: readOnly === true })
+}
+
 export interface Dependencies {
+  readonly exec: Executor
   readonly current: FiberRef.FiberRef<Level | undefined>
-  readonly reserve: Effect.Effect<Connection, SqlError, Scope.Scope>
   readonly classify: <A, E, R>(self: Effect.Effect<A, E | SqlError, R>) => Effect.Effect<A, E | DatabaseError, R>
-  readonly begin: (options: TransactionOptions) => ReadonlyArray<string>
+  /** The statements that begin a transaction with these (checked) options. */
+  readonly begin: (options: CheckedOptions) => ReadonlyArray<string>
+  /** Statements that undo per-connection settings of `begin` once the transaction ended (SQLite's query_only). */
+  readonly end: (options: CheckedOptions) => ReadonlyArray<string>
+  readonly dialect: "sqlite" | "postgresql" | "mysql"
 }
 
 /** Runs one statement on a level's connection, taking the level's lock. */
-export const runOn = <A>(level: Level, statement: (conn: Connection) => Effect.Effect<A, SqlError>) =>
+export const runOn = <A>(level: Level, statement: (conn: Conn) => Effect.Effect<A, SqlError>) =>
   level.lock.withPermits(1)(statement(level.conn))
 
-const plain = (deps: Dependencies, conn: Connection, sql: string) =>
-  deps.classify(conn.executeUnprepared(sql, [], undefined))
+const plain = (deps: Dependencies, conn: Conn, sql: string, timeoutMillis?: number) =>
+  deps.classify(deps.exec.commandOn(conn, sql, timeoutMillis))
+
+/** ROLLBACK, bounded, unless the connection is broken (then it is destroyed and the server rolls back). */
+const rollbackOn = (deps: Dependencies, conn: Conn, options: CheckedOptions) =>
+  Effect.suspend(() =>
+    conn.broken ? Effect.void : Effect.ignore(plain(deps, conn, "ROLLBACK", deps.exec.endTimeoutMillis))
+  ).pipe(Effect.zipRight(restoreSettings(deps, conn, options)))
+
+const restoreSettings = (deps: Dependencies, conn: Conn, options: CheckedOptions) =>
+  Effect.forEach(deps.end(options), (sql) => Effect.suspend(() => (conn.broken ? Effect.void : Effect.ignore(plain(deps, conn, sql)))), {
+    discard: true
+  })
 
 /**
- * Runs `effect` in a transaction: the outermost call begins one on a reserved connection
+ * COMMIT, bounded. A lost connection (or no answer in time) means nobody knows whether it
+ * committed: `CommitOutcomeUnknown`. Any other failure rolls back and is reported as is.
+ */
+const commitOn = (deps: Dependencies, conn: Conn, options: CheckedOptions): Effect.Effect<void, DatabaseError> =>
+  plain(deps, conn, "COMMIT", deps.exec.endTimeoutMillis).pipe(
+    Effect.catchAll((error) => {
+      if (conn.broken || Predicate.isTagged(error, "ConnectionError") || Predicate.isTagged(error, "StatementTimeout")) {
+        conn.broken = true
+        return Effect.fail(
+          new CommitOutcomeUnknown({
+            message: `The connection was lost after COMMIT was sent: the transaction may or may not have been committed (${error.message})`,
+            dialect: deps.dialect,
+            cause: error
+          })
+        )
+      }
+      return Effect.zipRight(rollbackOn(deps, conn, options), Effect.fail(error))
+    }),
+    Effect.zipLeft(restoreSettings(deps, conn, options))
+  )
+
+/**
+ * Runs `effect` in a transaction: the outermost call begins one on a leased connection
  * and commits on success; a nested call is a savepoint. Any failure, defect or
  * interruption rolls back (to the savepoint); the error type of `effect` is kept. A failed
  * COMMIT is a typed error, after which the connection is rolled back and returned.
@@ -65,42 +150,44 @@ export const transaction = <A, E, R>(
   options: TransactionOptions = {}
 ): Effect.Effect<A, E | DatabaseError, R> =>
   Effect.flatMap(FiberRef.get(deps.current), (parent): Effect.Effect<A, E | DatabaseError, R> => {
+    const checked = checkOptions(options)
+    if (Either.isLeft(checked)) return Effect.fail(checked.left)
     if (parent !== undefined) return savepoint(deps, parent, effect)
-    const once = outermost(deps, effect, options)
+    const once = outermost(deps, effect, checked.right)
     return options.retry === undefined
       ? once
       : Effect.retry(once, { schedule: options.retry as Schedule.Schedule<unknown, E | DatabaseError>, while: isRetryable })
   })
 
+/** Leases a connection into `scope` and begins; if anything fails, the scope is closed and nothing is left open. */
+const open = (deps: Dependencies, options: CheckedOptions, scope: Scope.CloseableScope, restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
+  Effect.gen(function*() {
+    const conn = yield* restore(deps.classify(Scope.extend(deps.exec.lease, scope)))
+    yield* Effect.forEach(deps.begin(options), (sql) => restore(plain(deps, conn, sql)), { discard: true }).pipe(
+      Effect.onError(() => rollbackOn(deps, conn, options))
+    )
+    return conn
+  }).pipe(Effect.onError(() => Scope.close(scope, Exit.void)))
+
 const outermost = <A, E, R>(
   deps: Dependencies,
   effect: Effect.Effect<A, E, R>,
-  options: TransactionOptions
+  options: CheckedOptions
 ): Effect.Effect<A, E | DatabaseError, R> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function*() {
       const scope = yield* Scope.make()
       const release = Scope.close(scope, Exit.void)
-      const conn = yield* restore(deps.classify(Scope.extend(deps.reserve, scope))).pipe(Effect.onError(() => release))
+      const conn = yield* open(deps, options, scope, restore)
       const level: Level = { conn, depth: 0, lock: yield* Effect.makeSemaphore(1), counter: { next: 0 } }
-      // If BEGIN fails nothing is open; if it succeeds, every way out below ends the transaction.
-      yield* Effect.forEach(deps.begin(options), (sql) => plain(deps, conn, sql), { discard: true }).pipe(
-        Effect.onError(() => release)
-      )
       const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
       if (Exit.isSuccess(exit)) {
-        const committed = yield* Effect.exit(plain(deps, conn, "COMMIT"))
-        if (Exit.isSuccess(committed)) {
-          yield* release
-          return exit.value
-        }
-        // The COMMIT failed: make sure nothing stays open (SQLite keeps the transaction after a
-        // failed COMMIT), then report the COMMIT's own typed error.
-        yield* Effect.ignore(plain(deps, conn, "ROLLBACK"))
+        const committed = yield* Effect.exit(commitOn(deps, conn, options))
         yield* release
-        return yield* Effect.failCause(committed.cause)
+        if (Exit.isFailure(committed)) return yield* Effect.failCause(committed.cause)
+        return exit.value
       }
-      yield* Effect.ignore(plain(deps, conn, "ROLLBACK"))
+      yield* rollbackOn(deps, conn, options)
       yield* release
       return yield* exit
     })
@@ -116,35 +203,29 @@ export interface Handle {
 }
 
 /**
- * Begins a transaction on a reserved connection and hands it back open: the session holds
+ * Begins a transaction on a leased connection and hands it back open: the session holds
  * it from its first statement until commit or rollback. If `scope` closes first, the
  * transaction is rolled back and the connection returned.
  */
 export const begin = (deps: Dependencies, options: TransactionOptions = {}): Effect.Effect<Handle, DatabaseError, Scope.Scope> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function*() {
+      const checked = checkOptions(options)
+      if (Either.isLeft(checked)) return yield* checked.left
       const outer = yield* Effect.scope
       const scope = yield* Scope.fork(outer, ExecutionStrategy.sequential)
-      let open = true
+      const conn = yield* open(deps, checked.right, scope, restore)
+      let isOpen = true
       const rollback: Effect.Effect<void> = Effect.suspend(() => {
-        if (!open) return Effect.void
-        open = false
-        return Effect.ensuring(Effect.ignore(plain(deps, conn, "ROLLBACK")), Scope.close(scope, Exit.void))
+        if (!isOpen) return Effect.void
+        isOpen = false
+        return Effect.ensuring(rollbackOn(deps, conn, checked.right), Scope.close(scope, Exit.void))
       }).pipe(Effect.uninterruptible)
       const commit: Effect.Effect<void, DatabaseError> = Effect.suspend(() => {
-        if (!open) return Effect.void
-        open = false
-        return Effect.ensuring(
-          Effect.tapError(plain(deps, conn, "COMMIT"), () => Effect.ignore(plain(deps, conn, "ROLLBACK"))),
-          Scope.close(scope, Exit.void)
-        )
+        if (!isOpen) return Effect.void
+        isOpen = false
+        return Effect.ensuring(commitOn(deps, conn, checked.right), Scope.close(scope, Exit.void))
       }).pipe(Effect.uninterruptible)
-      const conn = yield* restore(deps.classify(Scope.extend(deps.reserve, scope))).pipe(
-        Effect.onError(() => Scope.close(scope, Exit.void))
-      )
-      yield* Effect.forEach(deps.begin(options), (sql) => plain(deps, conn, sql), { discard: true }).pipe(
-        Effect.onError(() => Scope.close(scope, Exit.void))
-      )
       // Released with the outer scope without a commit: roll back.
       yield* Scope.addFinalizer(outer, rollback)
       const level: Level = { conn, depth: 0, lock: yield* Effect.makeSemaphore(1), counter: { next: 0 } }
@@ -157,6 +238,7 @@ const savepoint = <A, E, R>(deps: Dependencies, parent: Level, effect: Effect.Ef
   parent.lock.withPermits(1)(
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
+        // The name is retort's own counter, never user text.
         const name = `retort_sp_${++parent.counter.next}`
         yield* plain(deps, parent.conn, `SAVEPOINT ${name}`)
         const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: yield* Effect.makeSemaphore(1), counter: parent.counter }
@@ -165,8 +247,10 @@ const savepoint = <A, E, R>(deps: Dependencies, parent: Level, effect: Effect.Ef
           yield* plain(deps, parent.conn, `RELEASE SAVEPOINT ${name}`)
           return exit.value
         }
-        yield* Effect.ignore(plain(deps, parent.conn, `ROLLBACK TO SAVEPOINT ${name}`))
-        yield* Effect.ignore(plain(deps, parent.conn, `RELEASE SAVEPOINT ${name}`))
+        if (!parent.conn.broken) {
+          yield* Effect.ignore(plain(deps, parent.conn, `ROLLBACK TO SAVEPOINT ${name}`, deps.exec.endTimeoutMillis))
+          yield* Effect.ignore(plain(deps, parent.conn, `RELEASE SAVEPOINT ${name}`, deps.exec.endTimeoutMillis))
+        }
         return yield* exit
       })
     )

@@ -5,7 +5,6 @@
  */
 import { assert, layer as testLayer } from "@effect/vitest"
 import { Effect, Exit, Fiber, Scope } from "effect"
-import { captureLogs } from "../harness/capture.js"
 import { engineFor, eventually, failure } from "../harness/engines.js"
 import { countingProxy } from "../harness/proxy.js"
 import type { Suite } from "../harness/targets.js"
@@ -82,25 +81,13 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(proxy.connections(), 1)
       })), { timeout: 10_000 })
 
-    if (target.dialect === "postgresql") {
-      it.effect("maxLifetime retires connections", () =>
-        Effect.scoped(Effect.gen(function*() {
-          const { engine, proxy } = yield* proxied({ pool: { maxLifetime: "1 second" } })
-          yield* engine.execute("SELECT 1")
-          assert.isTrue(yield* eventually(() => proxy.open() === 0, 4000), "the connection outlived maxLifetime")
-          yield* engine.execute("SELECT 1")
-          assert.strictEqual(proxy.connections(), 2)
-        })), { timeout: 10_000 })
-    } else {
-      it.effect("maxLifetime, which mysql2 lacks, is reported with a warning", () =>
-        Effect.scoped(Effect.gen(function*() {
-          const { entries, exit } = yield* captureLogs(Effect.gen(function*() {
-            const { engine } = yield* proxied({ pool: { maxLifetime: "1 second" } })
-            yield* engine.execute("SELECT 1")
-          }))
-          assert.isTrue(Exit.isSuccess(exit))
-          assert.isTrue(entries.some((e) => e.level === "WARN" && e.message.includes("maxLifetime")))
-        })))
-    }
+    it.effect("maxLifetime retires connections", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const { engine, proxy } = yield* proxied({ pool: { maxLifetime: "1 second" } })
+        yield* engine.execute("SELECT 1")
+        assert.isTrue(yield* eventually(() => proxy.open() === 0, 4000), "the connection outlived maxLifetime")
+        yield* engine.execute("SELECT 1")
+        assert.strictEqual(proxy.connections(), 2)
+      })), { timeout: 10_000 })
   })
 }

@@ -1,0 +1,71 @@
+/**
+ * One connection of a driver, as the pool (`Pool.ts`) and the executor (`Executor.ts`) use it.
+ * Each driver adapter (`sqlite.ts`, `postgres.ts`, `mysql.ts`) implements it; nothing else
+ * knows a driver's API.
+ *
+ * Statements fail with `@effect/sql`'s `SqlError`, the driver error as `cause`, so the
+ * dialect classifiers read the database's codes. A statement that was interrupted or ran
+ * past its bound is cancelled on the server and marks the connection broken: the pool
+ * destroys it when it is given back.
+ */
+import type { SqlError } from "@effect/sql/SqlError"
+import type { Effect, Stream } from "effect"
+
+export type Row = Readonly<Record<string, unknown>>
+
+export interface StatementOptions {
+  /** better-sqlite3 reads integers beyond 2^53 exactly only in its safe-integer mode. */
+  readonly safeIntegers?: boolean | undefined
+  /** Cancel on the server past this many milliseconds (server dialects). */
+  readonly timeoutMillis?: number | undefined
+}
+
+export interface Conn {
+  /** Rows of a statement (empty for statements that return none). */
+  readonly query: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<ReadonlyArray<Row>, SqlError>
+  /** The driver's own result: affected rows, insert ids (read by the dialect's `affectedRows`). */
+  readonly run: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<unknown, SqlError>
+  /** A statement without parameters, outside the prepared-statement cache (BEGIN, SAVEPOINT, SET). */
+  readonly command: (sql: string, options?: StatementOptions) => Effect.Effect<void, SqlError>
+  /** Rows as they arrive, with back-pressure; holding the connection until the stream ends. */
+  readonly stream: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions & { readonly chunk?: number | undefined }) => Stream.Stream<Row, SqlError>
+  /** A round trip, bounded, to prove the connection still answers. */
+  readonly ping: (timeoutMillis: number) => Effect.Effect<void, SqlError>
+  /** Closes the socket (or the file) now; the server rolls back whatever was open. */
+  readonly destroy: () => void
+  /** Called once when the connection closes by itself (server gone, socket reset). */
+  readonly onClose: (listener: () => void) => void
+  /**
+   * The same as `query`, run synchronously, for drivers that can (better-sqlite3): the
+   * executor's fast path runs a statement on an idle connection in one step.
+   */
+  readonly queryNow?: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => ReadonlyArray<Row>
+  readonly runNow?: (sql: string, params: ReadonlyArray<unknown>) => unknown
+  /** Driver-level handle for `@effect/sql` adapters (never a public API). */
+  readonly native: unknown
+
+  readonly createdAt: number
+  lastUsed: number
+  /** Saw a connection error, an interruption or a timeout: never to be handed out again. */
+  broken: boolean
+  /** In the pool's idle list or given back (guards against a double release). */
+  released: boolean
+  destroyed: boolean
+}
+
+/** The fields every adapter starts its connection with. */
+export const connState = () => ({
+  createdAt: Date.now(),
+  lastUsed: Date.now(),
+  broken: false,
+  released: false,
+  destroyed: false
+})
+
+/** The cause of an `SqlError` for a statement cancelled at its bound (classified as `StatementTimeout`). */
+export class TimedOut {
+  readonly message: string
+  constructor(readonly timeoutMillis: number, readonly cause: unknown) {
+    this.message = `statement cancelled after ${timeoutMillis} ms`
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * The execution layer of one engine: its pool, the statement path outside transactions,
+ * and `@effect/sql`'s `SqlClient` over the same pool. Called only by `src/Engine.ts`; the
+ * transactions (`src/internal/transaction.ts`) run on the connections it leases.
+ *
+ * Building it opens nothing: the driver module is loaded and the first connection opened
+ * by the first statement. Only the adapters in this folder call a driver.
+ */
+import * as Reactivity from "@effect/experimental/Reactivity"
+import * as SqlClient from "@effect/sql/SqlClient"
+import type { Connection } from "@effect/sql/SqlConnection"
+import { SqlError } from "@effect/sql/SqlError"
+import { Chunk, Duration, Effect, FiberRef, type Scope, Stream } from "effect"
+import type { EngineOptions } from "../../Options.js"
+import type { DatabaseUrl } from "../../Url.js"
+import { markConnectPhase } from "../classify.js"
+import type { Level } from "../transaction.js"
+import type { Conn, Row, StatementOptions } from "./Conn.js"
+import { Pool } from "./Pool.js"
+
+/** As node-postgres and mysql2 default. */
+const defaultPoolSize = 10
+/** As SQLAlchemy's `pool_timeout`. */
+const defaultAcquireTimeout = Duration.seconds(30)
+/** A connection idle for longer is pinged before it is handed out (SQLAlchemy's `pool_pre_ping`, for idle ones). */
+const pingAfterMillis = 5_000
+
+const millis = (d: Duration.DurationInput | undefined) => (d === undefined ? undefined : Math.max(0, Math.round(Duration.toMillis(d))))
+
+export interface Executor {
+  readonly pool: Pool
+  /** The engine's transaction in effect for the current fiber. */
+  readonly current: FiberRef.FiberRef<Level | undefined>
+  /** Rows of one statement on a pooled connection (autocommit). */
+  readonly query: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<ReadonlyArray<Row>, SqlError>
+  /** The driver's result of one statement on a pooled connection. */
+  readonly run: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<unknown, SqlError>
+  /** Rows as they arrive, on a pooled connection held until the stream ends. */
+  readonly stream: (sql: string, params: ReadonlyArray<unknown>, options?: StreamOptions) => Stream.Stream<Row, SqlError>
+  /** A connection for the current scope, given back (or destroyed, if broken) when it closes. */
+  readonly lease: Effect.Effect<Conn, SqlError, Scope.Scope>
+  /** Rows of one statement on a given connection (a transaction's), echoed and bounded like any. */
+  readonly queryOn: (conn: Conn, sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<ReadonlyArray<Row>, SqlError>
+  readonly runOn: (conn: Conn, sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<unknown, SqlError>
+  /** Rows as they arrive on a given connection (a transaction's). */
+  readonly streamOn: (conn: Conn, sql: string, params: ReadonlyArray<unknown>, options?: StreamOptions) => Stream.Stream<Row, SqlError>
+  /** A parameterless statement (BEGIN, COMMIT, SAVEPOINT…) on a given connection. */
+  readonly commandOn: (conn: Conn, sql: string, timeoutMillis?: number) => Effect.Effect<void, SqlError>
+  /** The bound on every statement, from the `statementTimeout` option. */
+  readonly statementTimeoutMillis: number | undefined
+  /** The bound on COMMIT and ROLLBACK, past which the connection is destroyed. */
+  readonly endTimeoutMillis: number
+  /** DDL ran: prepared statements cached under the old schema are dropped (PostgreSQL). */
+  readonly schemaChanged: () => void
+  readonly echo: boolean
+  /** `@effect/sql`'s client over this pool. */
+  readonly sql: SqlClient.SqlClient
+  /** The connection behind an `@effect/sql` connection this engine handed out, if it is one. */
+  readonly connOf: (connection: Connection) => Conn | undefined
+}
+
+export type StreamOptions = StatementOptions & { readonly chunk?: number | undefined }
+
+interface DriverModule {
+  readonly open: Effect.Effect<Conn, SqlError>
+}
+
+const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
+
+/** Loads only the driver the URL needs: a PostgreSQL program never loads better-sqlite3. */
+const loadDriver = (url: DatabaseUrl, options: EngineOptions, schemaEpoch: () => number): Effect.Effect<DriverModule, SqlError> => {
+  const connectTimeoutMillis = millis(options.pool?.acquireTimeout) ??
+    (url.dialect !== "sqlite" && url.options["connect_timeout"] !== undefined ? Number(url.options["connect_timeout"]) * 1000 : 30_000)
+  const loading = (() => {
+    switch (url.dialect) {
+      case "sqlite":
+        return Effect.promise(async () => {
+          const m = await import("./sqlite.js")
+          return { open: m.open(url, { busyTimeoutMillis: millis(options.pool?.acquireTimeout) }) }
+        })
+      case "postgresql":
+        return Effect.promise(async () => {
+          const m = await import("./postgres.js")
+          return { open: m.open(url, { connectTimeoutMillis, schemaEpoch }) }
+        })
+      case "mysql":
+        return Effect.promise(async () => {
+          const m = await import("./mysql.js")
+          return { open: m.open(url, { connectTimeoutMillis }) }
+        })
+    }
+  })()
+  return loading
+}
+
+const echoEntry = (sql: string, params: ReadonlyArray<unknown>) => Effect.annotateLogs(Effect.logInfo(sql), "params", params)
+
+const spanAttributes = (url: DatabaseUrl): ReadonlyArray<readonly [string, unknown]> =>
+  url.dialect === "sqlite"
+    ? [["db.system.name", "sqlite"], ["db.namespace", url.filename]]
+    : [
+      ["db.system.name", url.dialect],
+      ["server.address", url.host],
+      ["server.port", url.port],
+      ["db.namespace", url.database ?? ""]
+    ]
+
+export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Executor, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const current = FiberRef.unsafeMake<Level | undefined>(undefined)
+    let epoch = 0
+    let driver: DriverModule | undefined
+    const driverEffect = loadDriver(url, options, () => epoch)
+    const open = Effect.suspend(() =>
+      driver !== undefined ? driver.open : Effect.flatMap(Effect.tap(driverEffect, (d) => {
+        driver = d
+      }), (d) => d.open)
+    ).pipe(Effect.mapError(markConnectPhase))
+
+    const single = url.dialect === "sqlite"
+    const size = single ? 1 : Math.max(1, Math.floor(options.pool?.size ?? defaultPoolSize))
+    const acquireTimeoutMillis = millis(options.pool?.acquireTimeout) ?? Duration.toMillis(defaultAcquireTimeout)
+    const statementTimeoutMillis = millis(options.statementTimeout)
+    const pool = new Pool({
+      size,
+      acquireTimeoutMillis,
+      idleTimeoutMillis: single ? undefined : millis(options.pool?.idleTimeout),
+      maxLifetimeMillis: single ? undefined : millis(options.pool?.maxLifetime),
+      pingAfterMillis: single ? Infinity : pingAfterMillis,
+      pingTimeoutMillis: Math.min(2_000, acquireTimeoutMillis),
+      open,
+      connectError: markConnectPhase,
+      keepAlive: single
+    })
+    yield* Effect.addFinalizer(() => pool.close)
+
+    const echo = options.echo === true
+    const bounded = statementTimeoutMillis === undefined ? undefined : { timeoutMillis: statementTimeoutMillis }
+    const withBound = (o: StatementOptions | undefined): StatementOptions | undefined =>
+      bounded === undefined ? o : o === undefined ? bounded : { ...o, timeoutMillis: o.timeoutMillis ?? statementTimeoutMillis }
+
+    // The statement path outside transactions. An idle connection is taken synchronously;
+    // better-sqlite3 then runs the statement in the same step.
+    const onPool = <A>(
+      now: ((conn: Conn) => A) | undefined,
+      later: (conn: Conn) => Effect.Effect<A, SqlError>
+    ): Effect.Effect<A, SqlError> =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.suspend(() => {
+          const conn = pool.tryTake()
+          if (conn !== undefined) {
+            if (now !== undefined && conn.queryNow !== undefined) {
+              try {
+                return Effect.succeed(now(conn))
+              } catch (e) {
+                return Effect.fail(failed(e))
+              } finally {
+                pool.release(conn)
+              }
+            }
+            return Effect.ensuring(restore(later(conn)), Effect.sync(() => pool.release(conn)))
+          }
+          return Effect.flatMap(restore(pool.acquire), (conn) => Effect.ensuring(restore(later(conn)), Effect.sync(() => pool.release(conn))))
+        })
+      )
+
+    const query = (sql: string, params: ReadonlyArray<unknown>, o?: StatementOptions) => {
+      const effective = withBound(o)
+      const effect = onPool((c) => c.queryNow!(sql, params, effective), (c) => c.query(sql, params, effective))
+      return echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
+    }
+    const run = (sql: string, params: ReadonlyArray<unknown>) => {
+      const effect = onPool((c) => c.runNow!(sql, params), (c) => c.run(sql, params, bounded))
+      return echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
+    }
+    const lease: Effect.Effect<Conn, SqlError, Scope.Scope> = Effect.acquireRelease(
+      Effect.interruptible(pool.acquire),
+      (conn) => Effect.sync(() => pool.release(conn))
+    )
+    const streamOn = (conn: Conn, sql: string, params: ReadonlyArray<unknown>, o?: StreamOptions) => {
+      const rows = conn.stream(sql, params, o)
+      return echo ? Stream.concat(Stream.drain(Stream.fromEffect(echoEntry(sql, params))), rows) : rows
+    }
+    const stream = (sql: string, params: ReadonlyArray<unknown>, o?: StreamOptions) =>
+      Stream.unwrapScoped(Effect.map(lease, (conn) => streamOn(conn, sql, params, o)))
+
+    // --- @effect/sql's client over the same pool -------------------------------------------
+    const adapters = new WeakMap<Conn, Connection>()
+    const owners = new WeakMap<Connection, Conn>()
+    const adapt = (conn: Conn): Connection => {
+      let adapted = adapters.get(conn)
+      if (adapted !== undefined) return adapted
+      const transform = (rows: ReadonlyArray<any>, t: (<A extends object>(row: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined) => (t === undefined ? rows : t(rows))
+      const safe = (effect: (safeIntegers: boolean) => Effect.Effect<ReadonlyArray<Row>, SqlError>) =>
+        Effect.flatMap(SqlClient.SafeIntegers, effect)
+      const logged = <A, E>(sql: string, params: ReadonlyArray<unknown>, effect: Effect.Effect<A, E>) =>
+        echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
+      adapted = {
+        execute: (sql, params, t) => logged(sql, params, Effect.map(safe((s) => conn.query(sql, params, withBound({ safeIntegers: s }))), (rows) => transform(rows, t))),
+        executeRaw: (sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
+        executeValues: (sql, params) =>
+          logged(sql, params, Effect.map(conn.query(sql, params, bounded), (rows) => rows.map((r) => Object.values(r)))),
+        executeUnprepared: (sql, params, t) =>
+          logged(sql, params, Effect.map(conn.query(sql, params, bounded), (rows) => transform(rows, t))),
+        executeStream: (sql, params, t) =>
+          Stream.mapChunks(conn.stream(sql, params, bounded), (chunk) => (t === undefined ? chunk : Chunk.unsafeFromArray(t(Chunk.toReadonlyArray(chunk) as Array<any>) as Array<any>)))
+      }
+      adapters.set(conn, adapted)
+      owners.set(adapted, conn)
+      return adapted
+    }
+    // Inside a retort transaction, `sql` statements run on its connection: one transaction, seen by both.
+    const acquirer: Effect.Effect<Connection, SqlError, Scope.Scope> = Effect.flatMap(
+      FiberRef.get(current),
+      (level) => (level !== undefined ? Effect.succeed(adapt(level.conn)) : Effect.map(lease, adapt))
+    )
+    const compiler = yield* Effect.promise(() =>
+      url.dialect === "sqlite"
+        ? import("@effect/sql/Statement").then((S) => S.makeCompilerSqlite())
+        : url.dialect === "postgresql"
+        ? import("@effect/sql-pg/PgClient").then((P) => P.makeCompiler())
+        : import("@effect/sql-mysql2/MysqlClient").then((M) => M.makeCompiler())
+    )
+    const reactivity = yield* Reactivity.make
+    const sql = yield* SqlClient.make({
+      acquirer,
+      transactionAcquirer: Effect.map(lease, adapt),
+      compiler,
+      spanAttributes: spanAttributes(url)
+    }).pipe(Effect.provideService(Reactivity.Reactivity, reactivity))
+
+    const logged = <A, E>(sql: string, params: ReadonlyArray<unknown>, effect: Effect.Effect<A, E>) =>
+      echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
+    return {
+      pool,
+      current,
+      query,
+      run,
+      queryOn: (conn, sql, params, o) => logged(sql, params, conn.query(sql, params, withBound(o))),
+      runOn: (conn, sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
+      commandOn: (conn, sql, timeoutMillis) =>
+        logged(sql, [], conn.command(sql, timeoutMillis === undefined ? bounded : { timeoutMillis })),
+      stream,
+      streamOn,
+      lease,
+      statementTimeoutMillis,
+      endTimeoutMillis: statementTimeoutMillis ?? 10_000,
+      schemaChanged: () => {
+        epoch++
+      },
+      echo,
+      sql,
+      connOf: (connection) => owners.get(connection)
+    }
+  })

@@ -1,0 +1,175 @@
+/**
+ * MariaDB / MySQL through mysql2 connections that retort's pool owns. Loaded by the
+ * executor (`Executor.ts`) for `mysql:` and `mariadb:` URLs only.
+ *
+ * - Statements run with `execute` (server-side prepared statements), which mysql2 caches
+ *   per connection, bounded (`maxPreparedStatements`); values are never formatted into text.
+ * - An interrupted or timed-out statement is stopped on the server with `KILL QUERY` from a
+ *   connection of its own, and its connection destroyed.
+ * - Streams read rows as they arrive with back-pressure (the socket is paused); a stream
+ *   stopped early kills its query and destroys the connection (mysql2 cannot skip the rest).
+ * - TCP keep-alive is on.
+ */
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, Redacted, Stream } from "effect"
+import type * as Mysql from "mysql2"
+import mysql from "mysql2"
+import type { ServerUrl } from "../../Url.js"
+import { type Conn, connState, type Row, TimedOut } from "./Conn.js"
+
+export interface MysqlSettings {
+  readonly connectTimeoutMillis: number
+}
+
+const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
+
+/** Server errors carry an errno below 2000; client-side (2000+) and socket errors mean the connection failed. */
+const isServerError = (e: unknown) => {
+  const errno = (e as { errno?: unknown })?.errno
+  return typeof errno === "number" && errno < 2000 && (e as { fatal?: unknown }).fatal !== true
+}
+
+export const connectionOptions = (url: ServerUrl, settings: MysqlSettings): Mysql.ConnectionOptions => {
+  const options: Mysql.ConnectionOptions = {
+    host: url.host,
+    port: url.port,
+    connectTimeout: settings.connectTimeoutMillis,
+    // Dates, BIGINT and DECIMAL as text: retort decodes them exactly, without the local time zone.
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    // JSON as text, so that the JSON value null stays apart from SQL NULL.
+    jsonStrings: true,
+    charset: url.options["charset"] ?? "utf8mb4",
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
+    maxPreparedStatements: 256
+  }
+  if (url.database !== undefined) options.database = url.database
+  if (url.username !== undefined) options.user = url.username
+  if (url.password !== undefined) options.password = Redacted.value(url.password)
+  if (url.options["timezone"] !== undefined) options.timezone = url.options["timezone"]
+  if (url.options["ssl"] === "true") options.ssl = {}
+  return options
+}
+
+/** `KILL QUERY` for the statement running on `threadId`, from a connection of its own; never waits. */
+const killQuery = (url: ServerUrl, settings: MysqlSettings, threadId: number | null) => {
+  if (threadId === null || !Number.isSafeInteger(threadId)) return
+  const { database: _database, ...options } = connectionOptions(url, settings)
+  const side = mysql.createConnection({ ...options, connectTimeout: 2000 })
+  side.on("error", () => {})
+  const timer = setTimeout(() => side.destroy(), 3000)
+  timer.unref?.()
+  // The thread id is the server's own integer, checked above: not user text.
+  side.query(`KILL QUERY ${threadId}`, () => {
+    clearTimeout(timer)
+    side.end(() => {})
+  })
+}
+
+export const open = (url: ServerUrl, settings: MysqlSettings): Effect.Effect<Conn, SqlError> =>
+  Effect.async<Conn, SqlError>((resume) => {
+    const connection = mysql.createConnection(connectionOptions(url, settings))
+    let connected = false
+    connection.on("error", () => {})
+    connection.connect((err) => {
+      if (err) {
+        connection.destroy()
+        resume(Effect.fail(new SqlError({ cause: err, message: "Failed to connect" })))
+        return
+      }
+      connected = true
+      resume(Effect.succeed(make(url, settings, connection)))
+    })
+    return Effect.sync(() => {
+      if (!connected) connection.destroy()
+    })
+  })
+
+const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connection): Conn => {
+  const listeners: Array<() => void> = []
+  const closed = () => {
+    conn.broken = true
+    for (const l of listeners.splice(0)) l()
+  }
+  connection.on("end", closed)
+  connection.on("error", closed)
+  const abandon = () => {
+    conn.broken = true
+    killQuery(url, settings, connection.threadId)
+  }
+
+  const call = <A>(
+    method: "execute" | "query",
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    timeoutMillis: number | undefined,
+    pick: (result: unknown) => A
+  ) =>
+    Effect.async<A, SqlError>((resume) => {
+      let settled = false
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const done = (err: unknown, result: unknown) => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        if (err) {
+          if (!isServerError(err)) conn.broken = true
+          resume(Effect.fail(failed(err)))
+        } else resume(Effect.succeed(pick(result)))
+      }
+      if (method === "execute") connection.execute(sql, params as Array<any>, done)
+      else connection.query(sql, done)
+      if (timeoutMillis !== undefined) {
+        timer = setTimeout(() => {
+          if (settled) return
+          settled = true
+          abandon()
+          resume(Effect.fail(new SqlError({ cause: new TimedOut(timeoutMillis, undefined), message: `Statement cancelled after ${timeoutMillis} ms` })))
+        }, timeoutMillis)
+      }
+      return Effect.sync(() => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        abandon()
+      })
+    })
+
+  const rowsOf = (result: unknown): ReadonlyArray<Row> => (Array.isArray(result) ? result as ReadonlyArray<Row> : [])
+  const method = (params: ReadonlyArray<unknown>) => (params.length === 0 ? "query" : "execute")
+
+  const conn: Conn = {
+    ...connState(),
+    native: connection,
+    query: (sql, params, options) => call(method(params), sql, params, options?.timeoutMillis, rowsOf),
+    run: (sql, params, options) => call(method(params), sql, params, options?.timeoutMillis, (r) => r),
+    command: (sql, options) => call("query", sql, [], options?.timeoutMillis, () => undefined),
+    stream: (sql, params) =>
+      Stream.suspend(() => {
+        let ended = false
+        const readable = (params.length === 0 ? connection.query(sql) : connection.execute(sql, params as Array<any>))
+          .stream({ highWaterMark: 1000 })
+        readable.on("end", () => {
+          ended = true
+        })
+        return Stream.fromAsyncIterable(readable as AsyncIterable<Row>, (cause) => {
+          if (!isServerError(cause)) conn.broken = true
+          return failed(cause)
+        }).pipe(
+          Stream.ensuring(Effect.sync(() => {
+            if (!ended) {
+              // The rest of the result would still arrive on this connection: stop it and drop the connection.
+              abandon()
+              readable.destroy()
+            }
+          }))
+        )
+      }),
+    ping: (timeoutMillis) => call("query", "SELECT 1", [], timeoutMillis, () => undefined),
+    destroy: () => connection.destroy(),
+    onClose: (listener) => void listeners.push(listener)
+  }
+  return conn
+}

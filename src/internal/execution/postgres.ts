@@ -1,0 +1,262 @@
+/**
+ * PostgreSQL through node-postgres `Client`s that retort's pool owns. Loaded by the
+ * executor (`Executor.ts`) for `postgresql:` URLs only.
+ *
+ * - Statements that read or write rows run as named prepared statements, cached per
+ *   connection (bounded; the oldest is deallocated). DDL through the engine invalidates
+ *   every connection's cache, since a cached plan must not change its result type.
+ * - An interrupted or timed-out statement is cancelled on the server (PostgreSQL's cancel
+ *   request, on a connection of its own) and its connection destroyed.
+ * - Streams read through a cursor (pg-cursor), a batch at a time.
+ * - TCP keep-alive is on, so a dead peer is noticed by the operating system.
+ */
+import { SqlError } from "@effect/sql/SqlError"
+import { Chunk, Effect, Option, Redacted, Stream } from "effect"
+import Pg from "pg"
+import Cursor from "pg-cursor"
+import type { ServerUrl } from "../../Url.js"
+import { type Conn, connState, type Row, type StatementOptions, TimedOut } from "./Conn.js"
+
+/** node-postgres cannot fall back from TLS to plain text, so `prefer` and `allow` mean plain text. */
+const ssl = (mode: string | undefined): Pg.ClientConfig["ssl"] => {
+  switch (mode) {
+    case "require":
+      return { rejectUnauthorized: false }
+    case "verify-ca":
+    case "verify-full":
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * Types node-postgres would parse lossily (dates through the local time zone, timestamps
+ * to milliseconds, JSON `null` into SQL NULL): retort reads their text and decodes it itself.
+ */
+const textTypes = new Set([
+  20, // int8
+  114, // json
+  1082, // date
+  1083, // time
+  1114, // timestamp
+  1184, // timestamptz
+  1266, // timetz
+  1700, // numeric
+  3802 // jsonb
+])
+const identity = (value: string) => value
+const types: Pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    textTypes.has(oid) && format !== "binary" ? identity : Pg.types.getTypeParser(oid, format as "text")) as Pg.CustomTypesConfig["getTypeParser"]
+}
+
+const cacheSize = 256
+/** Statements worth preparing: the ones that read or write rows (not DDL, not transaction control). */
+const preparable = /^\s*(select|insert|update|delete|with|values)\b/i
+
+export interface PostgresSettings {
+  readonly connectTimeoutMillis: number
+  /** Bumped by the executor whenever DDL runs: caches prepared under an older schema are dropped. */
+  readonly schemaEpoch: () => number
+}
+
+/** A server error carries a five-character SQLSTATE; anything else means the connection itself failed. */
+const isServerError = (e: unknown) => typeof (e as { code?: unknown })?.code === "string" && /^[0-9A-Z]{5}$/.test((e as { code: string }).code)
+
+const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
+
+export const config = (url: ServerUrl, connectTimeoutMillis: number): Pg.ClientConfig => {
+  const c: Pg.ClientConfig = {
+    host: url.host,
+    port: url.port,
+    ssl: ssl(url.options["sslmode"]),
+    application_name: url.options["application_name"] ?? "retort",
+    connectionTimeoutMillis: connectTimeoutMillis,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    types
+  }
+  if (url.username !== undefined) c.user = url.username
+  if (url.password !== undefined) c.password = Redacted.value(url.password)
+  if (url.database !== undefined) c.database = url.database
+  if (url.options["options"] !== undefined) c.options = url.options["options"]
+  return c
+}
+
+/** PostgreSQL's cancel request for the backend of `client`, on a socket of its own; never waits. */
+const cancelOnServer = (url: ServerUrl, client: Pg.Client) => {
+  const { processID, secretKey } = client as unknown as { processID: number | null; secretKey: number | null }
+  if (processID === null || secretKey === null) return
+  const con = new (Pg as unknown as { Connection: new() => PgConnection }).Connection()
+  const timer = setTimeout(() => con.stream?.destroy(), 2000)
+  timer.unref?.()
+  con.on("error", () => {})
+  con.on("connect", () => con.cancel(processID, secretKey))
+  con.on("end", () => clearTimeout(timer))
+  con.connect(url.port, url.host)
+}
+
+interface PgConnection {
+  readonly stream?: { destroy(): void }
+  on(event: string, listener: (...args: Array<unknown>) => void): void
+  connect(port: number, host: string): void
+  cancel(processID: number, secretKey: number): void
+}
+
+export const open = (url: ServerUrl, settings: PostgresSettings): Effect.Effect<Conn, SqlError> =>
+  Effect.async<Conn, SqlError>((resume) => {
+    const client = new Pg.Client(config(url, settings.connectTimeoutMillis))
+    let connected = false
+    // An idle client losing its socket emits "error"; unhandled, it would crash the process.
+    client.on("error", () => {})
+    client.connect((err: Error | undefined) => {
+      if (err) {
+        resume(Effect.fail(new SqlError({ cause: err, message: "Failed to connect" })))
+        return
+      }
+      connected = true
+      resume(Effect.succeed(make(url, client, settings)))
+    })
+    return Effect.sync(() => {
+      if (!connected) void client.end().catch(() => {})
+    })
+  })
+
+const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Conn => {
+  const names = new Map<string, string>()
+  let epoch = settings.schemaEpoch()
+  let counter = 0
+  const listeners: Array<() => void> = []
+  const closed = () => {
+    conn.broken = true
+    for (const l of listeners.splice(0)) l()
+  }
+  client.on("end", closed)
+  client.on("error", closed)
+
+  const parsed = () => (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements
+  const forgetAll = () => {
+    names.clear()
+    const statements = parsed()
+    for (const key of Object.keys(statements)) delete statements[key]
+    client.query("DEALLOCATE ALL", () => {})
+  }
+
+  /** The query config: named (prepared once per connection) where that pays. */
+  const queryConfig = (sql: string, params: ReadonlyArray<unknown>): Pg.QueryConfig => {
+    if (params.length === 0 && !preparable.test(sql)) return { text: sql }
+    if (!preparable.test(sql)) return { text: sql, values: params as Array<unknown> }
+    const now = settings.schemaEpoch()
+    if (now !== epoch) {
+      epoch = now
+      forgetAll()
+    }
+    let name = names.get(sql)
+    if (name === undefined) {
+      if (names.size >= cacheSize) {
+        const [oldText, oldName] = names.entries().next().value!
+        names.delete(oldText)
+        delete parsed()[oldName]
+        client.query(`DEALLOCATE ${oldName}`, () => {})
+      }
+      name = `retort_${++counter}`
+      names.set(sql, name)
+    } else {
+      // Most recently used last: the Map's order is the eviction order.
+      names.delete(sql)
+      names.set(sql, name)
+    }
+    return { name, text: sql, values: params as Array<unknown> }
+  }
+
+  const execute = <A>(sql: string, config: Pg.QueryConfig, options: StatementOptions | undefined, pick: (result: Pg.QueryResult) => A) =>
+    Effect.async<A, SqlError>((resume) => {
+      let settled = false
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const abandon = () => {
+        conn.broken = true
+        cancelOnServer(url, client)
+      }
+      client.query(config, (err: Error | null, result: Pg.QueryResult) => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        if (err) {
+          if (!isServerError(err)) conn.broken = true
+          // A prepared statement whose plan went stale (the schema changed under it): forget it.
+          if ((err as { code?: string }).code === "0A000" && config.name !== undefined) {
+            names.delete(sql)
+            delete parsed()[config.name]
+          }
+          resume(Effect.fail(failed(err)))
+        } else resume(Effect.succeed(pick(result)))
+      })
+      const timeout = options?.timeoutMillis
+      if (timeout !== undefined) {
+        timer = setTimeout(() => {
+          if (settled) return
+          settled = true
+          abandon()
+          resume(Effect.fail(new SqlError({ cause: new TimedOut(timeout, undefined), message: `Statement cancelled after ${timeout} ms` })))
+        }, timeout)
+      }
+      return Effect.sync(() => {
+        if (settled) return
+        settled = true
+        if (timer !== undefined) clearTimeout(timer)
+        abandon()
+      })
+    })
+
+  const conn: Conn = {
+    ...connState(),
+    native: client,
+    query: (sql, params, options) => execute(sql, queryConfig(sql, params), options, (r) => r.rows as ReadonlyArray<Row>),
+    run: (sql, params, options) => execute(sql, queryConfig(sql, params), options, (r) => r),
+    command: (sql, options) => execute(sql, { text: sql }, options, () => undefined),
+    stream: (sql, params, options) =>
+      Stream.suspend(() => {
+        const cursor = client.query(new Cursor(sql, params as Array<unknown>, { types }))
+        const size = options?.chunk ?? 1000
+        let done = false
+        const read = Effect.async<ReadonlyArray<Row>, SqlError>((resume) => {
+          cursor.read(size, (err: Error | undefined, rows: Array<any>) => {
+            if (err) {
+              if (!isServerError(err)) conn.broken = true
+              resume(Effect.fail(failed(err)))
+            } else resume(Effect.succeed(rows))
+          })
+          return Effect.sync(() => {
+            conn.broken = true
+            cancelOnServer(url, client)
+          })
+        })
+        return Stream.paginateChunkEffect(undefined, () =>
+          Effect.map(read, (rows) => {
+            if (rows.length < size) done = true
+            return [Chunk.unsafeFromArray(rows as Array<Row>), rows.length < size ? Option.none() : Option.some(undefined)] as const
+          })).pipe(
+            Stream.ensuring(
+              Effect.async<void>((resume) => {
+                if (done || conn.broken) return resume(Effect.void)
+                // Stopped early: closing the portal frees the server's cursor; the connection stays usable.
+                cursor.close(() => resume(Effect.void))
+              })
+            )
+          )
+      }),
+    ping: (timeoutMillis) => execute("SELECT 1", { text: "SELECT 1" }, { timeoutMillis }, () => undefined),
+    destroy: () => {
+      const stream = (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream
+      // Give a pending cancel request a moment to reach the server before the socket goes.
+      const timer = setTimeout(() => stream.destroy(), 200)
+      timer.unref?.()
+      client.end().catch(() => {})
+    },
+    onClose: (listener) => void listeners.push(listener)
+  }
+  return conn
+}
+
+

@@ -1,0 +1,129 @@
+/**
+ * SQLite through better-sqlite3, called synchronously. Loaded by the executor
+ * (`Executor.ts`) for `sqlite:` URLs only, so other programs never load the native module.
+ *
+ * Prepared statements are cached per connection in a plain Map, bounded (oldest first out).
+ * A statement runs to its end: SQLite statements cannot be preempted, so `statementTimeout`
+ * and interruption take effect between statements, never inside one.
+ */
+import { SqlError } from "@effect/sql/SqlError"
+import Database from "better-sqlite3"
+import { Chunk, Effect, Option, Stream } from "effect"
+import type { SqliteUrl } from "../../Url.js"
+import { type Conn, connState, type Row, type StatementOptions } from "./Conn.js"
+
+const cacheSize = 500
+
+export interface SqliteSettings {
+  /** `PRAGMA busy_timeout`: how long a statement waits for another process's lock. */
+  readonly busyTimeoutMillis: number | undefined
+}
+
+const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
+
+export const open = (url: SqliteUrl, settings: SqliteSettings): Effect.Effect<Conn, SqlError> =>
+  Effect.try({
+    try: () => {
+      const db = new Database(url.filename, { readonly: url.readonly })
+      try {
+        if (!url.memory && !url.readonly) db.pragma("journal_mode = WAL")
+        // Per-connection settings SQLite forgets on reopen: enforce foreign keys, and wait for locks as long as asked.
+        db.pragma("foreign_keys = ON")
+        // LIKE is case-sensitive on PostgreSQL; retort makes it so here too (ilike is the other one).
+        db.pragma("case_sensitive_like = ON")
+        if (settings.busyTimeoutMillis !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.round(settings.busyTimeoutMillis))}`)
+      } catch (e) {
+        db.close()
+        throw e
+      }
+      return make(db)
+    },
+    catch: (cause) => new SqlError({ cause, message: "Failed to open the database" })
+  })
+
+const make = (db: Database.Database): Conn => {
+  const cache = new Map<string, Database.Statement>()
+  const prepare = (sql: string): Database.Statement => {
+    let stmt = cache.get(sql)
+    if (stmt === undefined) {
+      stmt = db.prepare(sql)
+      if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!)
+      cache.set(sql, stmt)
+    }
+    return stmt
+  }
+  const closeListeners: Array<() => void> = []
+
+  /** Runs synchronously; the fast path of every SQLite statement. */
+  const rows = (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions): ReadonlyArray<Row> => {
+    const stmt = prepare(sql)
+    if (!stmt.reader) {
+      stmt.run(...params)
+      return []
+    }
+    stmt.safeIntegers(options?.safeIntegers === true)
+    return stmt.all(...params) as ReadonlyArray<Row>
+  }
+
+  const conn: Conn = {
+    ...connState(),
+    native: db,
+    queryNow: rows,
+    runNow: (sql, params) => {
+      const stmt = prepare(sql)
+      if (stmt.reader) return { changes: 0, rows: stmt.all(...params) }
+      return stmt.run(...params)
+    },
+    query: (sql, params, options) =>
+      Effect.try({ try: () => rows(sql, params, options), catch: failed }),
+    run: (sql, params) =>
+      Effect.try({
+        try: () => {
+          const stmt = prepare(sql)
+          if (stmt.reader) return { changes: 0, rows: stmt.all(...params) }
+          return stmt.run(...params)
+        },
+        catch: failed
+      }),
+    command: (sql) => Effect.try({ try: () => void db.exec(sql), catch: failed }),
+    stream: (sql, params, options) =>
+      Stream.suspend(() => {
+        let iterator: IterableIterator<unknown> | undefined
+        const chunk = options?.chunk ?? 256
+        return Stream.paginateChunkEffect(undefined, () =>
+          Effect.try({
+            try: () => {
+              if (iterator === undefined) {
+                // A statement of its own: an iterating statement cannot be shared with other queries.
+                const stmt = db.prepare(sql)
+                if (!stmt.reader) {
+                  stmt.run(...params)
+                  return [[] as ReadonlyArray<Row>, Option.none<undefined>()] as const
+                }
+                stmt.safeIntegers(options?.safeIntegers === true)
+                iterator = stmt.iterate(...params)
+              }
+              const out: Array<Row> = []
+              for (let i = 0; i < chunk; i++) {
+                const next = iterator.next()
+                if (next.done === true) return [out, Option.none<undefined>()] as const
+                out.push(next.value as Row)
+              }
+              return [out, Option.some(undefined)] as const
+            },
+            catch: failed
+          }).pipe(Effect.map(([out, next]) => [chunkOf(out), next] as const))
+        ).pipe(Stream.ensuring(Effect.sync(() => iterator?.return?.())))
+      }),
+    ping: () => Effect.void,
+    destroy: () => {
+      cache.clear()
+      if (db.open) db.close()
+      for (const listener of closeListeners) listener()
+    },
+    onClose: () => {}
+  }
+  return conn
+}
+
+const chunkOf = <A>(items: ReadonlyArray<A>) => Chunk.unsafeFromArray(items as Array<A>)
