@@ -12,6 +12,7 @@ import {
   ForeignKeyViolation,
   LockTimeout,
   NotNullViolation,
+  ReadOnlyViolation,
   UniqueViolation
 } from "../Errors.js"
 import {
@@ -109,6 +110,9 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
       return new DeadlockDetected(base)
     case 1205:
       return new LockTimeout(base)
+    // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+    case 1792:
+      return new ReadOnlyViolation(base)
   }
   const lost = errors.some((e) =>
     isNetworkError(e) ||

@@ -12,6 +12,7 @@ import {
   ForeignKeyViolation,
   LockTimeout,
   NotNullViolation,
+  ReadOnlyViolation,
   SerializationFailure,
   UniqueViolation
 } from "../Errors.js"
@@ -87,6 +88,9 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
       return new DeadlockDetected(base)
     case "55P03":
       return new LockTimeout(base)
+    // read_only_sql_transaction
+    case "25006":
+      return new ReadOnlyViolation({ message, dialect: "postgresql", cause: error.cause })
     // Server shutting down, login refused, database missing: all "cannot connect".
     case "57P01":
     case "57P02":

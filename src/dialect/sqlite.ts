@@ -11,6 +11,7 @@ import {
   ForeignKeyViolation,
   LockTimeout,
   NotNullViolation,
+  ReadOnlyViolation,
   SerializationFailure,
   UniqueViolation
 } from "../Errors.js"
@@ -82,6 +83,9 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
     }
     case "SQLITE_BUSY_SNAPSHOT":
       return new SerializationFailure(base)
+    // A write under PRAGMA query_only (a read-only transaction) or on a file opened read-only.
+    case "SQLITE_READONLY":
+      return new ReadOnlyViolation(base)
     case "SQLITE_CANTOPEN":
     case "SQLITE_CANTOPEN_ISDIR":
     case "SQLITE_CANTOPEN_FULLPATH":
