@@ -275,7 +275,8 @@ export const make = (
     }
     const stream = (text: string, params: ReadonlyArray<unknown>, o?: StatementOptions): Stream.Stream<Row, DatabaseError> =>
       Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, SqlError>>((fiber) => {
-        const level = fiber.getFiberRef(current)
+        const given = Context.getOption(fiber.currentContext, Transaction.StreamLevel)
+        const level = fiber.getFiberRef(current) ?? (given._tag === "Some" && given.value.ref === current ? given.value.level : undefined)
         // In a transaction the stream holds the level's lock until it ends: nothing else may
         // use the connection while its result is being read.
         if (level !== undefined) {

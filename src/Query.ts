@@ -15,7 +15,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Pipeable, type Schema, type Types } from "effect"
+import { Chunk, Effect, Pipeable, type Schema, Stream, type Types } from "effect"
 import type * as Column from "./Column.js"
 import * as Dialect from "./Dialect.js"
 import * as Engine from "./Engine.js"
@@ -883,8 +883,10 @@ export const execute = <Q extends Compilable>(
               stale.delete(key)
             }
           }
-          if (step.result === "rows") rows.push(...(yield* rowsOf(step.sql, step.params)))
-          else if (step.result === "count") affected += engine.dialect.compiler.affectedRows(yield* engine.executeRaw(step.sql, step.params))
+          if (step.result === "rows") {
+            // One by one: spreading a large result into push() overflows the stack.
+            for (const row of yield* rowsOf(step.sql, step.params)) rows.push(row)
+          } else if (step.result === "count") affected += engine.dialect.compiler.affectedRows(yield* engine.executeRaw(step.sql, step.params))
           else yield* engine.execute(step.sql, step.params)
         }
         return rows
@@ -904,3 +906,40 @@ export const execute = <Q extends Compilable>(
     const decode = decoderFor(engine.dialect, decoding, selection, nullableSources)
     return yield* attempt(() => raw.map(decode) as unknown as Result<Q>, isDecodeError)
   })
+
+/**
+ * Runs a SELECT on the engine in context and streams its rows, decoded as they arrive: a
+ * cursor on PostgreSQL, a row stream with back-pressure on MariaDB, an iterator on SQLite.
+ * Memory stays bounded whatever the result's size; stopping early (`Stream.take`) releases
+ * the cursor and the connection. Inside a transaction it reads on the transaction's connection.
+ *
+ * @example
+ * import { Effect, Stream } from "effect"
+ * import { Column, Engine, MetaData, Query, Table } from "retort"
+ * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
+ * const firstTen = Effect.gen(function* () {
+ *   yield* MetaData.make(Tag).createAll
+ *   return yield* Stream.runCollect(Stream.take(Query.stream(Query.select(Tag).orderBy(Tag.c.id)), 10))
+ * }).pipe(Effect.provide(Engine.layer("sqlite://")))
+ *
+ * @since 0.2.0
+ * @category execution
+ */
+export const stream = <Row>(
+  query: Select<Row, any, any> | Compound<Row, any>,
+  options?: { readonly chunk?: number | undefined }
+): Stream.Stream<Row, DatabaseError | DecodeError | EncodeError, Engine.Engine> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const engine = yield* Engine.Engine
+    const node = query.node
+    const decoding = (query as unknown as { decoding: Decoding }).decoding
+    const selection = selectionOf(node)!
+    const steps = yield* compileIn(engine.dialect, node)
+    const step = steps[0]!
+    const wide = engine.dialect.values.bigintNeedsSafeIntegers && selection.some((s) => s.type._tag === "bigint")
+    const nullableSources = node._tag === "Select" ? leftJoined(node) : new Set<string>()
+    const decode = decoderFor(engine.dialect, decoding, selection, nullableSources)
+    return engine.stream(step.sql, step.params, { safeIntegers: wide, chunk: options?.chunk }).pipe(
+      Stream.mapChunksEffect((chunk) => attempt(() => Chunk.map(chunk, (row) => decode(row) as Row), isDecodeError))
+    )
+  }))

@@ -30,7 +30,7 @@ import { attach, loadFor } from "./internal/loading/Loader.js"
 import { fromSource, type RelationDef, toTarget } from "./internal/loading/RelationDef.js"
 import * as Persister from "./internal/session/Persister.js"
 import type { TableDef } from "./internal/tableDef.js"
-import type * as Transaction from "./internal/transaction.js"
+import * as Transaction from "./internal/transaction.js"
 import * as Query from "./Query.js"
 import type * as RelationModule from "./Relation.js"
 import * as Table from "./Table.js"
@@ -350,7 +350,24 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
             : Effect.fail(new MultipleResultsFound({ message: `More than one ${def.identifier} matched the query`, table: def.tableName }))
       ),
       count: Effect.map(execute(Query.select({ n: Fn.count() }).from(model).where(...state.where)), (found) => found[0]!.n),
-      stream: Stream.flatMap(Stream.fromEffect(all), Stream.fromIterable)
+      // Rows decoded as they arrive (bounded memory), merged into the identity map. Pending
+      // changes are flushed first. With relations the rows are read first: loading them needs
+      // statements of its own, which cannot run on a connection whose result is still being read.
+      stream: Object.keys(state.relations).length > 0 ? Stream.flatMap(Stream.fromEffect(all), Stream.fromIterable) : Stream.unwrap(Effect.gen(function*() {
+        yield* flush
+        const ambient = yield* FiberRef.get(engine.currentTransaction)
+        const rows: Stream.Stream<InstanceType<M>, SessionError, never> = Stream.map(
+          Query.stream(select(state.limit)).pipe(Stream.provideService(Engine.Engine, engine)),
+          // An instance the session already holds is returned as is; new rows are not kept, so
+          // that memory stays bounded (SQLAlchemy's yield_per does the same with a weak map).
+          (row) => {
+            if (def.primaryKey.length === 0) return row as InstanceType<M>
+            return (identity.get(keyOf(def, row as Record<string, unknown>)) ?? row) as InstanceType<M>
+          }
+        )
+        const level = ambient ?? tx?.handle.level
+        return level === undefined ? rows : Stream.provideService(rows, Transaction.StreamLevel, { ref: engine.currentTransaction, level })
+      }))
     }
   }
 

@@ -16,7 +16,7 @@
  * not rolled back at all: it is destroyed.
  */
 import type { SqlError } from "@effect/sql/SqlError"
-import { Effect, Either, ExecutionStrategy, Exit, FiberRef, Predicate, Schedule, Scope } from "effect"
+import { Context, Effect, Either, ExecutionStrategy, Exit, FiberRef, Predicate, Schedule, Scope } from "effect"
 import type { DatabaseError } from "../Errors.js"
 import { CommitOutcomeUnknown, isRetryable, OptionError } from "../Errors.js"
 import type { Conn } from "./execution/Conn.js"
@@ -31,6 +31,16 @@ export interface Level {
   /** Savepoint names are unique within the whole transaction. */
   readonly counter: { next: number }
 }
+
+/**
+ * A transaction level for a stream, which a FiberRef cannot carry (a stream runs in its
+ * consumer's fiber): the session provides it, the engine whose FiberRef it names reads it.
+ */
+export interface StreamLevel {
+  readonly ref: FiberRef.FiberRef<Level | undefined>
+  readonly level: Level
+}
+export const StreamLevel = Context.GenericTag<StreamLevel>("retort/internal/StreamLevel")
 
 /** Isolation levels, as SQL spells them. */
 export type IsolationLevel = "read uncommitted" | "read committed" | "repeatable read" | "serializable"

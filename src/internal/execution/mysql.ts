@@ -11,7 +11,7 @@
  * - TCP keep-alive is on.
  */
 import { SqlError } from "@effect/sql/SqlError"
-import { Effect, Redacted, Stream } from "effect"
+import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import type * as Mysql from "mysql2"
 import mysql from "mysql2"
 import type { ServerUrl } from "../../Url.js"
@@ -146,23 +146,72 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
     query: (sql, params, options) => call(method(params), sql, params, options?.timeoutMillis, rowsOf),
     run: (sql, params, options) => call(method(params), sql, params, options?.timeoutMillis, (r) => r),
     command: (sql, options) => call("query", sql, [], options?.timeoutMillis, () => undefined),
-    stream: (sql, params) =>
+    stream: (sql, params, options) =>
       Stream.suspend(() => {
+        // Rows are buffered up to a chunk; past it the socket is paused until the consumer pulls.
+        const size = options?.chunk ?? 1000
+        let buffer: Array<Row> = []
         let ended = false
-        const readable = (params.length === 0 ? connection.query(sql) : connection.execute(sql, params as Array<any>))
-          .stream({ highWaterMark: 1000 })
-        readable.on("end", () => {
-          ended = true
+        let failure: unknown
+        let wake: (() => void) | undefined
+        const notify = () => {
+          const w = wake
+          wake = undefined
+          w?.()
+        }
+        const query = params.length === 0 ? connection.query(sql) : connection.execute(sql, params as Array<any>)
+        let paused = false
+        const unpause = () => {
+          paused = false
+          connection.resume()
+        }
+        query.on("result", (row: unknown) => {
+          buffer.push(row as Row)
+          if (buffer.length >= size && !paused) {
+            paused = true
+            connection.pause()
+          }
+          notify()
         })
-        return Stream.fromAsyncIterable(readable as AsyncIterable<Row>, (cause) => {
-          if (!isServerError(cause)) conn.broken = true
-          return failed(cause)
-        }).pipe(
+        query.on("error", (err: unknown) => {
+          failure = err
+          if (!isServerError(err)) conn.broken = true
+          notify()
+        })
+        query.on("end", () => {
+          ended = true
+          notify()
+        })
+        const pull = Effect.async<readonly [Chunk.Chunk<Row>, Option.Option<undefined>], SqlError>((resume) => {
+          const attempt = () => {
+            if (failure !== undefined) return resume(Effect.fail(failed(failure)))
+            if (buffer.length === 0 && !ended) {
+              // Nothing buffered: let mysql2 hand over the packets it held while paused.
+              if (paused) unpause()
+              if (buffer.length === 0 && !ended && failure === undefined) {
+                wake = attempt
+                return
+              }
+              if (failure !== undefined) return resume(Effect.fail(failed(failure)))
+            }
+            const out = buffer
+            const last = ended
+            buffer = []
+            // Rows that arrive from here on belong to the next pull.
+            if (paused && !last) unpause()
+            return resume(Effect.succeed([Chunk.unsafeFromArray(out), last ? Option.none() : Option.some(undefined)] as const))
+          }
+          attempt()
+          return Effect.sync(() => {
+            wake = undefined
+          })
+        })
+        return Stream.paginateChunkEffect(undefined, () => pull).pipe(
           Stream.ensuring(Effect.sync(() => {
-            if (!ended) {
+            if (!ended && failure === undefined) {
               // The rest of the result would still arrive on this connection: stop it and drop the connection.
               abandon()
-              readable.destroy()
+              if (paused) unpause()
             }
           }))
         )

@@ -219,9 +219,11 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
       Stream.suspend(() => {
         const cursor = client.query(new Cursor(sql, params as Array<unknown>, { types }))
         const size = options?.chunk ?? 1000
+        // The first batch is small, so that the first rows (a Stream.take) come back at once.
+        let next = Math.min(size, 50)
         let done = false
-        const read = Effect.async<ReadonlyArray<Row>, SqlError>((resume) => {
-          cursor.read(size, (err: Error | undefined, rows: Array<any>) => {
+        const read = (count: number) => Effect.async<ReadonlyArray<Row>, SqlError>((resume) => {
+          cursor.read(count, (err: Error | undefined, rows: Array<any>) => {
             if (err) {
               if (!isServerError(err)) conn.broken = true
               resume(Effect.fail(failed(err)))
@@ -232,11 +234,14 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
             cancelOnServer(url, client)
           })
         })
-        return Stream.paginateChunkEffect(undefined, () =>
-          Effect.map(read, (rows) => {
-            if (rows.length < size) done = true
-            return [Chunk.unsafeFromArray(rows as Array<Row>), rows.length < size ? Option.none() : Option.some(undefined)] as const
-          })).pipe(
+        return Stream.paginateChunkEffect(undefined, () => {
+          const count = next
+          next = size
+          return Effect.map(read(count), (rows) => {
+            if (rows.length < count) done = true
+            return [Chunk.unsafeFromArray(rows as Array<Row>), rows.length < count ? Option.none() : Option.some(undefined)] as const
+          })
+        }).pipe(
             Stream.ensuring(
               Effect.async<void>((resume) => {
                 if (done || conn.broken) return resume(Effect.void)
