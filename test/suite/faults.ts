@@ -65,6 +65,10 @@ export const suite: Suite = (layer, target) => {
       Effect.scoped(Effect.gen(function*() {
         const size = server ? 2 : 1
         const engine = yield* engineFor(target.sharedUrl, { pool: { size, acquireTimeout: "200 millis" } })
+        // Open the connections first: on a busy machine a connect alone can outlast 200 ms.
+        yield* Effect.all(Array.from({ length: size }, () => engine.execute("SELECT 1")), { concurrency: size }).pipe(
+          Effect.retry({ times: 5 })
+        )
         // Hold every connection in transactions that outlast the waiters' acquire timeout.
         const holders = yield* Effect.forEach(Array.from({ length: size }), () =>
           Effect.fork(engine.transaction(Effect.zipRight(engine.execute("SELECT 1"), Effect.sleep("600 millis")))))

@@ -171,7 +171,7 @@ export const suite: Suite = (layer, target) => {
           const [row] = yield* Engine.transaction(Engine.execute("SHOW transaction_isolation"), { isolation: "serializable" })
           assert.strictEqual(row!["transaction_isolation"], "serializable")
           const readOnly = failure(yield* Effect.exit(Engine.transaction(add("x"), { readOnly: true })))
-          assert.strictEqual(readOnly._tag, "SqlError")
+          assert.strictEqual(readOnly._tag, "ReadOnlyViolation")
           assert.include(readOnly.message, "read-only")
         }))
     }
