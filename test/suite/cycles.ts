@@ -91,6 +91,11 @@ export const suite: Suite = (layer, target) => {
                     yield* s.commit
                   })
                 )
+                const [team] = yield* Query.execute(Query.select(Team))
+                assert.deepStrictEqual([team!.name, team!.captainId], ["Reds", 10])
+                const [player] = yield* Query.execute(Query.select(Player))
+                assert.deepStrictEqual([player!.name, player!.teamId], ["Captain", 1])
+                yield* metadata.dropAll
               }),
               Engine.Engine,
               engine
@@ -103,10 +108,6 @@ export const suite: Suite = (layer, target) => {
         assert.match(writes[0]!, /^INSERT INTO .cy_teams/)
         assert.match(writes[1]!, /^INSERT INTO .cy_players/)
         assert.match(writes[2]!, /^UPDATE .cy_teams.* SET .captain_id/)
-        const [team] = yield* Query.execute(Query.select(Team))
-        assert.deepStrictEqual([team!.name, team!.captainId], ["Reds", 10])
-        const [player] = yield* Query.execute(Query.select(Player))
-        assert.deepStrictEqual([player!.name, player!.teamId], ["Captain", 1])
       }))
 
     it.effect("in either order of adds, and with several pairs in one flush", () =>
@@ -171,10 +172,14 @@ export const suite: Suite = (layer, target) => {
             yield* s.add(Person, { id: 1, name: "Ann", partnerId: 2 })
             yield* s.add(Person, { id: 2, name: "Bob", partnerId: 1 })
             yield* s.commit
-            yield* s.delete(Option.getOrThrow(yield* s.get(Team, 1)))
-            yield* s.delete(Option.getOrThrow(yield* s.get(Player, 10)))
-            yield* s.delete(Option.getOrThrow(yield* s.get(Person, 1)))
-            yield* s.delete(Option.getOrThrow(yield* s.get(Person, 2)))
+            // Loaded first: a read after a delete would flush that delete alone.
+            const team = Option.getOrThrow(yield* s.get(Team, 1))
+            const player = Option.getOrThrow(yield* s.get(Player, 10))
+            const [ann, bob] = yield* s.query(Person).orderBy(Person.c.id).all
+            yield* s.delete(team)
+            yield* s.delete(player)
+            yield* s.delete(ann!)
+            yield* s.delete(bob!)
             yield* s.commit
           })
         )
