@@ -129,7 +129,12 @@ export interface Session {
   query<M extends Table.Any>(model: M): SessionQuery<M>
   /** Runs a Core statement in the session's transaction, after a flush. */
   execute<Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError>
-  /** Writes pending changes. On failure the session rolls back and stays usable. */
+  /**
+   * Writes pending changes: those of the current transaction level (inside a
+   * `transaction` block, the block's own). Rows whose foreign keys form a cycle are
+   * written by inserting a nullable key NULL and updating it after. Outside a block, a
+   * failure rolls the session back and it stays usable.
+   */
   readonly flush: Effect.Effect<void, SessionError>
   /** Flushes and commits. A failed COMMIT is a typed error; the session is then rolled back. */
   readonly commit: Effect.Effect<void, SessionError>
@@ -140,6 +145,13 @@ export interface Session {
   /**
    * Runs `effect` in a transaction: the outermost commits (after a flush) on success and
    * rolls back on any failure, defect or interruption; nested calls are savepoints.
+   *
+   * Changes belong to the block whose fibers recorded them: a failed nested block's
+   * inserts, updates and deletes are dropped and the instances it loaded or changed are
+   * evicted from the identity map; a succeeded one's writes become its parent's; the
+   * parent's own changes survive a child's failure. Concurrent sibling blocks run one at
+   * a time (each waits for the savepoint before it to end); outermost blocks of one
+   * session run one after the other.
    */
   transaction<A, E, R>(
     effect: Effect.Effect<A, E, R>,
@@ -268,6 +280,24 @@ export const layer: Layer.Layer<Session, never, Engine.Engine> = Layer.scoped(Se
 
 /**
  * Runs `effect` in a transaction of the session in context (see `Session.transaction`).
+ * Nested, it is a savepoint that owns the changes recorded inside it: below, the failed
+ * child's row is never written, the other child's and the outer block's are committed.
+ *
+ * @example
+ * import { Data, Effect } from "effect"
+ * import { Column, Session, Table } from "retort"
+ * class Note extends Table.Class<Note>("Note")("notes", { id: Column.integer({ primaryKey: true }), body: Column.text() }) {}
+ * class Refused extends Data.TaggedError("Refused") {}
+ * const program = Effect.gen(function* () {
+ *   const session = yield* Session.Session
+ *   yield* Session.transaction(Effect.gen(function* () {
+ *     yield* session.add(Note, { body: "outer" })
+ *     yield* Effect.all([
+ *       Session.transaction(Effect.zipRight(session.add(Note, { body: "dropped" }), new Refused())).pipe(Effect.either),
+ *       Session.transaction(session.add(Note, { body: "kept" }))
+ *     ], { concurrency: "unbounded" })
+ *   }))
+ * })
  *
  * @example
  * import { Effect, Schedule } from "effect"

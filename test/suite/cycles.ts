@@ -171,15 +171,15 @@ export const suite: Suite = (layer, target) => {
             yield* s.add(Player, { id: 10, name: "Captain", teamId: 1 })
             yield* s.add(Person, { id: 1, name: "Ann", partnerId: 2 })
             yield* s.add(Person, { id: 2, name: "Bob", partnerId: 1 })
+            yield* s.add(Person, { id: 3, name: "Cy", partnerId: 3 })
             yield* s.commit
             // Loaded first: a read after a delete would flush that delete alone.
             const team = Option.getOrThrow(yield* s.get(Team, 1))
             const player = Option.getOrThrow(yield* s.get(Player, 10))
-            const [ann, bob] = yield* s.query(Person).orderBy(Person.c.id).all
+            const people = yield* s.query(Person).orderBy(Person.c.id).all
             yield* s.delete(team)
             yield* s.delete(player)
-            yield* s.delete(ann!)
-            yield* s.delete(bob!)
+            for (const person of people) yield* s.delete(person)
             yield* s.commit
           })
         )

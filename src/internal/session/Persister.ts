@@ -154,22 +154,36 @@ const deferForward = (
 }
 
 /**
- * Clears the nullable foreign keys by which rows to delete point at other rows deleted in
- * this flush before them (a cycle, or a self-reference): afterwards no DELETE is refused
- * for a reference about to disappear anyway.
+ * Clears the nullable foreign keys by which rows to delete point at rows deleted in this
+ * flush before them, or at themselves (a cycle, a self-reference): afterwards no DELETE
+ * is refused for a reference about to disappear anyway.
  */
 const clearBeforeDelete = (ordered: ReadonlyArray<PendingDelete>) =>
   Effect.gen(function*() {
-    const position = new Map(ordered.map((p, i) => [p, i]))
-    for (const pending of ordered) {
+    const tables = new Set(ordered.map((p) => p.def))
+    const nullable = new Map([...tables].map((def) => [
+      def,
+      CommitOrder.foreignKeys(def).filter((fk) => fk.column.def.nullable && tables.has(fk.target))
+    ]))
+    if (ordered.length === 0 || [...nullable.values()].every((fks) => fks.length === 0)) return
+    // Where each row to delete comes in the order, by table, key field and key value.
+    const position = new Map<string, number>()
+    const at = (def: TableDef, key: string, value: unknown) => `${def.tableName}\u0000${key}\u0000${keyString(value)}`
+    for (const fks of nullable.values()) {
+      for (const fk of fks) {
+        ordered.forEach((p, i) => {
+          if (p.def === fk.target) position.set(at(p.def, fk.targetKey, p.entity[fk.targetKey]), i)
+        })
+      }
+    }
+    for (const [i, pending] of ordered.entries()) {
       const set: Record<string, unknown> = {}
-      for (const fk of CommitOrder.foreignKeys(pending.def)) {
+      for (const fk of nullable.get(pending.def)!) {
         const value = pending.entity[fk.column.key]
-        if (!fk.column.def.nullable || value === null || value === undefined) continue
-        const target = ordered.find((other) =>
-          other !== pending && other.def === fk.target && keyString(other.entity[fk.targetKey]) === keyString(value)
-        )
-        if (target !== undefined && (fk.target === pending.def || position.get(target)! < position.get(pending)!)) set[fk.column.key] = null
+        if (value === null || value === undefined) continue
+        const target = position.get(at(fk.target, fk.targetKey, value))
+        // A row pointing at itself too: InnoDB refuses to delete it otherwise.
+        if (target !== undefined && target <= i) set[fk.column.key] = null
       }
       if (Object.keys(set).length === 0) continue
       yield* Query.execute(Query.update(pending.model).set(set as never).where(locate(pending.model, pending.def, pending.entity)))
@@ -222,6 +236,6 @@ export const flush = (changes: ChangeSet, identity: IdentityView): Effect.Effect
     }
     for (const update of byRank(updates)) yield* writeUpdate(update)
     const ordered = byRank(deletes).reverse()
-    if (ordered.length > 1) yield* clearBeforeDelete(ordered)
+    yield* clearBeforeDelete(ordered)
     for (const pending of ordered) yield* writeDelete(pending)
   })
