@@ -237,7 +237,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
           const related = yield* loadFor(relation, session, [(entity as Record<string, unknown>)[relation.sourceKey.key]])
           for (const child of [...related.values()].flat()) yield* session.delete(child)
         }
-        ;(yield* tx.unit).delete(model, def, entity as Record<string, unknown>)
+        ;(yield* tx.unit).delete(model, def, entity)
       }),
     merge: (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity),
     get: (model, key) => getByKey(reader, model, key),

@@ -127,12 +127,13 @@ export class UnitOfWork {
   }
 
   /** Records a delete of this level; it replaces this level's pending update of the row. */
-  delete(model: Table.Any, def: TableDef, entity: Readonly<Record<string, unknown>>): void {
+  delete(model: Table.Any, def: TableDef, entity: object): void {
     if (this.state === "discarded") return
-    const key = keyOf(def, entity)
+    const values = entity as Readonly<Record<string, unknown>>
+    const key = keyOf(def, values)
     const pending = this.changes.updates.get(key)
     this.changes.updates.delete(key)
-    this.changes.deletes.set(key, { model, def, entity: pending?.original ?? entity })
+    this.changes.deletes.set(key, { model, def, entity: pending?.original ?? values })
     this.identity.remove(key)
   }
 
