@@ -139,10 +139,11 @@ export class UnitOfWork {
 
   /** The block succeeded: what is still pending, and the keys it changed, become the parent's. */
   commit(): void {
-    const parent = this.parent?.recorder
-    if (this.state !== "open" || parent === undefined) return
+    if (this.state !== "open" || this.parent === undefined) return
+    const parent = this.parent.recorder
+    // A block that outlived its failed parent (run by a daemon fiber) goes with it.
+    if (parent.state === "discarded") return this.discard()
     this.state = "committed"
-    if (parent.state === "discarded") return
     parent.changes.append(this.changes)
     if (parent.parent !== undefined) for (const key of this.touched) parent.touched.add(key)
     this.changes.clear()
