@@ -4,8 +4,9 @@
  * (changed columns only, guarded by the version column) and DELETE (in reverse
  * dependency order). Rows whose foreign keys form a cycle are inserted with the nullable
  * key NULL and updated once the rows they point at exist; before such rows are deleted
- * that key is cleared. Called only by `SessionTransaction.ts`, at the level's own
- * transaction level.
+ * that key is cleared. `flush` is called only by `SessionTransaction.ts`, at the
+ * level's own transaction level; `validate` and `locate` also serve the session's `add`
+ * and its reads (`src/Session.ts`, `SessionQuery.ts`).
  */
 import { Effect } from "effect"
 import type * as Engine from "../../Engine.js"
