@@ -319,6 +319,28 @@ export class OptionError extends Data.TaggedError("OptionError")<{
 }> {}
 
 /**
+ * Rows to write in one flush whose foreign keys form a cycle with no nullable column to
+ * break it: none of them can be inserted (or deleted) before the others. `cycle` names
+ * each foreign key of the cycle as `table.column → table.column`. A cycle with a nullable
+ * foreign key is written without this error: that key is inserted NULL, then updated.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onCycle = Effect.catchTag("CircularDependencyError", (e: Errors.CircularDependencyError) => Effect.log(e.cycle.join(", ")))
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CircularDependencyError extends Data.TaggedError("CircularDependencyError")<{
+  readonly message: string
+  /** The tables of the cycle. */
+  readonly tables: ReadonlyArray<string>
+  /** Its foreign keys, as `table.column → table.column`. */
+  readonly cycle: ReadonlyArray<string>
+}> {}
+
+/**
  * The errors a statement can fail with once classified.
  *
  * @example

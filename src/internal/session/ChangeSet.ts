@@ -1,7 +1,8 @@
 /**
- * The pending changes of a session: rows to insert, changed columns to update, rows to
- * delete. Recorded by `add`, `update` and `delete`; emptied by the persister at flush and
- * by rollback. Called only by `src/Session.ts` and `Persister.ts`.
+ * The pending changes of one transaction level: rows to insert, changed columns to
+ * update, rows to delete. Filled by the level's unit of work (`UnitOfWork.ts`, from the
+ * session's `add`, `update` and `delete`), emptied by the persister at flush, handed to
+ * the parent level when a nested block succeeds, dropped when it fails.
  */
 import type * as Table from "../../Table.js"
 import type { RelationDef } from "../loading/RelationDef.js"
@@ -46,19 +47,23 @@ export class ChangeSet {
     return taken
   }
 
-  /** A copy, to put back if a savepoint fails. */
-  snapshot(): ChangeSet {
-    const copy = new ChangeSet()
-    copy.inserts = [...this.inserts]
-    copy.updates = new Map([...this.updates].map(([k, u]) => [k, { ...u, changes: { ...u.changes } }]))
-    copy.deletes = new Map(this.deletes)
-    return copy
-  }
-
-  restore(from: ChangeSet): void {
-    this.inserts = from.inserts
-    this.updates = from.updates
-    this.deletes = from.deletes
+  /**
+   * Adds the changes of a child level that succeeded but still had some pending (a fiber
+   * it forked recorded them after its last flush): they are now this level's. A child's
+   * update of a row this level also updates is merged into one; a child's delete wins.
+   */
+  append(child: ChangeSet): void {
+    this.inserts.push(...child.inserts)
+    for (const [key, update] of child.updates) {
+      if (this.deletes.has(key)) continue
+      const mine = this.updates.get(key)
+      this.updates.set(key, mine === undefined ? update : { ...mine, changes: { ...mine.changes, ...update.changes } })
+    }
+    for (const [key, pending] of child.deletes) {
+      const mine = this.updates.get(key)
+      this.updates.delete(key)
+      this.deletes.set(key, mine === undefined ? pending : { ...pending, entity: mine.original })
+    }
   }
 
   clear(): void {

@@ -1,23 +1,27 @@
 /**
- * The persister: writes a session's pending changes at flush, as INSERT (batched into
- * multi-row statements, generated keys read back with RETURNING), UPDATE (changed
- * columns only, guarded by the version column) and DELETE (in reverse dependency order).
- * Called only by `src/Session.ts`, inside the session's transaction.
+ * The persister: writes one transaction level's pending changes at flush, as INSERT
+ * (batched into multi-row statements, generated keys read back with RETURNING), UPDATE
+ * (changed columns only, guarded by the version column) and DELETE (in reverse
+ * dependency order). Rows whose foreign keys form a cycle are inserted with the nullable
+ * key NULL and updated once the rows they point at exist; before such rows are deleted
+ * that key is cleared. `flush` is called only by `SessionTransaction.ts`, at the
+ * level's own transaction level; `validate` and `locate` also serve the session's `add`
+ * and its reads (`src/Session.ts`, `SessionQuery.ts`).
  */
 import { Effect } from "effect"
 import type * as Engine from "../../Engine.js"
-import { type DatabaseError, type DecodeError, EncodeError, StaleDataError } from "../../Errors.js"
+import { CircularDependencyError, type DatabaseError, type DecodeError, EncodeError, StaleDataError } from "../../Errors.js"
 import * as Expr from "../../Expr.js"
 import * as Query from "../../Query.js"
 import * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
-import { insertValues } from "../rows.js"
+import { insertValues, instantiate } from "../rows.js"
 import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
 import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
-import type { IdentityMap } from "./IdentityMap.js"
+import type { IdentityView } from "./IdentityMap.js"
 
-type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError
+type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError | CircularDependencyError
 
 /** Validates a row for insert (the model's insert schema, client defaults). */
 export const validate = (model: Table.Any, def: TableDef, values: unknown): Effect.Effect<Record<string, unknown>, EncodeError> =>
@@ -62,19 +66,44 @@ const writeDelete = (pending: PendingDelete) =>
     if (def.versionColumn !== undefined && result.rowsAffected !== 1) return yield* stale(def, "DELETE", result.rowsAffected)
   })
 
+/** Field values to write after the INSERT, per row: the foreign keys inserted NULL. */
+type Deferred = Map<PendingInsert, Record<string, unknown>>
+
+const defer = (deferred: Deferred, row: PendingInsert, key: string, value: unknown) => {
+  const set = deferred.get(row)
+  if (set === undefined) deferred.set(row, { [key]: value })
+  else set[key] = value
+}
+
+const describeKey = (fk: CommitOrder.ForeignKey) =>
+  `${fk.table.tableName}.${fk.column.name} → ${fk.target.tableName}.${fk.target.byKey.get(fk.targetKey)?.name ?? fk.targetKey}`
+
+const cycleError = (def: TableDef, tables: ReadonlyArray<TableDef>) => {
+  const keys = CommitOrder.requiredCycle(def, tables)
+  const names = [...new Set([def, ...keys.map((k) => k.table)].map((t) => t.tableName))]
+  const cycle = keys.length > 0 ? keys.map(describeKey) : [`${def.tableName} → ${def.tableName}`]
+  return new CircularDependencyError({
+    message: `rows of ${names.join(", ")} reference each other through foreign keys that are all required (${cycle.join(", ")}): ` +
+      `no order of INSERTs can write them; make one of these columns nullable, and it is inserted NULL and updated after`,
+    tables: names,
+    cycle
+  })
+}
+
 /**
  * Rows of a self-referencing table ordered so that a row comes after the row it points at
  * (by key values given explicitly): MariaDB checks foreign keys row by row inside one
- * multi-row INSERT, PostgreSQL and SQLite at the end of the statement.
+ * multi-row INSERT, PostgreSQL and SQLite at the end of the statement. Where rows point
+ * at each other in a cycle, the key that closes it is deferred when nullable; a required
+ * one is left to the statement (which PostgreSQL and SQLite accept).
  */
-const parentsFirst = (def: TableDef, rows: ReadonlyArray<PendingInsert>): ReadonlyArray<PendingInsert> => {
-  const selfRefs = def.columns.filter((c) => c.def.references !== undefined && c.def.references().table.def === def)
-  if (selfRefs.length === 0 || rows.length < 2) return rows
+const parentsFirst = (def: TableDef, rows: ReadonlyArray<PendingInsert>, deferred: Deferred): ReadonlyArray<PendingInsert> => {
+  const selfRefs = CommitOrder.foreignKeys(def).filter((fk) => fk.target === def)
+  if (selfRefs.length === 0) return rows
   const byKey = new Map<string, PendingInsert>()
   for (const row of rows) {
-    for (const ref of selfRefs) {
-      const target = ref.def.references!().key
-      if (row.values[target] !== undefined) byKey.set(`${target}\u0000${keyString(row.values[target])}`, row)
+    for (const { targetKey } of selfRefs) {
+      if (row.values[targetKey] !== undefined) byKey.set(`${targetKey}\u0000${keyString(row.values[targetKey])}`, row)
     }
   }
   const out: Array<PendingInsert> = []
@@ -83,11 +112,14 @@ const parentsFirst = (def: TableDef, rows: ReadonlyArray<PendingInsert>): Readon
   const place = (row: PendingInsert) => {
     if (placed.has(row) || visiting.has(row)) return
     visiting.add(row)
-    for (const ref of selfRefs) {
-      const value = row.values[ref.key]
+    for (const { column, targetKey } of selfRefs) {
+      const value = row.values[column.key]
       if (value === null || value === undefined) continue
-      const parent = byKey.get(`${ref.def.references!().key}\u0000${keyString(value)}`)
-      if (parent !== undefined && parent !== row) place(parent)
+      const parent = byKey.get(`${targetKey}\u0000${keyString(value)}`)
+      if (parent === undefined || parent === row) continue
+      if (visiting.has(parent)) {
+        if (column.def.nullable) defer(deferred, row, column.key, value)
+      } else place(parent)
     }
     visiting.delete(row)
     placed.add(row)
@@ -97,8 +129,70 @@ const parentsFirst = (def: TableDef, rows: ReadonlyArray<PendingInsert>): Readon
   return out
 }
 
+/**
+ * Defers the foreign keys of `rows` that point at rows of other tables still to be
+ * inserted in this flush (only a cycle leaves such a table for later); fails with
+ * `CircularDependencyError` when such a key is required.
+ */
+const deferForward = (
+  def: TableDef,
+  rows: ReadonlyArray<PendingInsert>,
+  later: ReadonlyArray<PendingInsert>,
+  deferred: Deferred
+): Effect.Effect<void, CircularDependencyError> => {
+  const forward = CommitOrder.foreignKeys(def).filter((fk) => fk.target !== def && later.some((r) => r.def === fk.target))
+  if (forward.length === 0) return Effect.void
+  for (const fk of forward) {
+    const keys = new Set(later.filter((r) => r.def === fk.target).map((r) => keyString(r.values[fk.targetKey])))
+    for (const row of rows) {
+      const value = row.values[fk.column.key]
+      if (value === null || value === undefined || !keys.has(keyString(value))) continue
+      if (!fk.column.def.nullable) return Effect.fail(cycleError(def, [...new Set([...rows, ...later].map((r) => r.def))]))
+      defer(deferred, row, fk.column.key, value)
+    }
+  }
+  return Effect.void
+}
+
+/**
+ * Clears the nullable foreign keys by which rows to delete point at rows deleted in this
+ * flush before them, or at themselves (a cycle, a self-reference): afterwards no DELETE
+ * is refused for a reference about to disappear anyway.
+ */
+const clearBeforeDelete = (ordered: ReadonlyArray<PendingDelete>) =>
+  Effect.gen(function*() {
+    const tables = new Set(ordered.map((p) => p.def))
+    const nullable = new Map([...tables].map((def) => [
+      def,
+      CommitOrder.foreignKeys(def).filter((fk) => fk.column.def.nullable && tables.has(fk.target))
+    ]))
+    if (ordered.length === 0 || [...nullable.values()].every((fks) => fks.length === 0)) return
+    // Where each row to delete comes in the order, by table, key field and key value.
+    const position = new Map<string, number>()
+    const at = (def: TableDef, key: string, value: unknown) => `${def.tableName}\u0000${key}\u0000${keyString(value)}`
+    for (const fks of nullable.values()) {
+      for (const fk of fks) {
+        ordered.forEach((p, i) => {
+          if (p.def === fk.target) position.set(at(p.def, fk.targetKey, p.entity[fk.targetKey]), i)
+        })
+      }
+    }
+    for (const [i, pending] of ordered.entries()) {
+      const set: Record<string, unknown> = {}
+      for (const fk of nullable.get(pending.def)!) {
+        const value = pending.entity[fk.column.key]
+        if (value === null || value === undefined) continue
+        const target = position.get(at(fk.target, fk.targetKey, value))
+        // A row pointing at itself too: InnoDB refuses to delete it otherwise.
+        if (target !== undefined && target <= i) set[fk.column.key] = null
+      }
+      if (Object.keys(set).length === 0) continue
+      yield* Query.execute(Query.update(pending.model).set(set as never).where(locate(pending.model, pending.def, pending.entity)))
+    }
+  })
+
 /** Writes and empties `changes`; inserted rows join the identity map. */
-export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<void, FlushError, Engine.Engine> =>
+export const flush = (changes: ChangeSet, identity: IdentityView): Effect.Effect<void, FlushError, Engine.Engine> =>
   Effect.gen(function*() {
     if (changes.isEmpty) return
     const { deletes, inserts, updates } = changes.take()
@@ -108,15 +202,24 @@ export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<
       [...items].sort((a, b) => rank.get(a.def)! - rank.get(b.def)!)
 
     // Inserts, parents first. A parent's drafts join the work list once its key is known.
+    const deferred: Deferred = new Map()
+    const afterwards: Array<{ readonly model: Table.Any; readonly def: TableDef; readonly entity: object; readonly set: Record<string, unknown> }> = []
     let pending: Array<PendingInsert> = inserts
     while (pending.length > 0) {
       const def = CommitOrder.sort([...new Set(pending.map((i) => i.def))])[0]!
-      const rows = parentsFirst(def, pending.filter((i) => i.def === def))
+      const rows = parentsFirst(def, pending.filter((i) => i.def === def), deferred)
       pending = pending.filter((i) => i.def !== def)
+      yield* deferForward(def, rows, pending, deferred)
+      const values = rows.map((row) => {
+        const set = deferred.get(row)
+        return set === undefined ? row.values : { ...row.values, ...Object.fromEntries(Object.keys(set).map((k) => [k, null])) }
+      })
       const model = rows[0]!.model
-      const created = yield* Query.execute(Query.insert(model).values(rows.map((r) => r.values) as never).returning(model))
+      const created = yield* Query.execute(Query.insert(model).values(values as never).returning(model))
       for (const [i, entity] of created.entries()) {
         identity.merge(def, entity as object)
+        const set = deferred.get(rows[i]!)
+        if (set !== undefined) afterwards.push({ model, def, entity: entity as object, set })
         for (const { relation, rows: drafts } of rows[i]!.children) {
           const key = (entity as Record<string, unknown>)[relation.sourceKey.key]
           const childDef = Table.definition(relation.target)
@@ -127,6 +230,13 @@ export const flush = (changes: ChangeSet, identity: IdentityMap): Effect.Effect<
         }
       }
     }
+    // The deferred foreign keys, now that every row they point at exists.
+    for (const { def, entity, model, set } of afterwards) {
+      yield* Query.execute(Query.update(model).set(set as never).where(locate(model, def, entity as Record<string, unknown>)))
+      identity.replace(def, instantiate(model, { ...entity, ...set }) as object)
+    }
     for (const update of byRank(updates)) yield* writeUpdate(update)
-    for (const pending of byRank(deletes).reverse()) yield* writeDelete(pending)
+    const ordered = byRank(deletes).reverse()
+    yield* clearBeforeDelete(ordered)
+    for (const pending of ordered) yield* writeDelete(pending)
   })

@@ -1,0 +1,180 @@
+/**
+ * The session's reads: `session.query(Model)` (an immutable builder whose terminals run
+ * through the session, so that rows are the session's instances and pending changes are
+ * flushed first) and `session.get` by primary key (identity map first, then one
+ * statement compiled once per model and dialect). Built by `src/Session.ts`; eager
+ * loading goes through `../loading/Loader.ts`.
+ */
+import { Effect, Option, Stream } from "effect"
+import type * as Dialect from "../../Dialect.js"
+import type * as Engine from "../../Engine.js"
+import { Engine as EngineTag } from "../../Engine.js"
+import { DecodeError, MultipleResultsFound, NoResultFound } from "../../Errors.js"
+import type * as Expr from "../../Expr.js"
+import * as Fn from "../../Fn.js"
+import * as Query from "../../Query.js"
+import type * as RelationModule from "../../Relation.js"
+import type { Key, Session, SessionError, SessionQuery } from "../../Session.js"
+import * as Table from "../../Table.js"
+import { attach } from "../loading/Loader.js"
+import type { RelationDef } from "../loading/RelationDef.js"
+import { encodeValue, rowDecoder } from "../rows.js"
+import type { TableDef } from "../tableDef.js"
+import * as Transaction from "../transaction.js"
+import { keyOf } from "./IdentityMap.js"
+import * as Persister from "./Persister.js"
+import type { SessionTransaction } from "./SessionTransaction.js"
+
+/** What the reads need of the session. */
+export interface Reader {
+  readonly engine: Engine.Engine
+  readonly transaction: SessionTransaction
+  /** Runs a Core statement in the session's transaction, after a flush. */
+  readonly execute: <Q extends Query.Compilable>(query: Q) => Effect.Effect<Query.Result<Q>, SessionError>
+  /** The session itself, for loading relations. */
+  readonly session: Session
+}
+
+interface QueryState {
+  readonly where: ReadonlyArray<Expr.Expr<boolean> | Expr.Expr<boolean | null>>
+  readonly orderBy: ReadonlyArray<Expr.Expr<any> | Expr.Order>
+  readonly limit: number | undefined
+  readonly offset: number | undefined
+  readonly relations: Readonly<Record<string, RelationDef>>
+}
+
+const noFilter: QueryState = { where: [], orderBy: [], limit: undefined, offset: undefined, relations: {} }
+
+/** The relation behind a `Relation` value (its TypeId field). */
+const RelationTypeId: symbol = Symbol.for("retort/Relation")
+
+/** Rows as the session's instances, merged into the identity map by the current level. */
+const remember = <M extends Table.Any>(reader: Reader, def: TableDef, rows: ReadonlyArray<InstanceType<M>>) =>
+  Effect.map(reader.transaction.unit, (unit) => rows.map((row) => unit.identity.merge(def, row as object) as InstanceType<M>))
+
+export const query = <M extends Table.Any>(reader: Reader, model: M): SessionQuery<M> => make(reader, model, noFilter)
+
+const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState): SessionQuery<M, any> => {
+  const def = Table.definition(model)
+  const next = (changes: Partial<QueryState>) => make(reader, model, { ...state, ...changes })
+  const select = (limit: number | undefined) => {
+    let q = Query.select(model).where(...state.where).orderBy(...state.orderBy)
+    if (limit !== undefined) q = q.limit(limit)
+    if (state.offset !== undefined) q = q.offset(state.offset)
+    return q
+  }
+  const rows = (limit: number | undefined) =>
+    Effect.flatMap(
+      Effect.flatMap(reader.execute(select(limit)), (found) => remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>)),
+      (found): Effect.Effect<ReadonlyArray<any>, SessionError> =>
+        Object.keys(state.relations).length === 0 ? Effect.succeed(found) : attach(state.relations, reader.session, found)
+    )
+  const all = rows(state.limit)
+  return {
+    where: (...conditions) => next({ where: [...state.where, ...conditions] }),
+    filterBy: (values) =>
+      next({
+        where: [
+          ...state.where,
+          ...Object.entries(values).map(([k, v]) => (v === null ? model.c[k]!.isNull() : model.c[k]!.eq(v as never)))
+        ]
+      }),
+    orderBy: (...terms) => next({ orderBy: [...state.orderBy, ...terms] }),
+    limit: (n) => next({ limit: n }),
+    offset: (n) => next({ offset: n }),
+    with: (relations: RelationModule.Relations) =>
+      next({
+        relations: {
+          ...state.relations,
+          ...Object.fromEntries(Object.entries(relations).map(([k, r]) => [k, (r as unknown as Record<symbol, RelationDef>)[RelationTypeId]!]))
+        }
+      }) as any,
+    all,
+    first: Effect.map(rows(1), (found) => Option.fromNullable(found[0])),
+    one: Effect.flatMap(
+      rows(state.limit === undefined ? 2 : Math.min(state.limit, 2)),
+      (found): Effect.Effect<InstanceType<M>, NoResultFound | MultipleResultsFound> =>
+        found.length === 1
+          ? Effect.succeed(found[0]!)
+          : found.length === 0
+          ? Effect.fail(new NoResultFound({ message: `No ${def.identifier} matched the query`, table: def.tableName }))
+          : Effect.fail(new MultipleResultsFound({ message: `More than one ${def.identifier} matched the query`, table: def.tableName }))
+    ),
+    count: Effect.map(reader.execute(Query.select({ n: Fn.count() }).from(model).where(...state.where)), (found) => found[0]!.n),
+    // Rows decoded as they arrive (bounded memory). Pending changes are flushed first. An
+    // instance the session already holds is returned as is; new rows are not kept in the
+    // identity map, so that memory stays bounded (SQLAlchemy's yield_per keeps them weakly).
+    // With relations the rows are read first: loading them needs statements of their own,
+    // which cannot run on a connection whose result is still being read.
+    stream: Object.keys(state.relations).length > 0
+      ? Stream.flatMap(Stream.fromEffect(all), Stream.fromIterable)
+      : Stream.unwrap(Effect.gen(function*() {
+        yield* reader.transaction.flush
+        const unit = yield* reader.transaction.unit
+        const level = yield* reader.transaction.readLevel
+        const rows: Stream.Stream<InstanceType<M>, SessionError> = Stream.map(
+          Query.stream(select(state.limit)).pipe(Stream.provideService(EngineTag, reader.engine)),
+          (row) =>
+            (def.primaryKey.length === 0 ? row : unit.identity.get(keyOf(def, row as Record<string, unknown>)) ?? row) as InstanceType<M>
+        )
+        return level === undefined
+          ? rows
+          : Stream.provideService(rows, Transaction.StreamLevel, { ref: reader.engine.currentTransaction, level })
+      }))
+  }
+}
+
+/** `SELECT … WHERE pk = ?` per model and dialect, compiled once, with its row decoder. */
+const lookups = new WeakMap<Table.Any, Map<string, { readonly sql: string; readonly wide: boolean; readonly decode: (row: Engine.Row) => unknown }>>()
+const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: TableDef) => {
+  let byDialect = lookups.get(model)
+  if (byDialect === undefined) lookups.set(model, byDialect = new Map())
+  let lookup = byDialect.get(dialect.name)
+  if (lookup === undefined) {
+    const sample = Object.fromEntries(def.primaryKey.map((k) => [k, null]))
+    lookup = {
+      sql: Query.select(model).where(Persister.locate(model, def, sample)).toSql(dialect).sql,
+      wide: dialect.values.bigintNeedsSafeIntegers && def.columns.some((c) => c.def.type._tag === "bigint"),
+      decode: rowDecoder(dialect, model, def)
+    }
+    byDialect.set(dialect.name, lookup)
+  }
+  return lookup
+}
+
+const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
+  typeof key === "object" ? { ...key } : { [def.primaryKey[0]!]: key }
+
+/**
+ * The instance with this primary key: none if the current level or one it runs inside
+ * deletes it, the identity map's if known, else one statement (after a flush).
+ */
+export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Effect.Effect<Option.Option<InstanceType<M>>, SessionError> =>
+  Effect.flatMap(reader.transaction.unit, (unit) => {
+    const { engine, transaction } = reader
+    const def = Table.definition(model)
+    const values = keyValues(def, key)
+    const identityKey = keyOf(def, values)
+    if (unit.hides(identityKey)) return Effect.succeed(Option.none())
+    const known = unit.identity.get(identityKey)
+    if (known !== undefined) return Effect.succeed(Option.some(known as InstanceType<M>))
+    // The hot path: SQL compiled once per model and dialect, values encoded, one statement.
+    const lookup = primaryKeyLookup(engine.dialect, model, def)
+    const params = def.primaryKey.map((k) => encodeValue(engine.dialect, def, def.byKey.get(k)!, values[k]))
+    const statement = lookup.wide
+      ? engine.execute(lookup.sql, params, { safeIntegers: true })
+      : engine.execute(lookup.sql, params)
+    return Effect.zipRight(
+      transaction.flush,
+      transaction.run(Effect.flatMap(statement, (rows) =>
+        Effect.suspend(() => {
+          if (rows.length === 0) return Effect.succeed(Option.none())
+          try {
+            return Effect.succeed(Option.some(unit.identity.merge(def, lookup.decode(rows[0]!) as object) as InstanceType<M>))
+          } catch (e) {
+            if (e instanceof DecodeError) return Effect.fail(e)
+            throw e
+          }
+        })))
+    )
+  })

@@ -1,0 +1,195 @@
+/**
+ * The session's transaction: the connection the session holds from its first write
+ * until commit or rollback, the transaction level each fiber records into, flushing a
+ * level, and `Session.transaction` blocks. Built once per session by `src/Session.ts`;
+ * reaches the database through the engine (`begin`, `transaction`, `currentTransaction`,
+ * implemented in `src/internal/transaction.ts`) and writes through `Persister.ts`.
+ *
+ * Concurrent work inside one session follows one rule: changes belong to the block whose
+ * fibers recorded them (`UnitOfWork.ts`), and each level's changes are written at that
+ * level. A nested block first writes what its parent level has pending (at the parent's
+ * level), then opens its savepoint; sibling blocks' savepoints run one at a time (the
+ * engine holds the parent level for the whole block), while the parent's other fibers
+ * keep recording, and their statements wait for the open child to end. Outermost blocks
+ * of one session, each being the session's transaction, run one after the other.
+ */
+import { Effect, ExecutionStrategy, Exit, Fiber, FiberRef, Option, type Schedule, Scope } from "effect"
+import * as Engine from "../../Engine.js"
+import { type DatabaseError, isRetryable } from "../../Errors.js"
+import type { SessionError } from "../../Session.js"
+import type * as Transaction from "../transaction.js"
+import type { IdentityMap } from "./IdentityMap.js"
+import * as Persister from "./Persister.js"
+import { UnitOfWork } from "./UnitOfWork.js"
+
+export interface SessionTransaction {
+  /** The level the current fiber records into. */
+  readonly unit: Effect.Effect<UnitOfWork>
+  /** The same, for synchronous callers (`session.merge`): the root outside any fiber. */
+  readonly unitNow: () => UnitOfWork
+  /**
+   * Runs a read: in the session's transaction once it has begun (or the one in effect);
+   * before the session's first write, on a pooled connection in autocommit, which at the
+   * default isolation (read committed) sees what a transaction would. So a session that
+   * only reads costs one statement per query, and holds no connection between them
+   * (SQLite has only one).
+   */
+  readonly run: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
+  /** The transaction level reads run at now: the one in effect, or the session's, if begun. */
+  readonly readLevel: Effect.Effect<Transaction.Level | undefined>
+  /** Runs a write: in the transaction in effect, or in the session's, begun now if need be. */
+  readonly runWrite: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
+  /** Writes the current level's pending changes, at that level. */
+  readonly flush: Effect.Effect<void, SessionError>
+  /** Flushes the current level, then COMMIT; the identity map is emptied. */
+  readonly commit: Effect.Effect<void, SessionError>
+  /** ROLLBACK; every level's pending changes and the identity map are forgotten. */
+  readonly rollback: Effect.Effect<void>
+  readonly transaction: <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+    options?: Engine.TransactionOptions
+  ) => Effect.Effect<A, E | SessionError, R>
+}
+
+export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effect<SessionTransaction, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const sessionScope = yield* Effect.scope
+    const root = new UnitOfWork(identity, undefined)
+    // Per session, so that two sessions used by one fiber never share a level.
+    const current = FiberRef.unsafeMake<UnitOfWork>(root)
+    /** Levels of blocks under way: the session's rollback empties them too. */
+    const open = new Set<UnitOfWork>()
+    let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
+    const beginLock = yield* Effect.makeSemaphore(1)
+    const outermostLock = yield* Effect.makeSemaphore(1)
+    /** True while an outermost block runs: a failed flush inside it is left to the block to roll back. */
+    let inOutermost = false
+
+    const unit = Effect.map(FiberRef.get(current), (u) => u.recorder)
+    const unitNow = () => Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current).recorder })
+
+    /** Begins the session's transaction on a connection it holds until commit or rollback. */
+    const begin = (options?: Engine.TransactionOptions) =>
+      beginLock.withPermits(1)(Effect.suspend(() => {
+        if (tx !== undefined) return Effect.succeed(tx.handle.level)
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.gen(function*() {
+            const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
+            const handle = yield* restore(Scope.extend(engine.begin(options), scope)).pipe(
+              Effect.onError(() => Scope.close(scope, Exit.void))
+            )
+            tx = { handle, scope }
+            return handle.level
+          })
+        )
+      }))
+
+    const run = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+      Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+        ambient !== undefined || tx === undefined ? effect : Effect.locally(effect, engine.currentTransaction, tx.handle.level))
+
+    const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+      Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+        ambient !== undefined ? effect : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
+
+    /** Ends the session's transaction, if it has one, and returns its connection. */
+    const end = <E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>) =>
+      Effect.suspend(() => {
+        const ending = tx
+        tx = undefined
+        if (ending === undefined) return Effect.void
+        return Effect.ensuring(how(ending.handle), Scope.close(ending.scope, Exit.void))
+      }).pipe(Effect.uninterruptible)
+
+    const forget = () => {
+      root.reset()
+      for (const level of open) level.reset()
+      identity.clear()
+    }
+
+    const rollback: Effect.Effect<void> = Effect.suspend(() => {
+      forget()
+      return end((handle) => handle.rollback)
+    })
+
+    const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
+      Effect.suspend(() => {
+        if (level.changes.isEmpty && level.flushing === 0) return Effect.void
+        const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
+          if (level.changes.isEmpty) return Effect.void
+          level.flushing++
+          return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity)), Effect.sync(() => level.flushing--))
+        }))
+        return write.pipe(
+          // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
+          // session rolls back and stays usable; inside one, the block's own end rolls back.
+          Effect.tapErrorCause(() =>
+            Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+              level === root && !inOutermost && (ambient === undefined || ambient.depth === 0) ? rollback : Effect.void)
+          ),
+          Effect.provideService(Engine.Engine, engine)
+        )
+      })
+
+    const flush = Effect.flatMap(unit, flushLevel)
+
+    const commit: Effect.Effect<void, SessionError> = Effect.zipRight(
+      flush,
+      Effect.suspend(() => {
+        identity.clear()
+        return end((handle) => handle.commit)
+      })
+    )
+
+    /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
+    const outermost = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) => {
+      const once = Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          const level = yield* begin(options)
+          inOutermost = true
+          const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, flush), engine.currentTransaction, level)))
+          inOutermost = false
+          if (Exit.isFailure(exit)) {
+            yield* rollback
+            return yield* exit
+          }
+          yield* Effect.onError(commit, () => rollback)
+          return exit.value
+        })
+      )
+      return options?.retry === undefined
+        ? once
+        : Effect.retry(once, { schedule: options.retry as Schedule.Schedule<unknown, unknown>, while: isRetryable })
+    }
+
+    /**
+     * A savepoint with a level of its own. The parent's pending changes are written first,
+     * at the parent's level, so the savepoint holds exactly what the block does.
+     */
+    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SessionError, R> =>
+      Effect.flatMap(unit, (parent) =>
+        Effect.uninterruptibleMask((restore) =>
+          Effect.gen(function*() {
+            yield* restore(flushLevel(parent))
+            const level = parent.child()
+            open.add(level)
+            const block = Effect.locally(Effect.zipLeft(effect, flushLevel(level)), current, level)
+            // A savepoint needs the session's transaction: runWrite begins it now if need be.
+            const exit = yield* Effect.exit(restore(runWrite(engine.transaction(block))))
+            open.delete(level)
+            if (Exit.isSuccess(exit)) level.commit()
+            else level.discard()
+            return yield* exit
+          })
+        ))
+
+    const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>, options?: Engine.TransactionOptions) =>
+      Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient): Effect.Effect<A, E | SessionError, R> =>
+        ambient !== undefined
+          ? nested(effect)
+          : outermostLock.withPermits(1)(Effect.suspend(() => (tx === undefined ? outermost(effect, options) : nested(effect)))))
+
+    const readLevel = Effect.map(FiberRef.get(engine.currentTransaction), (ambient) => ambient ?? tx?.handle.level)
+
+    return { unit, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
+  })

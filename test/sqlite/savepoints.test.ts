@@ -1,0 +1,1 @@
+import { suite } from "../suite/savepoints.js"; import { sqlite } from "../harness/targets.js"; sqlite(suite)

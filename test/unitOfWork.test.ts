@@ -1,0 +1,120 @@
+/**
+ * The session's collaborators without a database: the unit of work of a transaction level
+ * (what a level records, what it hands up on success, what it drops and evicts on
+ * failure) and the commit order (parents first; in a cycle, the nullable keys left
+ * pointing forward).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Either } from "effect"
+import * as Column from "../src/Column.js"
+import * as CommitOrder from "../src/internal/session/CommitOrder.js"
+import { IdentityMap, keyOf } from "../src/internal/session/IdentityMap.js"
+import { prepareUpdate, UnitOfWork } from "../src/internal/session/UnitOfWork.js"
+import * as Table from "../src/Table.js"
+
+class Note extends Table.Class<Note>("Note")("u_notes", {
+  id: Column.integer({ primaryKey: true }),
+  body: Column.text({ nullable: true })
+}) {}
+
+const def = Table.definition(Note)
+const note = (id: number, body: string | null = null) => new Note({ id, body })
+const updated = (entity: Note, body: string) => Either.getOrThrow(prepareUpdate(entity, { body }))
+
+describe("UnitOfWork", () => {
+  it("a child that succeeds hands its pending changes up; an update of a row the parent updates merges", () => {
+    const map = new IdentityMap()
+    const root = new UnitOfWork(map, undefined)
+    const parent = root.child()
+    const one = parent.identity.merge(def, note(1))
+    parent.update(updated(one, "parent"))
+    const child = parent.child()
+    child.add({ model: Note, def, values: { id: 2, body: "child" }, children: [] })
+    child.update(updated(map.get(keyOf(def, { id: 1 })) as Note, "child"))
+    child.commit()
+    assert.strictEqual(parent.changes.inserts.length, 1)
+    const update = parent.changes.updates.get(keyOf(def, { id: 1 }))!
+    assert.deepStrictEqual(update.changes, { body: "child" })
+    assert.strictEqual(update.original as object, one)
+    // Once committed, the child records where its work went.
+    assert.strictEqual(child.recorder, parent)
+  })
+
+  it("a child that fails drops its changes and evicts what it loaded or changed, not the parent's instances", () => {
+    const map = new IdentityMap()
+    const parent = new UnitOfWork(map, undefined).child()
+    const kept = parent.identity.merge(def, note(1))
+    const changed = parent.identity.merge(def, note(2))
+    const child = parent.child()
+    child.identity.merge(def, note(3))
+    child.update(updated(changed, "child"))
+    child.delete(Note, def, kept)
+    assert.isTrue(child.hides(keyOf(def, { id: 1 })))
+    assert.isFalse(parent.hides(keyOf(def, { id: 1 })))
+    child.discard()
+    assert.isTrue(child.changes.isEmpty)
+    assert.isUndefined(map.get(keyOf(def, { id: 1 })), "deleted in the child: evicted")
+    assert.isUndefined(map.get(keyOf(def, { id: 2 })), "changed in the child: evicted")
+    assert.isUndefined(map.get(keyOf(def, { id: 3 })), "loaded in the child: evicted")
+    // A fiber that outlives the failed block records nowhere.
+    child.add({ model: Note, def, values: { id: 4, body: null }, children: [] })
+    assert.isTrue(child.changes.isEmpty)
+    assert.isTrue(parent.changes.isEmpty)
+  })
+
+  it("a child's delete of a row its parent updates wins when handed up, and deletes the row as the parent last read it", () => {
+    const map = new IdentityMap()
+    const parent = new UnitOfWork(map, undefined).child()
+    const one = parent.identity.merge(def, note(1))
+    parent.update(updated(one, "parent"))
+    const child = parent.child()
+    child.delete(Note, def, map.get(keyOf(def, { id: 1 })) as Note)
+    child.commit()
+    assert.strictEqual(parent.changes.updates.size, 0)
+    assert.strictEqual(parent.changes.deletes.get(keyOf(def, { id: 1 }))!.entity as object, one)
+  })
+})
+
+class Team extends Table.Class<Team>("Team")("u_teams", {
+  id: Column.integer({ primaryKey: true }),
+  captainId: Column.integer({ nullable: true, references: (): Column.AnyRef => Player.c.id })
+}) {}
+
+class Player extends Table.Class<Player>("Player")("u_players", {
+  id: Column.integer({ primaryKey: true }),
+  teamId: Column.integer({ references: (): Column.AnyRef => Team.c.id })
+}) {}
+
+class League extends Table.Class<League>("League")("u_leagues", {
+  id: Column.integer({ primaryKey: true })
+}) {}
+
+class Egg extends Table.Class<Egg>("Egg")("u_eggs", {
+  id: Column.integer({ primaryKey: true }),
+  chickenId: Column.integer({ references: (): Column.AnyRef => Chicken.c.id })
+}) {}
+
+class Chicken extends Table.Class<Chicken>("Chicken")("u_chickens", {
+  id: Column.integer({ primaryKey: true }),
+  eggId: Column.integer({ references: (): Column.AnyRef => Egg.c.id })
+}) {}
+
+const names = (tables: ReadonlyArray<{ readonly tableName: string }>) => tables.map((t) => t.tableName)
+
+describe("CommitOrder", () => {
+  it("in a cycle, the required keys point back and the nullable one forward, whatever the given order", () => {
+    const [team, player, league] = [Table.definition(Team), Table.definition(Player), Table.definition(League)]
+    assert.deepStrictEqual(names(CommitOrder.sort([player, league, team])), ["u_teams", "u_players", "u_leagues"])
+    assert.deepStrictEqual(names(CommitOrder.sort([league, team, player])), ["u_leagues", "u_teams", "u_players"])
+    assert.deepStrictEqual(CommitOrder.requiredCycle(team, [team, player]).map((fk) => fk.column.name), ["teamId"])
+  })
+
+  it("a cycle of required keys keeps the given order, and its required keys are what an error names", () => {
+    const [egg, chicken] = [Table.definition(Egg), Table.definition(Chicken)]
+    assert.deepStrictEqual(names(CommitOrder.sort([egg, chicken])).sort(), ["u_chickens", "u_eggs"])
+    assert.sameMembers(CommitOrder.requiredCycle(egg, [egg, chicken]).map((fk) => `${fk.table.tableName}.${fk.column.name}`), [
+      "u_eggs.chickenId",
+      "u_chickens.eggId"
+    ])
+  })
+})
