@@ -855,8 +855,63 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
 export const execute = <Q extends Compilable>(
   query: Q
 ): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError, Engine.Engine> =>
+  Effect.flatMap(Engine.Engine, (engine) => {
+    const fast = executeOne(engine, query)
+    return fast !== undefined ? fast : executeSteps(engine, query)
+  })
+
+/**
+ * The hot path: one statement, no identity resync to run first, no emulation. Compiled
+ * synchronously and run with one engine call; `undefined` when the general path is needed.
+ */
+const executeOne = <Q extends Compilable>(
+  engine: Engine.Engine,
+  query: Q
+): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError> | undefined => {
+  const node = query.node
+  if (node._tag === "Update" && node.returning !== undefined && !engine.capabilities.updateReturning) return undefined
+  let steps: ReadonlyArray<Step>
+  try {
+    steps = compile(engine.dialect, node)
+  } catch (e) {
+    if (e instanceof ValueError) {
+      return Effect.fail(new EncodeError({ message: e.message, table: "table" in node ? node.table.tableName : "(query)", column: undefined }))
+    }
+    if (e instanceof EncodeError) return Effect.fail(e)
+    throw e
+  }
+  if (steps.length !== 1) return undefined
+  const step = steps[0]!
+  if (step.identity !== undefined && engine.dialect.compiler.syncIdentity !== undefined) {
+    const stale = staleIdentities(engine)
+    const key = `${step.identity.table}\u0000${step.identity.column}`
+    if (step.identity.explicit) stale.add(key)
+    else if (stale.has(key)) return undefined
+  }
+  const selection = selectionOf(node)
+  if (step.result === "count" || selection === undefined) {
+    return Effect.map(
+      engine.executeRaw(step.sql, step.params),
+      (raw) => ({ rowsAffected: step.result === "count" ? engine.dialect.compiler.affectedRows(raw) : 0 }) as Result<Q>
+    )
+  }
+  const wide = engine.dialect.values.bigintNeedsSafeIntegers && selection.some((s) => s.type._tag === "bigint")
+  const decoding = (query as unknown as { decoding: Decoding }).decoding
+  const nullableSources = node._tag === "Select" ? leftJoined(node) : noSources
+  const decode = decoderFor(engine.dialect, decoding, selection, nullableSources)
+  return Effect.flatMap(
+    wide ? engine.execute(step.sql, step.params, safeIntegers) : engine.execute(step.sql, step.params),
+    (raw) => attempt(() => raw.map(decode) as unknown as Result<Q>, isDecodeError)
+  )
+}
+
+const noSources: ReadonlySet<string> = new Set()
+
+const executeSteps = <Q extends Compilable>(
+  engine: Engine.Engine,
+  query: Q
+): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError> =>
   Effect.gen(function*() {
-    const engine = yield* Engine.Engine
     const node = query.node
     const decoding = (query as unknown as { decoding: Decoding }).decoding
     const selection = selectionOf(node)

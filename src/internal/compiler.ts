@@ -10,6 +10,7 @@ import * as Ast from "./ast/nodes.js"
 import { typeOfValue } from "./expr.js"
 import { encodeValue, insertValues } from "./rows.js"
 import { isSqlNull, toDriver } from "./values.js"
+import type { ColumnInfo, TableDef } from "./tableDef.js"
 
 /** SQL text and its parameters, ready for the driver. */
 export interface Compiled {
@@ -280,10 +281,53 @@ const returning = (ctx: Context, selection: ReadonlyArray<Ast.Selection> | undef
 /** In RETURNING, columns are written unqualified (MariaDB rejects a table prefix there). */
 const returningColumn = (ctx: Context, node: Ast.Node) => (node._tag === "ColumnRef" ? ctx.q(node.name) : expression(ctx, node))
 
-const insert = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> => {
+/**
+ * Single-row inserts by shape (table, dialect, the columns set, the RETURNING list): the SQL
+ * text is built once per shape; each call only validates and encodes its values.
+ */
+const insertShapes = new WeakMap<TableDef, Map<string, { readonly sql: string; readonly columns: ReadonlyArray<ColumnInfo>; readonly identity: Step["identity"] }>>()
+
+/** A RETURNING list of plain columns, as a cache key; undefined when it holds anything else. */
+const returningKey = (selection: ReadonlyArray<Ast.Selection> | undefined): string | undefined => {
+  if (selection === undefined) return ""
+  let key = ""
+  for (const sel of selection) {
+    if (sel.node._tag !== "ColumnRef") return undefined
+    key += `${sel.node.name}\u0000${sel.alias}\u0001`
+  }
+  return key
+}
+
+const insertOne = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> | undefined => {
+  if (node.rows.length !== 1 || node.onConflict !== undefined) return undefined
+  const ret = returningKey(node.returning)
+  if (ret === undefined) return undefined
+  const { table } = node
+  const row = insertValues(node.model, table, node.rows[0])
+  let signature = dialect.name
+  for (const c of table.columns) if (row[c.key] !== undefined) signature += `\u0000${c.key}`
+  signature += `\u0002${ret}`
+  let byShape = insertShapes.get(table)
+  if (byShape === undefined) insertShapes.set(table, byShape = new Map())
+  let shape = byShape.get(signature)
+  if (shape === undefined) {
+    const [step] = insert(dialect, { ...node, rows: [row], onConflict: undefined }, true)
+    shape = { sql: step!.sql, columns: table.columns.filter((c) => row[c.key] !== undefined), identity: step!.identity }
+    byShape.set(signature, shape)
+  }
+  const params = shape.columns.map((c) => encodeValue(dialect, table, c, row[c.key]))
+  const result = node.returning === undefined ? "count" : "rows"
+  return [shape.identity === undefined ? { sql: shape.sql, params, result } : { sql: shape.sql, params, result, identity: shape.identity }]
+}
+
+const insert = (dialect: Dialect, node: Ast.Insert, validated = false): ReadonlyArray<Step> => {
+  if (!validated) {
+    const one = insertOne(dialect, node)
+    if (one !== undefined) return one
+  }
   const { table } = node
   const q = dialect.ddl.quote
-  const rows = node.rows.map((row) => insertValues(node.model, table, row))
+  const rows = validated ? node.rows as ReadonlyArray<Record<string, unknown>> : node.rows.map((row) => insertValues(node.model, table, row))
   const out: Array<Step> = []
   const result = node.returning === undefined ? "count" : "rows"
   // Consecutive rows that set the same columns share a statement (SQLite has no DEFAULT in VALUES).

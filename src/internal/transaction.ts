@@ -189,7 +189,7 @@ const outermost = <A, E, R>(
       const scope = yield* Scope.make()
       const release = Scope.close(scope, Exit.void)
       const conn = yield* open(deps, options, scope, restore)
-      const level: Level = { conn, depth: 0, lock: yield* Effect.makeSemaphore(1), counter: { next: 0 } }
+      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), counter: { next: 0 } }
       const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
       if (Exit.isSuccess(exit)) {
         const committed = yield* Effect.exit(commitOn(deps, conn, options))
@@ -238,7 +238,7 @@ export const begin = (deps: Dependencies, options: TransactionOptions = {}): Eff
       }).pipe(Effect.uninterruptible)
       // Released with the outer scope without a commit: roll back.
       yield* Scope.addFinalizer(outer, rollback)
-      const level: Level = { conn, depth: 0, lock: yield* Effect.makeSemaphore(1), counter: { next: 0 } }
+      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), counter: { next: 0 } }
       return { level, commit, rollback }
     })
   )
@@ -251,7 +251,7 @@ const savepoint = <A, E, R>(deps: Dependencies, parent: Level, effect: Effect.Ef
         // The name is retort's own counter, never user text.
         const name = `retort_sp_${++parent.counter.next}`
         yield* plain(deps, parent.conn, `SAVEPOINT ${name}`)
-        const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: yield* Effect.makeSemaphore(1), counter: parent.counter }
+        const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: Effect.unsafeMakeSemaphore(1), counter: parent.counter }
         const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
         if (Exit.isSuccess(exit)) {
           yield* plain(deps, parent.conn, `RELEASE SAVEPOINT ${name}`)

@@ -60,8 +60,8 @@ export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effec
     /** Levels of blocks under way: the session's rollback empties them too. */
     const open = new Set<UnitOfWork>()
     let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
-    const beginLock = yield* Effect.makeSemaphore(1)
-    const outermostLock = yield* Effect.makeSemaphore(1)
+    const beginLock = Effect.unsafeMakeSemaphore(1)
+    const outermostLock = Effect.unsafeMakeSemaphore(1)
     /** True while an outermost block runs: a failed flush inside it is left to the block to roll back. */
     let inOutermost = false
 
@@ -90,7 +90,12 @@ export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effec
 
     const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
       Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-        ambient !== undefined ? effect : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
+        ambient !== undefined
+          ? effect
+          : tx !== undefined
+          // Already begun: no lock to take (the hot path of a session that writes row by row).
+          ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
+          : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
 
     /** Ends the session's transaction, if it has one, and returns its connection. */
     const end = <E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>) =>
