@@ -45,9 +45,11 @@ export const describe = (raw: unknown): string => {
     const text = JSON.stringify(raw) ?? String(raw)
     return text.length > 80 ? `${text.slice(0, 80)}…` : text
   } catch {
-    // A cycle, a bigint inside an object, a getter that throws, a date out of range.
+    // A cycle, a bigint inside an object, a getter that throws, a date out of range: its shape only.
     try {
-      return Object.prototype.toString.call(raw)
+      if (Array.isArray(raw)) return `an array of ${raw.length}`
+      const keys = Object.keys(raw as object)
+      return `an object {${keys.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 20))).join(", ")}${keys.length > 5 ? ", …" : ""}}`
     } catch {
       return typeof raw
     }
@@ -177,35 +179,37 @@ const kindOf = (u: unknown): string =>
  */
 export const checkJson = (root: unknown, limits: Limits): void => {
   const ancestors = new Set<object>()
+  // A path 1000 levels deep is no help in a message: its start and its end are.
+  const short = (path: string) => (path.length <= 80 ? path : `${path.slice(0, 40)}…${path.slice(-30)}`)
   const walk = (value: unknown, path: string, depth: number): void => {
     switch (typeof value) {
       case "string":
-        checkText(value, limits, `the JSON string at ${path}`)
+        checkText(value, limits, `the JSON string at ${short(path)}`)
         return
       case "boolean":
         return
       case "number":
-        if (!Number.isFinite(value)) refuse(`the JSON value at ${path} is ${value}, which JSON cannot hold`)
+        if (!Number.isFinite(value)) refuse(`the JSON value at ${short(path)} is ${value}, which JSON cannot hold`)
         return
       case "object":
         break
       default:
-        return refuse(`the JSON value at ${path} is ${typeof value === "bigint" ? "a bigint" : kindOf(value)}, which JSON cannot hold`)
+        return refuse(`the JSON value at ${short(path)} is ${typeof value === "bigint" ? "a bigint" : kindOf(value)}, which JSON cannot hold`)
     }
     if (value === null || typeof value !== "object") return
-    if (ancestors.has(value)) refuse(`the JSON value at ${path} contains itself (a cycle)`)
-    if (depth >= limits.jsonMaxDepth) refuse(`the JSON value nests deeper than ${limits.jsonMaxDepth} levels at ${path}, the limit on this database`)
+    if (ancestors.has(value)) refuse(`the JSON value at ${short(path)} contains itself (a cycle)`)
+    if (depth >= limits.jsonMaxDepth) refuse(`the JSON value nests deeper than ${limits.jsonMaxDepth} levels at ${short(path)}, the limit on this database`)
     ancestors.add(value)
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
-        if (!(i in value)) refuse(`the JSON array at ${path} has a hole at index ${i}`)
-        if (value[i] === undefined) refuse(`the JSON value at ${path}[${i}] is undefined, which JSON cannot hold`)
+        if (!(i in value)) refuse(`the JSON array at ${short(path)} has a hole at index ${i}`)
+        if (value[i] === undefined) refuse(`the JSON value at ${short(path)}[${i}] is undefined, which JSON cannot hold`)
         walk(value[i], `${path}[${i}]`, depth + 1)
       }
     } else {
-      if (!isPlainObject(value)) refuse(`the JSON value at ${path} is ${kindOf(value)}, not a plain object`)
+      if (!isPlainObject(value)) refuse(`the JSON value at ${short(path)} is ${kindOf(value)}, not a plain object`)
       for (const key of Object.keys(value)) {
-        checkText(key, limits, `the JSON key ${JSON.stringify(key.slice(0, 40))} at ${path}`)
+        checkText(key, limits, `the JSON key ${JSON.stringify(key.slice(0, 40))} at ${short(path)}`)
         const child = (value as Record<string, unknown>)[key]
         if (child !== undefined) walk(child, `${path}.${key}`, depth + 1)
       }

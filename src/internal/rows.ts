@@ -3,12 +3,12 @@
  * column by column with the dialect's value hooks. Called by the query executor and,
  * later, the session. Errors name the table, the column and the value.
  */
-import { Either, ParseResult, Schema } from "effect"
+import { Either, Schema } from "effect"
 import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
-import { describe, fromDriver, isSqlNull, type Purpose, toDriver, ValueError } from "./values.js"
+import { describe, fromDriver, isSqlNull, type Purpose, schemaIssues, toDriver, ValueError } from "./values.js"
 
 /** Decodes one column value; throws `DecodeError`. */
 export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInfo, raw: unknown): unknown => {
@@ -90,7 +90,7 @@ const encodeError = (table: TableDef, column: ColumnInfo, value: unknown, reason
 export const encodeAssigned = (dialect: Dialect, table: TableDef, column: ColumnInfo, value: unknown): unknown => {
   const validated = Schema.validateEither(column.schema)(value)
   if (Either.isLeft(validated)) {
-    const reason = ParseResult.ArrayFormatter.formatErrorSync(validated.left).map((i) => i.message).join("; ")
+    const reason = schemaIssues(validated.left).map((i) => i.message).join("; ")
     throw encodeError(table, column, value, reason)
   }
   return encodeValue(dialect, table, column, value)
@@ -103,7 +103,7 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
   const validated = Schema.validateEither(model.insert)(input)
   if (Either.isLeft(validated)) {
-    const issues = ParseResult.ArrayFormatter.formatErrorSync(validated.left)
+    const issues = schemaIssues(validated.left)
     const first = issues[0]?.path[0]
     const column = typeof first === "string" ? table.byKey.get(first)?.name : undefined
     const value = column !== undefined && typeof input === "object" && input !== null ? describe((input as Record<string, unknown>)[first as string]) : undefined

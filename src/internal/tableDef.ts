@@ -66,6 +66,17 @@ const integerTypes = new Set(["integer", "bigint"])
 
 const isCount = (n: unknown, min: number): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= min
 
+/**
+ * What makes a name unusable as an identifier, if anything: a driver sends SQL as UTF-8,
+ * which has no lone surrogates (they would become U+FFFD), and PostgreSQL refuses U+0000.
+ */
+const badName = (name: string): string | undefined =>
+  !(name as string & { isWellFormed(): boolean }).isWellFormed()
+    ? "has a lone UTF-16 surrogate"
+    : name.includes("\u0000")
+    ? "contains U+0000"
+    : undefined
+
 /** What makes a column type impossible on every database, if anything. */
 const typeProblem = (type: Column.ColumnType): string | undefined => {
   switch (type._tag) {
@@ -97,6 +108,8 @@ export const make = (
     throw new DefinitionError({ message: `Table "${tableName}" (${identifier}): ${message}`, table: tableName, column })
   }
   if (tableName.trim() === "") fail("the table name is empty")
+  const nameProblem = badName(tableName)
+  if (nameProblem !== undefined) fail(`the table name ${nameProblem}`)
   const columns: Array<ColumnInfo> = []
   const byKey = new Map<string, ColumnInfo>()
   const byName = new Map<string, string>()
@@ -108,6 +121,8 @@ export const make = (
     if (other !== undefined) fail(`fields "${other}" and "${key}" are both mapped to the column "${name}"`, key)
     byName.set(name, key)
     if (name.trim() === "") fail(`field "${key}" has an empty column name`, key)
+    const columnNameProblem = badName(name)
+    if (columnNameProblem !== undefined) fail(`the column name of field "${key}" ${columnNameProblem}`, key)
     const problem = typeProblem(def.type)
     if (problem !== undefined) fail(`column "${name}": ${problem}`, key)
     const info: ColumnInfo = { key, name, def, schema: field as Column.Any }

@@ -80,8 +80,21 @@ const fail = (raw: unknown, expected: string): never => {
   throw new ValueError(`expected ${expected}, got ${typeof raw} ${describe(raw)}`)
 }
 
+/**
+ * The issues of a ParseError, path by path. Effect's formatter prints the offending value
+ * recursively and overflows the stack on one nested thousands deep: then the issue is
+ * reported without it.
+ */
+export const schemaIssues = (error: ParseResult.ParseError): ReadonlyArray<ParseResult.ArrayFormatterIssue> => {
+  try {
+    return ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    return [{ _tag: "Type", path: [], message: "the value does not match the schema (too deeply nested to show)" }]
+  }
+}
+
 const issues = (error: ParseResult.ParseError) =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
+  schemaIssues(error)
     .map((i) => (i.path.length === 0 ? i.message : `${i.path.map(String).join(".")}: ${i.message}`))
     .join("; ")
 
