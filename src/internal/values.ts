@@ -177,17 +177,34 @@ export const toDriver = (type: ColumnType, value: unknown, hooks: ValueHooks, pu
     case "json": {
       const encoded = encodeWith(type.schema, value, "JSON value")
       checkJson(encoded, hooks)
+      readable(type.schema, encoded)
       return JSON.stringify(encoded)
     }
     case "binary": {
       if (!(value instanceof Uint8Array)) return fail(value, "bytes (a Uint8Array)")
       return hooks.binaryAsBuffer ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value
     }
-    case "custom":
-      return checkCustom(encodeWith(type.schema, value, "value"), hooks, {
+    case "custom": {
+      const encoded = encodeWith(type.schema, value, "value")
+      readable(type.schema, encoded)
+      return checkCustom(encoded, hooks, {
         boolean: (b) => (hooks.booleanAsInteger ? (b ? 1 : 0) : b),
         bytes: (b) => (hooks.binaryAsBuffer ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : b)
       })
+    }
+  }
+}
+
+/**
+ * Refuses a value whose schema encodes it to something the same schema cannot decode
+ * (a transform that is not its own inverse): written, the row could never be read.
+ */
+const readable = (schema: Schema.Schema<any, any>, encoded: unknown): void => {
+  try {
+    withSchema(() => Schema.decodeUnknownEither(schema)(encoded), "its encoded form", encoded, "decode")
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e
+    refuse(`the row could not be read back: ${e.message}`)
   }
 }
 

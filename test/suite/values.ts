@@ -7,7 +7,7 @@
  * escape of two characters, UPDATE values checked like INSERT values.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { BigDecimal, DateTime, Effect, Exit, Schema } from "effect"
+import { BigDecimal, DateTime, Effect, Exit, ParseResult, Schema } from "effect"
 import * as Column from "../../src/Column.js"
 import type * as Dialect from "../../src/Dialect.js"
 import * as Engine from "../../src/Engine.js"
@@ -32,7 +32,16 @@ class Value extends Table.Class<Value>("Value")("fidelity", {
   atTz: Column.dateTime({ timezone: true, nullable: true, name: "at_tz" }),
   clock: Column.time({ nullable: true }),
   doc: Column.json(Schema.Unknown, { nullable: true }),
-  strict: Column.json(Schema.NullOr(Schema.Struct({ n: Schema.Number })), { name: "strict_doc" })
+  strict: Column.json(Schema.NullOr(Schema.Struct({ n: Schema.Number })), { name: "strict_doc" }),
+  /** Not its own inverse: -1 encodes to "-1", which it does not decode. */
+  digits: Column.custom(
+    Schema.transformOrFail(Schema.String, Schema.Number, {
+      strict: true,
+      decode: (s, _, ast) => (/^\d+$/.test(s) ? ParseResult.succeed(Number(s)) : ParseResult.fail(new ParseResult.Type(ast, s, "digits only"))),
+      encode: (n) => ParseResult.succeed(String(n))
+    }),
+    { sqlType: "VARCHAR(40)", nullable: true }
+  )
 }) {}
 
 const metadata = MetaData.make(Value)
@@ -263,6 +272,15 @@ export const suite: Suite = (layer, target) => {
         yield* insert({ id: 2, int: min, big: 2n ** 63n - 1n, strict: null })
         const back = yield* readBack
         assert.deepStrictEqual(back.map((r) => [r.int, r.big]), [[max, -(2n ** 63n)], [min, 2n ** 63n - 1n]])
+      }))
+
+    it.effect("a custom column whose schema cannot decode what it encoded refuses the value: the row could never be read", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const error = yield* refused(d, { id: 1, digits: -1, strict: null }, "digits")
+        assert.include(error.message, "could not be read back")
+        yield* insert({ id: 1, digits: 42, strict: null })
+        assert.strictEqual((yield* readBack)[0]!.digits, 42)
       }))
 
     it.effect("a time of day is written in the form it reads back in", () =>
