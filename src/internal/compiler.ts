@@ -85,7 +85,8 @@ const expression = (ctx: Context, node: Ast.Node): string => {
     case "Literal":
       return ctx.value(node, () => {
         const type = typeOfValue(node.value)
-        if (node.value === null || type === undefined) return ctx.bind(node.value)
+        if (node.value === null) return ctx.bind(null)
+        if (type === undefined) return ctx.bind(checkCustom(node.value, ctx.dialect.values, { boolean: (b) => b, bytes: (b) => b }))
         return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values, "compare")), type)
       })
     case "Param":
