@@ -302,7 +302,17 @@ const make = <A>(
 const maxChars = (length: number) =>
   Schema.filter<Schema.Schema<string>>((s) => [...s].length <= length || `at most ${length} characters`)
 
-const timePattern = /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?$/
+/**
+ * A time of day in its one canonical form: the databases drop trailing zeros of the
+ * fraction (`12:00:00.50` reads back as `12:00:00.5`), so only the form that reads back
+ * as written is accepted.
+ */
+const timeOfDay = Schema.String.pipe(
+  Schema.filter((s) =>
+    /^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{0,5}[1-9])?$/.test(s) ||
+    `a time of day HH:MM:SS[.ffffff], with at most 6 fraction digits and no trailing zero (12:00:00.5, not 12:00:00.50)`
+  )
+)
 
 /**
  * `INTEGER`: a JavaScript integer. As a single primary key it is autoincremented and
@@ -442,7 +452,8 @@ export const dateTime = <const O extends Options<DateTime.Utc> & { readonly time
   make({ _tag: "dateTime", timezone: options?.timezone === true, precision: 6 }, Schema.DateTimeUtcFromSelf, options)
 
 /**
- * A time of day, as the string `HH:MM:SS[.ffffff]`.
+ * A time of day, as the string `HH:MM:SS[.ffffff]`, without trailing zeros in the
+ * fraction (the form every database reads back).
  *
  * @example
  * import { Column } from "retort"
@@ -454,7 +465,7 @@ export const dateTime = <const O extends Options<DateTime.Utc> & { readonly time
 export const time = <const O extends Options<string> = {}>(
   options?: O
 ): Column<WithNull<string, O>, OptionalBy<O>> =>
-  make({ _tag: "time", precision: 6 }, Schema.String.pipe(Schema.pattern(timePattern)), options)
+  make({ _tag: "time", precision: 6 }, timeOfDay, options)
 
 /**
  * A UUID string: native on PostgreSQL, `CHAR(36)` elsewhere.

@@ -425,12 +425,15 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
 
 /**
  * A value that cannot be written to its column: it fails the column's Schema (a string
- * longer than `length`, JSON that its schema rejects) or a required field is missing.
+ * longer than `length`, JSON that its schema rejects), a required field is missing, or
+ * the database would not store it exactly (a decimal with more digits than the column's
+ * scale, NaN where the database has none, a lone UTF-16 surrogate, a year out of range).
+ * Also a statement that cannot be built from its input (a LIKE escape of two characters).
  *
  * @example
  * import { Effect } from "effect"
  * import { Errors } from "retort"
- * const onBadInput = Effect.catchTag("EncodeError", (e: Errors.EncodeError) => Effect.log(e.message))
+ * const onBadInput = Effect.catchTag("EncodeError", (e: Errors.EncodeError) => Effect.log(e.message, e.column, e.value))
  *
  * @since 0.1.0
  * @category errors
@@ -439,4 +442,6 @@ export class EncodeError extends Data.TaggedError("EncodeError")<{
   readonly message: string
   readonly table: string
   readonly column: string | undefined
+  /** The refused value, described (long values are shortened), when one value is to blame. */
+  readonly value?: string | undefined
 }> {}

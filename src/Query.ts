@@ -23,7 +23,7 @@ import { type DatabaseError, DecodeError, EncodeError } from "./Errors.js"
 import type * as ExprModule from "./Expr.js"
 import * as Ast from "./internal/ast/nodes.js"
 import { type Compiled, compile, type Step } from "./internal/compiler.js"
-import { type ExprLike, make, operand, toOrderTerm } from "./internal/expr.js"
+import { type ExprLike, isExpr, make, operand, toOrderTerm } from "./internal/expr.js"
 import { rowDecoder } from "./internal/rows.js"
 import type { TableDef } from "./internal/tableDef.js"
 import { fromDriver, ValueError } from "./internal/values.js"
@@ -150,7 +150,11 @@ export interface Cte<S extends Shape, Name extends string = string> {
 export interface Compilable extends Pipeable.Pipeable {
   readonly [TypeId]: Ast.Statement["_tag"]
   readonly node: Ast.Statement
-  /** The SQL and parameters for a dialect (the first statement, for an insert split in several). */
+  /**
+   * The SQL and parameters for a dialect (the first statement, for an insert split in
+   * several). Throws the `EncodeError` that `Query.execute` would fail with, for a value
+   * its column refuses.
+   */
   readonly toSql: (dialect: Dialect.Dialect | Dialect.DialectName) => Compiled
 }
 
@@ -611,7 +615,7 @@ const assignments = (def: TableDef, values: Readonly<Record<string, unknown>>): 
     .map(([key, value]) => {
       const column = def.byKey.get(key)
       if (column === undefined) throw new TypeError(`"${key}" is not a field of ${def.identifier}`)
-      return { column: column.name, value: operand(value, refOf(def, column.key)) }
+      return { column: column.name, value: isExpr(value) ? value.node : Ast.assigned(value, def, column) }
     })
 
 const refOf = (def: TableDef, key: string): ExprLike => {
@@ -736,17 +740,7 @@ const attempt = <A, E>(f: () => A, is: (e: unknown) => e is E): Effect.Effect<A,
 const isEncodeError = (e: unknown): e is EncodeError => e instanceof EncodeError
 const isDecodeError = (e: unknown): e is DecodeError => e instanceof DecodeError
 
-const compileIn = (dialect: Dialect.Dialect, node: Ast.Statement) =>
-  attempt(() => {
-    try {
-      return compile(dialect, node)
-    } catch (e) {
-      if (e instanceof ValueError) {
-        throw new EncodeError({ message: e.message, table: "table" in node ? node.table.tableName : "(query)", column: undefined })
-      }
-      throw e
-    }
-  }, isEncodeError)
+const compileIn = (dialect: Dialect.Dialect, node: Ast.Statement) => attempt(() => compile(dialect, node), isEncodeError)
 
 /** Which selected sources are left-joined: their columns decode as nullable. */
 const leftJoined = (node: Ast.Select): ReadonlySet<string> =>
@@ -819,9 +813,11 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
     }
     const keys = def.primaryKey.map((k) => refOf(def, k))
     const keySelection = keys.map((k, i) => ({ node: k.node, alias: `k${i}`, type: k.valueType, nullable: false }))
-    const lock = compile(engine.dialect, { ...emptySelect(keySelection, { _tag: "Table", table: def, alias: undefined }), where: node.where })[0]!
+    const lock = (yield* compileIn(engine.dialect, { ...emptySelect(keySelection, { _tag: "Table", table: def, alias: undefined }), where: node.where }))[0]!
+    // Compiled before anything runs: a value the UPDATE refuses locks nothing.
+    const write = yield* compileIn(engine.dialect, { ...node, returning: undefined })
     const found = yield* engine.execute(`${lock.sql} FOR UPDATE`, lock.params)
-    yield* run(compile(engine.dialect, { ...node, returning: undefined }))
+    yield* run(write)
     if (found.length === 0) return []
     const match: Ast.Node = found
       .map((row) =>
@@ -830,7 +826,7 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
           .reduce((left, right) => ({ _tag: "Binary", op: "AND", left, right }))
       )
       .reduce((left, right) => ({ _tag: "Binary", op: "OR", left, right }))
-    const read = compile(engine.dialect, { ...emptySelect(node.returning!, { _tag: "Table", table: def, alias: undefined }), where: match })
+    const read = yield* compileIn(engine.dialect, { ...emptySelect(node.returning!, { _tag: "Table", table: def, alias: undefined }), where: match })
     return yield* run(read)
   })
 

@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import { Data, Effect, Either, Option, Redacted } from "effect"
+import { MASK, maskUrl, scrub, secretsOf } from "./internal/urlMask.js"
 
 /**
  * The URL schemes retort understands, as written in error messages.
@@ -111,46 +112,16 @@ export class UrlError extends Data.TaggedError("UrlError")<{
 
 const schemeList = supportedSchemes.map((s) => `${s}://`).join(", ")
 
-const PASSWORD_MASK = "***"
-
 /**
- * Masks the password of a URL-shaped string, whether or not it parses. Used for every
- * message that quotes user input.
+ * A `UrlError` for `input`. The password is hidden from every field, found even in a URL
+ * that does not parse (see `src/internal/urlMask.ts`); `hidden` are other pieces of the
+ * input to hide (a "port" that may be a password written without `@host`).
  */
-const maskPassword = (input: string): string => {
-  const start = input.indexOf("://")
-  const at = input.lastIndexOf("@")
-  if (start === -1 || at < start) return input
-  const colon = input.indexOf(":", start + 3)
-  if (colon === -1 || colon > at) return input
-  return `${input.slice(0, colon)}:${PASSWORD_MASK}${input.slice(at)}`
-}
-
-/** The raw password of a URL-shaped string, or undefined. */
-const rawPassword = (input: string): string | undefined => {
-  const start = input.indexOf("://")
-  const at = input.lastIndexOf("@")
-  if (start === -1 || at < start) return undefined
-  const colon = input.indexOf(":", start + 3)
-  return colon === -1 || colon > at ? undefined : input.slice(colon + 1, at)
-}
-
-const fail = (input: string, part: UrlError["part"], reason: string): Either.Either<never, UrlError> => {
-  const url = maskPassword(input)
+const fail = (input: string, part: UrlError["part"], reason: string, hidden: ReadonlyArray<string> = []): Either.Either<never, UrlError> => {
+  const secrets = [...secretsOf(input), ...hidden]
+  const url = maskUrl(input, hidden)
   // A reason may quote a piece of the input; whatever it quotes, the password goes.
-  const secret = rawPassword(input)
-  let safeReason = reason
-  if (secret !== undefined && secret !== "") {
-    let decoded = secret
-    try {
-      decoded = decodeURIComponent(secret)
-    } catch {
-      // keep the raw form only
-    }
-    for (const form of new Set([secret, decoded, encodeURIComponent(decoded)])) {
-      safeReason = safeReason.split(form).join(PASSWORD_MASK)
-    }
-  }
+  const safeReason = scrub(reason, secrets)
   return Either.left(
     new UrlError({
       part,
@@ -275,6 +246,8 @@ const parseServer = (
   if (userinfo !== undefined) {
     const colon = userinfo.indexOf(":")
     const rawUser = colon === -1 ? userinfo : userinfo.slice(0, colon)
+    // Unencoded, these end the host part; in a user name they mean the URL is not what it seems (postgresql:///u:pw@h).
+    if (/[/?#]/.test(rawUser)) return fail(input, "userinfo", `the user name "${rawUser}" contains "/", "?" or "#" (percent-encode them)`)
     const user = decode(input, rawUser, "userinfo")
     if (Either.isLeft(user)) return Either.left(user.left)
     username = user.right === "" ? undefined : user.right
@@ -307,7 +280,10 @@ const parseServer = (
   let port = dialect === "postgresql" ? 5432 : 3306
   if (rawPort !== undefined && rawPort !== "") {
     if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
-      return fail(input, "port", `port "${rawPort}" is not a number between 1 and 65535`)
+      // Without "@", "user:password/db" reads as host:port: a bad port may be a password.
+      return at === -1
+        ? fail(input, "port", `the port is not a number between 1 and 65535 (it is not shown: if it is a password, write user:password@host)`, [rawPort])
+        : fail(input, "port", `port "${rawPort}" is not a number between 1 and 65535`)
     }
     port = Number(rawPort)
   }
@@ -342,8 +318,9 @@ const parseServer = (
  * @category parsing
  */
 export const parseEither = (url: string | Redacted.Redacted<string>): Either.Either<DatabaseUrl, UrlError> => {
-  const input = Redacted.isRedacted(url) ? Redacted.value(url) : url
-  if (typeof input !== "string" || input.trim() === "") return fail(String(input), "url", "the URL is empty")
+  const input: unknown = Redacted.isRedacted(url) ? Redacted.value(url) : url
+  if (typeof input !== "string") return fail("", "url", `the URL is ${typeof input}, not a string`)
+  if (input.trim() === "") return fail(input, "url", "the URL is empty")
   const trimmed = input.trim()
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(trimmed)
   if (schemeMatch === null) {
@@ -402,7 +379,7 @@ export const toDisplayString = (url: DatabaseUrl): string => {
   const user = url.username === undefined ? "" : encodeURIComponent(url.username)
   const auth = url.username === undefined && url.password === undefined
     ? ""
-    : `${user}${url.password === undefined ? "" : `:${PASSWORD_MASK}`}@`
+    : `${user}${url.password === undefined ? "" : `:${MASK}`}@`
   const host = url.host.includes(":") ? `[${url.host}]` : url.host
   const db = url.database === undefined ? "" : `/${encodeURIComponent(url.database)}`
   return `${url.scheme}://${auth}${host}:${url.port}${db}${suffix}`

@@ -138,6 +138,26 @@ describe("values", () => {
     assert.strictEqual(parseTimestamp("2024-01-02 05:04:05+02"), base)
     assert.strictEqual(parseTimestamp("2024-01-01 22:34:05-04:30"), base)
     assert.strictEqual(parseTimestamp("not a date"), undefined)
+    // Years 1–99 are themselves (Date.UTC reads them as 1900–1999).
+    assert.strictEqual(parseTimestamp("0001-01-01"), -62_135_596_800_000_000n)
+    assert.strictEqual(formatMicros(-62_135_596_800_000_000n), "0001-01-01 00:00:00")
+    assert.strictEqual(parseTimestamp("0099-12-31 23:59:59.999999"), microsOf(DateTime.unsafeMake("0099-12-31T23:59:59.999Z")) + 999n)
+    // PostgreSQL gives local mean time offsets with seconds for old dates outside UTC sessions.
+    assert.strictEqual(parseTimestamp("1850-01-01 00:09:21+00:09:21"), microsOf(DateTime.unsafeMake("1850-01-01T00:00:00Z")))
+    // Fields out of range are not normalized into another date.
+    for (const bad of ["2024-02-30", "2023-02-29", "2024-13-01", "2024-01-01 24:00:00", "2024-01-01 12:60:00"]) {
+      assert.strictEqual(parseTimestamp(bad), undefined, bad)
+    }
+    // Five-digit years (PostgreSQL) and the end of JavaScript's dates.
+    assert.strictEqual(formatMicros(parseTimestamp("10000-01-01 00:00:00")!), "10000-01-01 00:00:00")
+    assert.strictEqual(parseTimestamp("275760-09-13 00:00:00.000001"), undefined)
+  })
+
+  it("a DateTime.Utc keeps its exact microseconds where a double cannot (far from 1970)", () => {
+    for (const iso of ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1600-06-15T12:00:00Z"]) {
+      const micros = microsOf(DateTime.unsafeMake(iso)) + 999_999n
+      assert.strictEqual(microsOf(utcFromMicros(micros)), micros, iso)
+    }
   })
 
   it("numeric columns read exactly at their declared scale", () => {

@@ -52,7 +52,9 @@ const bad: ReadonlyArray<readonly [string, Url.UrlError["part"], string]> = [
   ["sqlite://app.db", "host", "SQLite URLs have no host"],
   ["sqlite:///dir/", "path", "directory"],
   ["sqlite:///app.db?journal=wal", "option", "unknown option \"journal\""],
-  ["postgresql://host:abc/db", "port", "port \"abc\""],
+  // Without "@", a bad port may be a password: it is not quoted.
+  ["postgresql://host:abc/db", "port", "not a number between 1 and 65535"],
+  ["postgresql://u@host:abc/db", "port", "port \"abc\""],
   ["postgresql://host:70000/db", "port", "between 1 and 65535"],
   ["postgresql://host:5432/a/b", "database", "contains \"/\""],
   ["postgresql://host/db?sslmode=sometimes", "option", "sslmode"],
@@ -64,6 +66,59 @@ const bad: ReadonlyArray<readonly [string, Url.UrlError["part"], string]> = [
   ["mysql://host/db#frag", "url", "fragment"],
   ["mysql://root@host/db?ssl=maybe", "option", "ssl"]
 ]
+
+/**
+ * Malformed URLs that carry a password (SECRET is replaced by each password below), and
+ * the part each error names. The masker cannot rely on the parser here: none of these parse.
+ */
+const malformed: ReadonlyArray<readonly [string, Url.UrlError["part"]]> = [
+  ["postgresql:/u:SECRET@host/db", "scheme"],
+  ["postgresql:u:SECRET@host/db", "scheme"],
+  ["postgresql:///u:SECRET@host", "userinfo"],
+  ["u:SECRET@host/db", "scheme"],
+  ["u:SECRET@host", "scheme"],
+  ["//u:SECRET@host:5432/db", "scheme"],
+  ["postgresql:\\\\u:SECRET@host/db", "scheme"],
+  ["  MYSQL:/u:SECRET@host  ", "scheme"],
+  ["oracle://u:SECRET@host/db", "scheme"],
+  ["pg://u:SECRET@host/db", "scheme"],
+  ["sqlite://u:SECRET@x/y", "host"],
+  ["postgresql://u:SECRET@host:notaport/db", "port"],
+  ["postgresql://u:SECRET@host:70000/db", "port"],
+  ["postgresql://u:SECRET/db", "port"],
+  ["mysql://u:SECRET", "port"],
+  ["postgresql://u:SECRET@host/a/b", "database"],
+  ["postgresql://u:SECRET@host/db%ZZ", "database"],
+  ["postgresql://u:bad%ZZSECRET@host/db", "userinfo"],
+  ["postgresql://u:SECRET@host/db?sslmode=sometimes", "option"],
+  ["postgresql://u@host/db?password=SECRET", "option"],
+  ["postgresql://SECRET:SECRET@host/db?x=1", "option"],
+  ["mysql://u:SECRET@host/db#fragment", "url"],
+  ["mysql://u:SECRET@[::1/db", "host"],
+  ["postgresql://u:SECRET@ho st/db", "host"]
+]
+
+/** A password as it is meant, and as it is written in the URL. */
+const secrets: ReadonlyArray<readonly [string, string]> = [
+  ["Tr0ub4dor-x9", "Tr0ub4dor-x9"],
+  ["p@ss:w/rd?!", "p%40ss%3Aw%2Frd%3F!"],
+  ["s3cr3t p4ss", "s3cr3t%20p4ss"]
+]
+
+/** Everything an error can be printed as. */
+const renderings = (error: unknown): ReadonlyArray<readonly [string, string]> => {
+  const e = error as Url.UrlError
+  return [
+    ["message", e.message],
+    ["url", e.url],
+    ["reason", e.reason],
+    ["JSON", JSON.stringify(e)],
+    ["String()", String(e)],
+    ["stack", e.stack ?? ""],
+    ["inspect", inspect(e, { depth: 10 })],
+    ["toJSON", JSON.stringify((e as unknown as { toJSON(): unknown }).toJSON())]
+  ]
+}
 
 describe("Url", () => {
   for (const [input, expected, password] of good) {
@@ -107,6 +162,47 @@ describe("Url", () => {
       }
     }
   })
+
+  it("the password of a malformed URL appears in no message, field, JSON form, String() or stack", () => {
+    for (const [template, part] of malformed) {
+      for (const [secret, written] of secrets) {
+        const input = template.replaceAll("SECRET", written)
+        const parsed = Url.parseEither(input)
+        assert.isTrue(Either.isLeft(parsed), `${input} should not parse`)
+        const error = (parsed as Either.Left<Url.UrlError, never>).left
+        assert.strictEqual(error.part, part, `${input}: ${error.message}`)
+        for (const [label, text] of renderings(error)) {
+          for (const form of new Set([secret, written])) {
+            assert.notInclude(text, form, `${input}: the password is in the error's ${label}`)
+          }
+        }
+        // What remains is still useful: the URL is shown, its password masked.
+        assert.include(error.url, "***", input)
+      }
+    }
+  })
+
+  it.effect("nor through Engine.layer, or Engine.layerConfig with Config.redacted", () =>
+    Effect.gen(function*() {
+      for (const [template] of malformed) {
+        const input = template.replaceAll("SECRET", "Tr0ub4dor-x9")
+        const direct = yield* Effect.exit(Engine.execute("SELECT 1").pipe(Effect.provide(Engine.layer(input))))
+        const provider = ConfigProvider.fromMap(new Map([["DATABASE_URL", input]]))
+        const configured = yield* Effect.exit(
+          Engine.execute("SELECT 1").pipe(Effect.provide(Engine.layerConfig(Config.redacted("DATABASE_URL"))), Effect.withConfigProvider(provider))
+        )
+        for (const exit of [direct, configured]) {
+          assert.isTrue(Exit.isFailure(exit), input)
+          if (Exit.isFailure(exit)) {
+            const error = Cause.squash(exit.cause)
+            assert.strictEqual((error as Url.UrlError)._tag, "UrlError", input)
+            for (const [label, text] of [["cause", Cause.pretty(exit.cause)], ["exit", inspect(exit, { depth: 10 })], ...renderings(error)] as const) {
+              assert.notInclude(text, "Tr0ub4dor-x9", `${input}: the password is in the ${label}`)
+            }
+          }
+        }
+      }
+    }))
 
   it.effect("a bad URL fails Engine.layer with the UrlError, before anything connects", () =>
     Effect.gen(function*() {

@@ -130,7 +130,17 @@ const values: ValueHooks = {
   binaryAsBuffer: true,
   formatDateTime: (micros) => formatMicros(micros),
   bigintNeedsSafeIntegers: false,
-  uuidLowercase: false
+  uuidLowercase: false,
+  // DOUBLE has neither NaN nor Infinity.
+  floatNaN: false,
+  floatInfinity: false,
+  textNul: true,
+  integerRange: [-2147483648, 2147483647],
+  // DATE and DATETIME end at 9999-12-31.
+  yearRange: [1, 9999],
+  // JSON_VALID, the CHECK on every JSON column, refuses a 32nd level of nesting.
+  jsonMaxDepth: 31,
+  bindsObjects: false
 }
 
 const quote = (identifier: string) => `\`${identifier.replace(/`/g, "``")}\``

@@ -109,7 +109,16 @@ const values: ValueHooks = {
   binaryAsBuffer: true,
   formatDateTime: (micros, timezone) => (timezone ? `${formatMicros(micros)}+00` : formatMicros(micros)),
   bigintNeedsSafeIntegers: false,
-  uuidLowercase: true
+  uuidLowercase: true,
+  floatNaN: true,
+  floatInfinity: true,
+  // text, varchar and jsonb refuse U+0000.
+  textNul: false,
+  integerRange: [-2147483648, 2147483647],
+  // PostgreSQL goes to year 294276; JavaScript's dates end in September 275760.
+  yearRange: [1, 275760],
+  jsonMaxDepth: 1000,
+  bindsObjects: true
 }
 
 /** PL/pgSQL, because CREATE TYPE and ADD CONSTRAINT have no IF NOT EXISTS. */

@@ -103,7 +103,17 @@ const values: ValueHooks = {
   binaryAsBuffer: true,
   formatDateTime: (micros) => formatMicros(micros),
   bigintNeedsSafeIntegers: true,
-  uuidLowercase: false
+  uuidLowercase: false,
+  // SQLite turns NaN into NULL; it keeps ±Infinity.
+  floatNaN: false,
+  floatInfinity: true,
+  textNul: true,
+  // INTEGER is 64-bit, but a JavaScript number is exact only up to 2^53 − 1.
+  integerRange: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  // Timestamps are sortable text with four-digit years.
+  yearRange: [1, 9999],
+  jsonMaxDepth: 1000,
+  bindsObjects: false
 }
 
 /**

@@ -8,9 +8,10 @@ import type { Dialect } from "../Dialect.js"
 import { EncodeError } from "../Errors.js"
 import * as Ast from "./ast/nodes.js"
 import { typeOfValue } from "./expr.js"
-import { encodeValue, insertValues } from "./rows.js"
-import { isSqlNull, toDriver } from "./values.js"
+import { checkCustom, checkText } from "./representable.js"
+import { encodeAssigned, encodeValue, insertValues } from "./rows.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
+import { describe, isSqlNull, toDriver, ValueError } from "./values.js"
 
 /** SQL text and its parameters, ready for the driver. */
 export interface Compiled {
@@ -55,10 +56,25 @@ class Context {
 }
 
 const encodeParam = (ctx: Context, node: Ast.Param): unknown => {
+  if (node.target !== undefined) return encodeAssigned(ctx.dialect, node.target.table, node.target.column, node.value)
   if (node.value === null || node.value === undefined) return null
-  if (node.type === undefined) return node.value
-  if (isSqlNull(node.type, node.nullable, node.value)) return null
-  return toDriver(node.type, node.value, ctx.dialect.values)
+  try {
+    // A value of no known type is bound as the driver takes it, if it takes it.
+    if (node.type === undefined) return checkCustom(node.value, ctx.dialect.values, { boolean: (b) => b, bytes: (b) => b })
+    if (isSqlNull(node.type, node.nullable, node.value)) return null
+    return toDriver(node.type, node.value, ctx.dialect.values, "compare")
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e
+    throw new ValueError(`cannot bind ${describe(node.value)}: ${e.message}`, describe(node.value))
+  }
+}
+
+/** LIMIT and OFFSET take a count: anything else fails here rather than mean "no limit" (SQLite) or fail in the driver. */
+const count = (ctx: Context, what: string, n: unknown): string => {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+    throw new ValueError(`${what} must be a whole number of at least 0, not ${describe(n)}`, describe(n))
+  }
+  return ctx.bind(n)
 }
 
 const expression = (ctx: Context, node: Ast.Node): string => {
@@ -70,8 +86,9 @@ const expression = (ctx: Context, node: Ast.Node): string => {
     case "Literal":
       return ctx.value(node, () => {
         const type = typeOfValue(node.value)
-        if (node.value === null || type === undefined) return ctx.bind(node.value)
-        return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values)), type)
+        if (node.value === null) return ctx.bind(null)
+        if (type === undefined) return ctx.bind(checkCustom(node.value, ctx.dialect.values, { boolean: (b) => b, bytes: (b) => b }))
+        return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values, "compare")), type)
       })
     case "Param":
       return ctx.value(node, () => ctx.bind(encodeParam(ctx, node)))
@@ -102,8 +119,12 @@ const expression = (ctx: Context, node: Ast.Node): string => {
       const pattern = e(node.pattern)
       let sql = node.caseInsensitive ? ctx.dialect.compiler.ilike(operand, pattern) : ctx.dialect.compiler.like(operand, pattern)
       if (node.escape !== undefined) {
-        if ([...node.escape].length !== 1) throw new TypeError(`a LIKE escape is one character, not ${JSON.stringify(node.escape)}`)
-        sql += ` ESCAPE ${ctx.dialect.ddl.literal({ _tag: "Literal", value: node.escape })}`
+        const escape: unknown = node.escape
+        if (typeof escape !== "string" || [...escape].length !== 1) {
+          throw new ValueError(`a LIKE escape is one character, not ${describe(escape)}`, describe(escape))
+        }
+        checkText(escape, ctx.dialect.values, "the LIKE escape")
+        sql += ` ESCAPE ${ctx.dialect.ddl.literal({ _tag: "Literal", value: escape })}`
       }
       return node.negated ? `(NOT (${sql}))` : `(${sql})`
     }
@@ -222,7 +243,10 @@ const withClause = (ctx: Context, ctes: ReadonlyArray<Ast.CteSource>): string =>
 }
 
 const limitOffset = (ctx: Context, limit: number | undefined, offset: number | undefined) =>
-  ctx.dialect.compiler.limitOffset(limit === undefined ? undefined : ctx.bind(limit), offset === undefined ? undefined : ctx.bind(offset))
+  ctx.dialect.compiler.limitOffset(
+    limit === undefined ? undefined : count(ctx, "LIMIT", limit),
+    offset === undefined ? undefined : count(ctx, "OFFSET", offset)
+  )
 
 const selectCore = (ctx: Context, s: Ast.Select): string => {
   const e = (n: Ast.Node) => expression(ctx, n)
@@ -403,14 +427,23 @@ export const compileExpression = (dialect: Dialect, node: Ast.Node): Compiled =>
  */
 const cache = new WeakMap<Ast.Statement, Map<string, ReadonlyArray<Step>>>()
 
-/** Compiles a statement into the steps that run it. Throws `EncodeError` for a value its column rejects. */
+/**
+ * Compiles a statement into the steps that run it. Throws `EncodeError` for a value its
+ * column rejects, a value no database type takes, or a statement its input cannot build.
+ */
 export const compile = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Step> => {
-  if (node._tag === "Insert") return compileUncached(dialect, node)
-  let byDialect = cache.get(node)
-  if (byDialect === undefined) cache.set(node, byDialect = new Map())
-  let steps = byDialect.get(dialect.name)
-  if (steps === undefined) byDialect.set(dialect.name, steps = compileUncached(dialect, node))
-  return steps
+  try {
+    if (node._tag === "Insert") return compileUncached(dialect, node)
+    let byDialect = cache.get(node)
+    if (byDialect === undefined) cache.set(node, byDialect = new Map())
+    let steps = byDialect.get(dialect.name)
+    if (steps === undefined) byDialect.set(dialect.name, steps = compileUncached(dialect, node))
+    return steps
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e
+    const table = "table" in node ? node.table.tableName : "(query)"
+    throw new EncodeError({ message: `${table}: ${e.message}`, table, column: undefined, value: e.value })
+  }
 }
 
 const compileUncached = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Step> => {

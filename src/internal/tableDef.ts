@@ -14,6 +14,8 @@ export interface ColumnInfo {
   /** The database column. */
   readonly name: string
   readonly def: Column.Definition
+  /** The column's Schema: what a value written to it must satisfy. */
+  readonly schema: Column.Any
 }
 
 export interface UniqueInfo {
@@ -62,6 +64,40 @@ export interface TableOptions<Key extends string = string> {
 
 const integerTypes = new Set(["integer", "bigint"])
 
+const isCount = (n: unknown, min: number): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= min
+
+/**
+ * What makes a name unusable as an identifier, if anything: a driver sends SQL as UTF-8,
+ * which has no lone surrogates (they would become U+FFFD), and PostgreSQL refuses U+0000.
+ */
+const badName = (name: string): string | undefined =>
+  !(name as string & { isWellFormed(): boolean }).isWellFormed()
+    ? "has a lone UTF-16 surrogate"
+    : name.includes("\u0000")
+    ? "contains U+0000"
+    : undefined
+
+/** What makes a column type impossible on every database, if anything. */
+const typeProblem = (type: Column.ColumnType): string | undefined => {
+  switch (type._tag) {
+    case "numeric":
+      // 1000 is PostgreSQL's limit; MariaDB stops at 65 digits and refuses more when the table is created.
+      if (!isCount(type.precision, 1) || type.precision > 1000) return `numeric precision must be a whole number from 1 to 1000, not ${String(type.precision)}`
+      if (!isCount(type.scale, 0) || type.scale > type.precision) return `numeric scale must be a whole number from 0 to the precision (${type.precision}), not ${String(type.scale)}`
+      return undefined
+    case "string":
+      return isCount(type.length, 1) ? undefined : `string length must be a whole number of at least 1, not ${String(type.length)}`
+    case "literal":
+      if (type.values.length === 0) return "a literal column needs at least one value"
+      if (type.values.some((v) => typeof v !== "string" || v === "" || !(v as string & { isWellFormed(): boolean }).isWellFormed())) {
+        return "literal values must be non-empty, well-formed strings"
+      }
+      return new Set(type.values).size === type.values.length ? undefined : "literal values must be distinct"
+    default:
+      return undefined
+  }
+}
+
 export const make = (
   identifier: string,
   tableName: string,
@@ -72,6 +108,8 @@ export const make = (
     throw new DefinitionError({ message: `Table "${tableName}" (${identifier}): ${message}`, table: tableName, column })
   }
   if (tableName.trim() === "") fail("the table name is empty")
+  const nameProblem = badName(tableName)
+  if (nameProblem !== undefined) fail(`the table name ${nameProblem}`)
   const columns: Array<ColumnInfo> = []
   const byKey = new Map<string, ColumnInfo>()
   const byName = new Map<string, string>()
@@ -82,7 +120,12 @@ export const make = (
     const other = byName.get(name)
     if (other !== undefined) fail(`fields "${other}" and "${key}" are both mapped to the column "${name}"`, key)
     byName.set(name, key)
-    const info: ColumnInfo = { key, name, def }
+    if (name.trim() === "") fail(`field "${key}" has an empty column name`, key)
+    const columnNameProblem = badName(name)
+    if (columnNameProblem !== undefined) fail(`the column name of field "${key}" ${columnNameProblem}`, key)
+    const problem = typeProblem(def.type)
+    if (problem !== undefined) fail(`column "${name}": ${problem}`, key)
+    const info: ColumnInfo = { key, name, def, schema: field as Column.Any }
     columns.push(info)
     byKey.set(key, info)
   }

@@ -1,19 +1,35 @@
 /**
  * Converting column values between TypeScript and the drivers. The conversions shared
  * by all databases live here; what differs (how a boolean or a bigint is bound, how a
- * timestamp is written) comes from the dialect's `ValueHooks` (`src/dialect/*.ts`).
- * Called by the row codecs in `src/internal/rows.ts`.
+ * timestamp is written, what each database can store) comes from the dialect's
+ * `ValueHooks` (`src/dialect/*.ts`). Called by the row codecs in `src/internal/rows.ts`
+ * and the statement compiler. Values a database would change are refused by the
+ * checks in `src/internal/representable.ts`.
  */
-import { BigDecimal, DateTime, Either, ParseResult, Schema } from "effect"
+import { BigDecimal, Either, ParseResult, Schema } from "effect"
 import type { ColumnType } from "../Column.js"
+import {
+  checkBigint,
+  checkCustom,
+  checkDecimal,
+  checkFloat,
+  checkInstant,
+  checkInteger,
+  checkJson,
+  checkText,
+  comparisonScale,
+  describe,
+  type Limits,
+  refuse,
+  ValueError
+} from "./representable.js"
+import { formatMicros, parseTimestamp, utcFromMicros } from "./timestamps.js"
 
-/** A driver value that cannot become the column's TypeScript value, or the reverse. */
-export class ValueError {
-  constructor(readonly message: string) {}
-}
+export { describe, ValueError } from "./representable.js"
+export { formatMicros, microsOf, parseTimestamp, utcFromMicros } from "./timestamps.js"
 
-/** How one database differs in the values it takes and gives. */
-export interface ValueHooks {
+/** How one database differs in the values it takes and gives, and what it can store. */
+export interface ValueHooks extends Limits {
   /** Booleans are bound and read as 1 / 0 (SQLite, MariaDB). */
   readonly booleanAsInteger: boolean
   /** How a bigint parameter is bound: as a JS bigint (better-sqlite3) or a decimal string. */
@@ -28,68 +44,12 @@ export interface ValueHooks {
   readonly bigintNeedsSafeIntegers: boolean
 }
 
-// --- timestamps with microseconds --------------------------------------------------
-
-const utcProto = Object.getPrototypeOf(DateTime.unsafeMake(0))
-
 /**
- * A `DateTime.Utc` for an instant given in microseconds. Effect's constructors keep
- * whole milliseconds; this keeps the microseconds as a fraction of `epochMillis`, which
- * equality and ordering respect (Effect's own arithmetic and formatting work in whole
- * milliseconds). Pinned to effect 3.22's shape of `Utc`, checked by test/Table.test.ts.
+ * Why a value is encoded: to be written to its column (it must fit exactly), or to be
+ * compared with one (a decimal with more digits than the column is bound as it is, an
+ * integer out of the column's range is a valid operand).
  */
-export const utcFromMicros = (micros: bigint): DateTime.Utc => {
-  const whole = micros / 1000n
-  const rest = Number(micros - whole * 1000n)
-  if (rest === 0) return DateTime.unsafeMake(Number(whole)) as DateTime.Utc
-  const self = Object.create(utcProto)
-  self.epochMillis = Number(whole) + rest / 1000
-  Object.defineProperty(self, "partsUtc", { value: undefined, enumerable: false, writable: true })
-  return self
-}
-
-/** The instant of a `DateTime`, in microseconds. */
-export const microsOf = (dt: DateTime.DateTime): bigint => {
-  const millis = dt.epochMillis
-  const whole = Math.floor(millis)
-  return BigInt(whole) * 1000n + BigInt(Math.round((millis - whole) * 1000))
-}
-
-const pad = (n: number | bigint, width: number) => String(n).padStart(width, "0")
-
-/** `YYYY-MM-DD HH:MM:SS[.ffffff]` in UTC; the fraction only when there is one. */
-export const formatMicros = (micros: bigint, separator = " "): string => {
-  let millis = micros / 1000n
-  let sub = micros % 1000n
-  if (sub < 0n) {
-    sub += 1000n
-    millis -= 1n
-  }
-  const date = new Date(Number(millis))
-  const fraction = Number(millis % 1000n + 1000n) % 1000 * 1000 + Number(sub)
-  const base = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}${separator}${
-    pad(date.getUTCHours(), 2)
-  }:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`
-  return fraction === 0 ? base : `${base}.${pad(fraction, 6)}`
-}
-
-const timestampPattern =
-  /^(\d{4,})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i
-
-/** Parses the timestamps the drivers return (`2024-01-02 03:04:05.123456+00`, ISO forms, dates). */
-export const parseTimestamp = (text: string): bigint | undefined => {
-  const m = timestampPattern.exec(text.trim())
-  if (m === null) return undefined
-  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone] = m
-  const millis = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
-  if (Number.isNaN(millis)) return undefined
-  const micros = BigInt(millis) * 1000n + BigInt((frac + "000000").slice(0, 6))
-  if (zone === undefined || zone.toUpperCase() === "Z") return micros
-  const sign = zone[0] === "-" ? -1n : 1n
-  const digits = zone.slice(1).replace(":", "")
-  const offsetMinutes = BigInt(Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || "0"))
-  return micros - sign * offsetMinutes * 60_000_000n
-}
+export type Purpose = "write" | "compare"
 
 // --- numbers ---------------------------------------------------------------------------
 
@@ -116,39 +76,45 @@ const toDecimal = (raw: unknown, scale: number): BigDecimal.BigDecimal | undefin
   return parsed._tag === "Some" ? BigDecimal.scale(parsed.value, scale) : undefined
 }
 
-/** A value as an error message quotes it (long text and bytes shortened). */
-export const describe = (raw: unknown): string => {
-  if (typeof raw === "string") return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)
-  if (typeof raw === "bigint") return `${raw}n`
-  if (raw instanceof Uint8Array) return `<${raw.length} bytes>`
-  if (raw instanceof Date) return `Date(${raw.toISOString()})`
-  try {
-    return JSON.stringify(raw) ?? String(raw)
-  } catch {
-    return String(raw)
-  }
-}
-
 const fail = (raw: unknown, expected: string): never => {
   throw new ValueError(`expected ${expected}, got ${typeof raw} ${describe(raw)}`)
 }
 
+/**
+ * The issues of a ParseError, path by path. Effect's formatter prints the offending value
+ * recursively and overflows the stack on one nested thousands deep: then the issue is
+ * reported without it.
+ */
+export const schemaIssues = (error: ParseResult.ParseError): ReadonlyArray<ParseResult.ArrayFormatterIssue> => {
+  try {
+    return ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    return [{ _tag: "Type", path: [], message: "the value does not match the schema (too deeply nested to show)" }]
+  }
+}
+
 const issues = (error: ParseResult.ParseError) =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
+  schemaIssues(error)
     .map((i) => (i.path.length === 0 ? i.message : `${i.path.map(String).join(".")}: ${i.message}`))
     .join("; ")
 
-const decodeWith = (schema: Schema.Schema<any, any>, value: unknown, what: string): unknown => {
-  const result = Schema.decodeUnknownEither(schema)(value)
-  if (Either.isLeft(result)) throw new ValueError(`${what} ${describe(value)} does not match its schema: ${issues(result.left)}`)
+/** Runs a user's schema; a transform that throws is a refusal of the value, not a crash. */
+const withSchema = <A>(run: () => Either.Either<A, ParseResult.ParseError>, what: string, value: unknown, verb: string): A => {
+  let result: Either.Either<A, ParseResult.ParseError>
+  try {
+    result = run()
+  } catch (e) {
+    return refuse(`${what} ${describe(value)} could not be ${verb}d by its schema: ${e instanceof Error ? e.message : String(e)}`)
+  }
+  if (Either.isLeft(result)) return refuse(`${what} ${describe(value)} does not match its schema: ${issues(result.left)}`)
   return result.right
 }
 
-const encodeWith = (schema: Schema.Schema<any, any>, value: unknown, what: string): unknown => {
-  const result = Schema.encodeUnknownEither(schema)(value)
-  if (Either.isLeft(result)) throw new ValueError(`${what} does not match its schema: ${issues(result.left)}`)
-  return result.right
-}
+const decodeWith = (schema: Schema.Schema<any, any>, value: unknown, what: string): unknown =>
+  withSchema(() => Schema.decodeUnknownEither(schema)(value), what, value, "decode")
+
+const encodeWith = (schema: Schema.Schema<any, any>, value: unknown, what: string): unknown =>
+  withSchema(() => Schema.encodeUnknownEither(schema)(value), what, value, "encode")
 
 const toBytes = (raw: unknown): Uint8Array => {
   if (raw instanceof Uint8Array) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
@@ -171,40 +137,84 @@ const timeText = (raw: unknown): string => {
 export const isSqlNull = (type: ColumnType, nullable: boolean, value: unknown): boolean =>
   value === null && (nullable || type._tag !== "json")
 
+const dayMicros = 86_400_000_000n
+
 /**
- * The driver value of a non-null TypeScript value. Throws `ValueError`.
+ * The driver value of a non-null TypeScript value, for `purpose`. Throws `ValueError`
+ * for a value of the wrong type, or one the database would not store exactly.
  */
-export const toDriver = (type: ColumnType, value: unknown, hooks: ValueHooks): unknown => {
+export const toDriver = (type: ColumnType, value: unknown, hooks: ValueHooks, purpose: Purpose = "write"): unknown => {
   switch (type._tag) {
     case "integer":
+      // An operand of a comparison may be any number (age > 17.5), not one the database turns into NULL.
+      return purpose === "write" ? checkInteger(value, hooks) : checkFloat(value, hooks)
     case "float":
+      return checkFloat(value, hooks)
     case "string":
     case "text":
     case "literal":
-      return value
-    case "bigint":
-      return hooks.bigintParam === "bigint" ? value : String(value)
-    case "numeric":
-      return formatDecimal(value as BigDecimal.BigDecimal, type.scale)
-    case "boolean":
-      return hooks.booleanAsInteger ? (value ? 1 : 0) : value
-    case "date":
-      return formatMicros(microsOf(value as DateTime.Utc)).slice(0, 10)
-    case "dateTime":
-      return hooks.formatDateTime(microsOf(value as DateTime.Utc), type.timezone)
     case "time":
-      return value
-    case "uuid":
-      return (value as string).toLowerCase()
-    case "json":
-      return JSON.stringify(encodeWith(type.schema, value, "JSON value"))
-    case "binary": {
-      const bytes = value as Uint8Array
-      return hooks.binaryAsBuffer ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes
+      return typeof value === "string" ? checkText(value, hooks) : fail(value, "text")
+    case "bigint":
+      return hooks.bigintParam === "bigint" ? checkBigint(value) : String(checkBigint(value))
+    case "numeric":
+      return purpose === "write"
+        ? formatDecimal(checkDecimal(value, type.precision, type.scale), type.scale)
+        : formatDecimal(value as BigDecimal.BigDecimal, comparisonScale(value, type.scale))
+    case "boolean":
+      if (typeof value !== "boolean") return fail(value, "a boolean")
+      return hooks.booleanAsInteger ? (value ? 1 : 0) : value
+    case "date": {
+      const micros = checkInstant(value, hooks)
+      // Comparing a date column with an instant that is not a date would compare its day only.
+      if (micros % dayMicros !== 0n) refuse(`${describe(value)} is not a date (a DateTime.Utc at midnight UTC)`)
+      return formatMicros(micros).slice(0, -9)
     }
-    case "custom":
-      return encodeWith(type.schema, value, "value")
+    case "dateTime":
+      return hooks.formatDateTime(checkInstant(value, hooks), type.timezone)
+    case "uuid":
+      return typeof value === "string" ? checkText(value, hooks).toLowerCase() : fail(value, "a UUID")
+    case "json": {
+      const encoded = encodeWith(type.schema, value, "JSON value")
+      checkJson(encoded, hooks)
+      readable(type.schema, encoded)
+      return JSON.stringify(encoded)
+    }
+    case "binary": {
+      if (!(value instanceof Uint8Array)) return fail(value, "bytes (a Uint8Array)")
+      return hooks.binaryAsBuffer ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : value
+    }
+    case "custom": {
+      const encoded = encodeWith(type.schema, value, "value")
+      readable(type.schema, encoded)
+      return checkCustom(encoded, hooks, {
+        boolean: (b) => (hooks.booleanAsInteger ? (b ? 1 : 0) : b),
+        bytes: (b) => (hooks.binaryAsBuffer ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : b)
+      })
+    }
   }
+}
+
+/**
+ * Refuses a value whose schema encodes it to something the same schema cannot decode
+ * (a transform that is not its own inverse): written, the row could never be read.
+ */
+const readable = (schema: Schema.Schema<any, any>, encoded: unknown): void => {
+  try {
+    withSchema(() => Schema.decodeUnknownEither(schema)(encoded), "its encoded form", encoded, "decode")
+  } catch (e) {
+    if (!(e instanceof ValueError)) throw e
+    refuse(`the row could not be read back: ${e.message}`)
+  }
+}
+
+/** An instant read from the driver: a JavaScript Date or timestamp text. */
+const instantOf = (raw: unknown): bigint | undefined => {
+  if (raw instanceof Date) {
+    const millis = raw.getTime()
+    return Number.isNaN(millis) ? undefined : BigInt(millis) * 1000n
+  }
+  return typeof raw === "string" ? parseTimestamp(raw) : undefined
 }
 
 /**
@@ -222,7 +232,9 @@ export const fromDriver = (type: ColumnType, raw: unknown, hooks: ValueHooks): u
       if (typeof raw === "string" && /^-?\d+$/.test(raw)) return BigInt(raw)
       return fail(raw, "a 64-bit integer")
     case "float": {
-      const n = typeof raw === "number" ? raw : typeof raw === "string" || typeof raw === "bigint" ? Number(raw) : NaN
+      // PostgreSQL's NaN comes as the number NaN (or the text "NaN"): a value, not a failure.
+      if (typeof raw === "number") return raw
+      const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : typeof raw === "bigint" ? Number(raw) : NaN
       return Number.isNaN(n) && raw !== "NaN" ? fail(raw, "a number") : n
     }
     case "numeric":
@@ -238,12 +250,12 @@ export const fromDriver = (type: ColumnType, raw: unknown, hooks: ValueHooks): u
       if (hooks.booleanAsInteger && (raw === "0" || raw === "1")) return raw === "1"
       return fail(raw, "a boolean")
     case "date": {
-      const micros = raw instanceof Date ? BigInt(raw.getTime()) * 1000n : typeof raw === "string" ? parseTimestamp(raw) : undefined
-      if (micros === undefined || micros % 86_400_000_000n !== 0n) return fail(raw, "a date")
+      const micros = instantOf(raw)
+      if (micros === undefined || micros % dayMicros !== 0n) return fail(raw, "a date")
       return utcFromMicros(micros)
     }
     case "dateTime": {
-      const micros = raw instanceof Date ? BigInt(raw.getTime()) * 1000n : typeof raw === "string" ? parseTimestamp(raw) : undefined
+      const micros = instantOf(raw)
       return micros === undefined ? fail(raw, "a timestamp") : utcFromMicros(micros)
     }
     case "time":

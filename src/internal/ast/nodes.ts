@@ -7,7 +7,7 @@
  */
 import type * as Column from "../../Column.js"
 import type * as Table from "../../Table.js"
-import type { TableDef } from "../tableDef.js"
+import type { ColumnInfo, TableDef } from "../tableDef.js"
 
 /** How a result column decodes: like a column of this type, or as the driver gives it. */
 export type ValueType =
@@ -36,6 +36,12 @@ export interface Param {
   readonly value: unknown
   readonly type: Column.ColumnType | undefined
   readonly nullable: boolean
+  /**
+   * The column this value is written to (an UPDATE's SET, an upsert's update): it is
+   * validated with the column's Schema and must fit it exactly. Without it the value is
+   * an operand, compared with a column of `type`.
+   */
+  readonly target?: { readonly table: TableDef; readonly column: ColumnInfo } | undefined
 }
 
 /** A column of a table (a `Column.Ref` is this node). */
@@ -288,6 +294,9 @@ export const raw = (sql: string): Raw => Object.freeze({ _tag: "Raw", sql })
 export const literal = (value: Literal["value"]): Literal => Object.freeze({ _tag: "Literal", value })
 export const param = (value: unknown, type: Column.ColumnType | undefined, nullable = true): Param =>
   Object.freeze({ _tag: "Param", value, type, nullable })
+/** A value written to `column` of `table`. */
+export const assigned = (value: unknown, table: TableDef, column: ColumnInfo): Param =>
+  Object.freeze({ _tag: "Param", value, type: column.def.type, nullable: column.def.nullable, target: Object.freeze({ table, column }) })
 export const func = (name: FunctionName, args: ReadonlyArray<Node> = [], options?: { distinct?: boolean; star?: boolean }): Func =>
   Object.freeze({ _tag: "Func", name, args: Object.freeze([...args]), distinct: options?.distinct === true, star: options?.star === true })
 
