@@ -1,19 +1,22 @@
 /**
- * Engine options: connection pool settings and statement echo.
+ * Engine options: connection pool settings, statement echo and the statement timeout.
  *
  * @since 0.1.0
  */
 import type { Duration } from "effect"
 
 /**
- * Connection pool settings, mapped onto each driver:
+ * Connection pool settings of retort's own pool, the same on every driver:
  *
- * | option | PostgreSQL (node-postgres) | MariaDB (mysql2) | SQLite (better-sqlite3) |
- * |---|---|---|---|
- * | `size` | `max` | `connectionLimit` | one connection (SQLite has one writer) |
- * | `idleTimeout` | `idleTimeoutMillis` | `idleTimeout` | not applicable |
- * | `acquireTimeout` | `connectionTimeoutMillis` | `connectTimeout` | `PRAGMA busy_timeout` |
- * | `maxLifetime` | `maxLifetimeSeconds` | not available in mysql2 (a warning is logged) | not applicable |
+ * | option | meaning | default |
+ * |---|---|---|
+ * | `size` | connections at most (SQLite: one, its single writer) | 10 |
+ * | `acquireTimeout` | the deadline of a wait for a connection (then `ConnectionError`); also the connect timeout and SQLite's `busy_timeout` | 30 s |
+ * | `idleTimeout` | an idle connection is closed after this long | never |
+ * | `maxLifetime` | a connection is retired after this long | never |
+ *
+ * Waiters are served first come, first served; a connection that failed, was interrupted
+ * mid-statement or timed out is destroyed; one idle for more than 5 s is pinged first.
  *
  * @example
  * import { Engine } from "retort"
