@@ -280,7 +280,13 @@ export const make = (
         // In a transaction the stream holds the level's lock until it ends: nothing else may
         // use the connection while its result is being read.
         if (level !== undefined) {
-          return Effect.succeed(Stream.unwrapScoped(Effect.as(level.lock.take(1).pipe(Effect.zipRight(Effect.addFinalizer(() => level.lock.release(1)))), exec.streamOn(level.conn, text, params, o))))
+          return Effect.succeed(Stream.unwrapScoped(Effect.as(
+            Effect.acquireRelease(
+              Effect.zipRight(level.lock.take(1), Effect.sync(() => level.busy.n++)),
+              () => Effect.zipRight(Effect.sync(() => level.busy.n--), level.lock.release(1))
+            ),
+            exec.streamOn(level.conn, text, params, o)
+          )))
         }
         return Effect.succeed(exec.stream(text, params, o))
       })).pipe(Stream.mapError((e) => classifyOne(e) as DatabaseError))

@@ -851,10 +851,20 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
 export const execute = <Q extends Compilable>(
   query: Q
 ): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError, Engine.Engine> =>
-  Effect.flatMap(Engine.Engine, (engine) => {
-    const fast = executeOne(engine, query)
-    return fast !== undefined ? fast : executeSteps(engine, query)
-  })
+  Effect.flatMap(Engine.Engine, (engine) => executeWith(engine, query))
+
+/**
+ * {@link execute} on a given engine, without reading it from the context (the session's path).
+ *
+ * @internal
+ */
+export const executeWith = <Q extends Compilable>(
+  engine: Engine.Engine,
+  query: Q
+): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError> => {
+  const fast = executeOne(engine, query)
+  return fast !== undefined ? fast : Effect.provideService(executeSteps(engine, query), Engine.Engine, engine)
+}
 
 /**
  * The hot path: one statement, no identity resync to run first, no emulation. Compiled

@@ -197,7 +197,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
 
   const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> => {
     const writes = query.node._tag !== "Select" && query.node._tag !== "Compound"
-    return Effect.zipRight(tx.flush, (writes ? tx.runWrite : tx.run)(Effect.provideService(Query.execute(query), Engine.Engine, engine)))
+    return Effect.zipRight(tx.flush, (writes ? tx.runWrite : tx.run)(Query.executeWith(engine, query)))
   }
 
   const session: Session = {
@@ -212,10 +212,12 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     insert: (model, values) =>
-      Effect.gen(function*() {
+      Effect.suspend(() => {
         const def = Table.definition(model)
-        const [created] = yield* execute(Query.insert(model).values(values).returning(model))
-        return (yield* tx.unit).identity.merge(def, created as object) as InstanceType<typeof model>
+        return Effect.flatMap(
+          execute(Query.insert(model).values(values).returning(model)),
+          ([created]) => Effect.map(tx.unit, (unit) => unit.identity.merge(def, created as object) as InstanceType<typeof model>)
+        )
       }),
     update: (entity, updates) =>
       Effect.suspend(() => {

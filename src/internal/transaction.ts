@@ -28,6 +28,12 @@ export interface Level {
   readonly depth: number
   /** Serializes the statements and the nested blocks run directly at this level. */
   readonly lock: Effect.Semaphore
+  /**
+   * How many holders of `lock` keep the connection for a while (a savepoint block, a stream).
+   * While none does, a statement runs without taking the lock: the driver sends statements
+   * in order, so one sent before a SAVEPOINT runs before it.
+   */
+  readonly busy: { n: number }
   /** Savepoint names are unique within the whole transaction. */
   readonly counter: { next: number }
 }
@@ -110,7 +116,16 @@ export interface Dependencies {
 
 /** Runs one statement on a level's connection, taking the level's lock. */
 export const runOn = <A>(level: Level, statement: (conn: Conn) => Effect.Effect<A, SqlError>) =>
-  level.lock.withPermits(1)(statement(level.conn))
+  level.busy.n === 0 ? statement(level.conn) : level.lock.withPermits(1)(Effect.suspend(() => statement(level.conn)))
+
+/** Holds a level's lock around `effect` (a block or a stream that keeps its connection). */
+export const holding = <A, E, R>(level: Level, effect: Effect.Effect<A, E, R>) =>
+  level.lock.withPermits(1)(
+    Effect.suspend(() => {
+      level.busy.n++
+      return Effect.ensuring(effect, Effect.sync(() => level.busy.n--))
+    })
+  )
 
 const plain = (deps: Dependencies, conn: Conn, sql: string, timeoutMillis?: number) =>
   deps.classify(deps.exec.commandOn(conn, sql, timeoutMillis))
@@ -189,7 +204,7 @@ const outermost = <A, E, R>(
       const scope = yield* Scope.make()
       const release = Scope.close(scope, Exit.void)
       const conn = yield* open(deps, options, scope, restore)
-      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), counter: { next: 0 } }
+      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: { next: 0 } }
       const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
       if (Exit.isSuccess(exit)) {
         const committed = yield* Effect.exit(commitOn(deps, conn, options))
@@ -238,20 +253,21 @@ export const begin = (deps: Dependencies, options: TransactionOptions = {}): Eff
       }).pipe(Effect.uninterruptible)
       // Released with the outer scope without a commit: roll back.
       yield* Scope.addFinalizer(outer, rollback)
-      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), counter: { next: 0 } }
+      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: { next: 0 } }
       return { level, commit, rollback }
     })
   )
 
 const savepoint = <A, E, R>(deps: Dependencies, parent: Level, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
   // Holding the parent's lock for the whole block keeps siblings from interleaving inside it.
-  parent.lock.withPermits(1)(
+  holding(
+    parent,
     Effect.uninterruptibleMask((restore) =>
       Effect.gen(function*() {
         // The name is retort's own counter, never user text.
         const name = `retort_sp_${++parent.counter.next}`
         yield* plain(deps, parent.conn, `SAVEPOINT ${name}`)
-        const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: Effect.unsafeMakeSemaphore(1), counter: parent.counter }
+        const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: parent.counter }
         const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
         if (Exit.isSuccess(exit)) {
           yield* plain(deps, parent.conn, `RELEASE SAVEPOINT ${name}`)

@@ -145,28 +145,23 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
 
   /** The query config: named (prepared once per connection) where that pays. */
   const queryConfig = (sql: string, params: ReadonlyArray<unknown>): Pg.QueryConfig => {
-    if (params.length === 0 && !preparable.test(sql)) return { text: sql }
-    if (!preparable.test(sql)) return { text: sql, values: params as Array<unknown> }
     const now = settings.schemaEpoch()
     if (now !== epoch) {
       epoch = now
       forgetAll()
     }
-    let name = names.get(sql)
-    if (name === undefined) {
-      if (names.size >= cacheSize) {
-        const [oldText, oldName] = names.entries().next().value!
-        names.delete(oldText)
-        delete parsed()[oldName]
-        client.query(`DEALLOCATE ${oldName}`, () => {})
-      }
-      name = `retort_${++counter}`
-      names.set(sql, name)
-    } else {
-      // Most recently used last: the Map's order is the eviction order.
-      names.delete(sql)
-      names.set(sql, name)
+    const known = names.get(sql)
+    if (known !== undefined) return { name: known, text: sql, values: params as Array<unknown> }
+    if (!preparable.test(sql)) return params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> }
+    // Oldest prepared first out: the Map keeps insertion order.
+    if (names.size >= cacheSize) {
+      const [oldText, oldName] = names.entries().next().value!
+      names.delete(oldText)
+      delete parsed()[oldName]
+      client.query(`DEALLOCATE ${oldName}`, () => {})
     }
+    const name = `retort_${++counter}`
+    names.set(sql, name)
     return { name, text: sql, values: params as Array<unknown> }
   }
 
