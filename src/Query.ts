@@ -809,7 +809,12 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
   Effect.gen(function*() {
     const def = node.table
     if (def.primaryKey.length === 0) {
-      return yield* Effect.die(new TypeError(`UPDATE … RETURNING on ${engine.dialect.name} needs a primary key on ${def.tableName}`))
+      // A table without a primary key cannot have its updated rows read back here: a typed refusal.
+      return yield* new EncodeError({
+        message: `UPDATE … RETURNING on ${engine.dialect.name} needs a primary key on ${def.tableName}`,
+        table: def.tableName,
+        column: undefined
+      })
     }
     const keys = def.primaryKey.map((k) => refOf(def, k))
     const keySelection = keys.map((k, i) => ({ node: k.node, alias: `k${i}`, type: k.valueType, nullable: false }))
