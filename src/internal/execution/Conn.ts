@@ -8,8 +8,8 @@
  * past its bound is cancelled on the server and marks the connection broken: the pool
  * destroys it when it is given back.
  */
-import type { SqlError } from "@effect/sql/SqlError"
-import type { Effect, Stream } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Effect, type Stream } from "effect"
 
 export type Row = Readonly<Record<string, unknown>>
 
@@ -69,3 +69,44 @@ export class TimedOut {
     this.message = `statement cancelled after ${timeoutMillis} ms`
   }
 }
+
+/**
+ * One driver call as an Effect, bounded: `start` sends the statement and calls back once.
+ * Past `timeoutMillis`, or when the fiber is interrupted, `abandon` cancels it on the server
+ * (and marks the connection broken); a timeout fails with `TimedOut` as the cause. A
+ * failure that is not the server's own marks the connection broken. Used by the adapters.
+ */
+export const boundedCall = <A>(
+  conn: Conn,
+  timeoutMillis: number | undefined,
+  abandon: () => void,
+  isServerError: (e: unknown) => boolean,
+  start: (done: (err: unknown, result: A) => void) => void
+): Effect.Effect<A, SqlError> =>
+  Effect.async<A, SqlError>((resume) => {
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    start((err, result) => {
+      if (settled) return
+      settled = true
+      if (timer !== undefined) clearTimeout(timer)
+      if (err) {
+        if (!isServerError(err)) conn.broken = true
+        resume(Effect.fail(new SqlError({ cause: err, message: "Failed to execute statement" })))
+      } else resume(Effect.succeed(result))
+    })
+    if (timeoutMillis !== undefined && !settled) {
+      timer = setTimeout(() => {
+        if (settled) return
+        settled = true
+        abandon()
+        resume(Effect.fail(new SqlError({ cause: new TimedOut(timeoutMillis, undefined), message: `Statement cancelled after ${timeoutMillis} ms` })))
+      }, timeoutMillis)
+    }
+    return Effect.sync(() => {
+      if (settled) return
+      settled = true
+      if (timer !== undefined) clearTimeout(timer)
+      abandon()
+    })
+  })

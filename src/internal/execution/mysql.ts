@@ -15,7 +15,7 @@ import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import type * as Mysql from "mysql2"
 import mysql from "mysql2"
 import type { ServerUrl } from "../../Url.js"
-import { type Conn, connState, type Row, TimedOut } from "./Conn.js"
+import { boundedCall, type Conn, connState, type Row } from "./Conn.js"
 
 export interface MysqlSettings {
   readonly connectTimeoutMillis: number
@@ -107,34 +107,10 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
     timeoutMillis: number | undefined,
     pick: (result: unknown) => A
   ) =>
-    Effect.async<A, SqlError>((resume) => {
-      let settled = false
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const done = (err: unknown, result: unknown) => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        if (err) {
-          if (!isServerError(err)) conn.broken = true
-          resume(Effect.fail(failed(err)))
-        } else resume(Effect.succeed(pick(result)))
-      }
-      if (method === "execute") connection.execute(sql, params as Array<any>, done)
-      else connection.query(sql, done)
-      if (timeoutMillis !== undefined) {
-        timer = setTimeout(() => {
-          if (settled) return
-          settled = true
-          abandon()
-          resume(Effect.fail(new SqlError({ cause: new TimedOut(timeoutMillis, undefined), message: `Statement cancelled after ${timeoutMillis} ms` })))
-        }, timeoutMillis)
-      }
-      return Effect.sync(() => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        abandon()
-      })
+    boundedCall<A>(conn, timeoutMillis, abandon, isServerError, (done) => {
+      const callback = (err: unknown, result: unknown) => done(err, err ? (undefined as A) : pick(result))
+      if (method === "execute") connection.execute(sql, params as Array<any>, callback)
+      else connection.query(sql, callback)
     })
 
   const rowsOf = (result: unknown): ReadonlyArray<Row> => (Array.isArray(result) ? result as ReadonlyArray<Row> : [])

@@ -15,7 +15,7 @@ import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import Pg from "pg"
 import Cursor from "pg-cursor"
 import type { ServerUrl } from "../../Url.js"
-import { type Conn, connState, type Row, type StatementOptions, TimedOut } from "./Conn.js"
+import { boundedCall, type Conn, connState, type Row, type StatementOptions } from "./Conn.js"
 
 /** node-postgres cannot fall back from TLS to plain text, so `prefer` and `allow` mean plain text. */
 const ssl = (mode: string | undefined): Pg.ClientConfig["ssl"] => {
@@ -165,44 +165,20 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
     return { name, text: sql, values: params as Array<unknown> }
   }
 
+  const abandon = () => {
+    conn.broken = true
+    cancelOnServer(url, client)
+  }
   const execute = <A>(sql: string, config: Pg.QueryConfig, options: StatementOptions | undefined, pick: (result: Pg.QueryResult) => A) =>
-    Effect.async<A, SqlError>((resume) => {
-      let settled = false
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const abandon = () => {
-        conn.broken = true
-        cancelOnServer(url, client)
-      }
+    boundedCall<A>(conn, options?.timeoutMillis, abandon, isServerError, (done) =>
       client.query(config, (err: Error | null, result: Pg.QueryResult) => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        if (err) {
-          if (!isServerError(err)) conn.broken = true
-          // A prepared statement whose plan went stale (the schema changed under it): forget it.
-          if ((err as { code?: string }).code === "0A000" && config.name !== undefined) {
-            names.delete(sql)
-            delete parsed()[config.name]
-          }
-          resume(Effect.fail(failed(err)))
-        } else resume(Effect.succeed(pick(result)))
-      })
-      const timeout = options?.timeoutMillis
-      if (timeout !== undefined) {
-        timer = setTimeout(() => {
-          if (settled) return
-          settled = true
-          abandon()
-          resume(Effect.fail(new SqlError({ cause: new TimedOut(timeout, undefined), message: `Statement cancelled after ${timeout} ms` })))
-        }, timeout)
-      }
-      return Effect.sync(() => {
-        if (settled) return
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        abandon()
-      })
-    })
+        // A prepared statement whose plan went stale (the schema changed under it): forget it.
+        if (err && (err as { code?: string }).code === "0A000" && config.name !== undefined) {
+          names.delete(sql)
+          delete parsed()[config.name]
+        }
+        done(err, err ? (undefined as A) : pick(result))
+      }))
 
   const conn: Conn = {
     ...connState(),
