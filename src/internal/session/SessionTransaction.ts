@@ -56,7 +56,9 @@ export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effec
     const sessionScope = yield* Effect.scope
     const root = new UnitOfWork(identity, undefined)
     // Per session, so that two sessions used by one fiber never share a level.
-    const current = FiberRef.unsafeMake<UnitOfWork>(root)
+    // Made on the first nested block: until then every fiber records into the root, and a
+    // session that never nests (most of them) never pays for a FiberRef.
+    let current: FiberRef.FiberRef<UnitOfWork> | undefined
     /** Levels of blocks under way: the session's rollback empties them too. */
     const open = new Set<UnitOfWork>()
     let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
@@ -65,8 +67,11 @@ export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effec
     /** True while an outermost block runs: a failed flush inside it is left to the block to roll back. */
     let inOutermost = false
 
-    const unit = Effect.map(FiberRef.get(current), (u) => u.recorder)
-    const unitNow = () => Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current).recorder })
+    const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
+    const unitNow = () =>
+      current === undefined
+        ? root.recorder
+        : Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current!).recorder })
 
     /** Begins the session's transaction on a connection it holds until commit or rollback. */
     const begin = (options?: Engine.TransactionOptions) =>
@@ -178,6 +183,7 @@ export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effec
             yield* restore(flushLevel(parent))
             const level = parent.child()
             open.add(level)
+            current ??= FiberRef.unsafeMake<UnitOfWork>(root)
             const block = Effect.locally(Effect.zipLeft(effect, flushLevel(level)), current, level)
             // A savepoint needs the session's transaction: runWrite begins it now if need be.
             const exit = yield* Effect.exit(restore(runWrite(engine.transaction(block))))
