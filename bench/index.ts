@@ -3,6 +3,7 @@
  *
  *   npm run bench                 all databases that answer (compiled with tsc into .bench/ first)
  *   npm run bench -- sqlite       only some: sqlite, postgresql, mysql
+ *   npm run bench -- --repeat=3   three full runs; RESULTS.md adds each run's ratio and their median
  *
  * Each workload runs through retort and through the raw driver used the fastest correct
  * way (better-sqlite3 with cached prepared statements, pg with named prepared statements,
@@ -336,15 +337,44 @@ const main = async () => {
     ["mysql", process.env["RETORT_MYSQL_URL"] ?? "mysql://root@127.0.0.1:3306/test", "MariaDB"]
   ]
   const sections: Array<string> = []
-  for (const [name, url, label] of targets) {
-    if (only.length > 0 && !only.includes(name)) continue
-    console.log(`${label}`)
-    const results = await target(name, url)
-    if (typeof results === "string") {
-      console.log(`  skipped: ${results}`)
-      sections.push(`### ${label}\n\nSkipped: ${results}\n`)
+  // `--repeat N` runs the whole set N times (the issue's "median of three full runs"): each
+  // database's table is the last run's, followed by the ratio of every run and their median.
+  const repeatArg = process.argv.find((a) => a.startsWith("--repeat="))
+  const repeat = Math.max(1, Number(repeatArg?.slice("--repeat=".length) ?? "1") || 1)
+  const runs = new Map<string, Array<ReadonlyArray<Result>>>()
+  for (let r = 0; r < repeat; r++) {
+    for (const [name, url, label] of targets) {
+      if (only.length > 0 && !only.includes(name)) continue
+      console.log(`${label}${repeat > 1 ? ` (run ${r + 1} of ${repeat})` : ""}`)
+      const results = await target(name, url)
+      if (typeof results !== "string") runs.set(label, [...(runs.get(label) ?? []), results])
+      else if (r === repeat - 1 && !runs.has(label)) runs.set(label, [])
+      if (typeof results === "string") console.log(`  skipped: ${results}`)
+    }
+  }
+  for (const [, , label] of targets) {
+    const all = runs.get(label)
+    if (all === undefined) continue
+    if (all.length === 0) {
+      sections.push(`### ${label}\n\nSkipped: unreachable\n`)
       continue
     }
+    const results = all[all.length - 1]!
+    const ratioOf = (x: Result) => median(x.retort) / median(x.raw)
+    const perRun = all.length > 1
+      ? [
+        "",
+        `Ratio in each of the ${all.length} full runs, and their median:`,
+        "",
+        `| workload | ${all.map((_, i) => `run ${i + 1}`).join(" | ")} | median |`,
+        `|---|${all.map(() => "---").join("|")}|---|`,
+        ...results.map((x, w) => {
+          const ratios = all.map((run) => ratioOf(run[w]!))
+          return `| ${x.workload} | ${ratios.map((v) => v.toFixed(2)).join(" | ")} | ${median(ratios).toFixed(2)} |`
+        }),
+        ""
+      ]
+      : []
     sections.push([
       `### ${label}`,
       "",
@@ -353,6 +383,7 @@ const main = async () => {
       ...results.map((r) =>
         `| ${r.workload} | ${median(r.retort).toFixed(1)} (${Math.min(...r.retort).toFixed(1)}–${Math.max(...r.retort).toFixed(1)}) | ${median(r.raw).toFixed(1)} (${Math.min(...r.raw).toFixed(1)}–${Math.max(...r.raw).toFixed(1)}) | ${(median(r.retort) / median(r.raw)).toFixed(2)} |`
       ),
+      ...perRun,
       ""
     ].join("\n"))
   }
