@@ -194,9 +194,6 @@ export const Engine: Context.Tag<Engine, Engine> = Context.GenericTag<Engine>("r
 const isSqlError = (e: unknown): e is SqlError =>
   typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError"
 
-/** Statements after which prepared statements may describe a schema that is gone. */
-const ddlStatement = /^\s*(create|alter|drop|truncate|rename|comment)\b/i
-
 /**
  * Builds an engine in the current scope. Opens no connection: the first statement does.
  *
@@ -245,7 +242,6 @@ export const make = (
       onPool: () => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, DatabaseError> =>
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
-        if (ddlStatement.test(text)) exec.schemaChanged()
         const level = fiber.getFiberRef(current)
         let effect: Effect.Effect<A, SqlError>
         if (level !== undefined) effect = Transaction.runOn(level, onConn)
@@ -280,13 +276,7 @@ export const make = (
         // In a transaction the stream holds the level's lock until it ends: nothing else may
         // use the connection while its result is being read.
         if (level !== undefined) {
-          return Effect.succeed(Stream.unwrapScoped(Effect.as(
-            Effect.acquireRelease(
-              Effect.zipRight(level.lock.take(1), Effect.sync(() => level.busy.n++)),
-              () => Effect.zipRight(Effect.sync(() => level.busy.n--), level.lock.release(1))
-            ),
-            exec.streamOn(level.conn, text, params, o)
-          )))
+          return Effect.succeed(Stream.unwrapScoped(Effect.as(Transaction.hold(level), exec.streamOn(level.conn, text, params, o))))
         }
         return Effect.succeed(exec.stream(text, params, o))
       })).pipe(Stream.mapError((e) => classifyOne(e) as DatabaseError))

@@ -793,6 +793,19 @@ const selectionOf = (node: Ast.Statement): ReadonlyArray<Ast.Selection> | undefi
 
 const safeIntegers = { safeIntegers: true } as const
 
+/**
+ * PostgreSQL: ids inserted explicitly leave the identity sequence behind. An insert that sets
+ * the id marks its sequence stale; one that takes a generated id from a stale sequence gets
+ * its key back, and the sequence is moved past the table's ids first (once, not per row).
+ */
+const staleIdentityOf = (engine: Engine.Engine, step: Step): string | undefined => {
+  if (step.identity === undefined || engine.dialect.compiler.syncIdentity === undefined) return undefined
+  const stale = staleIdentities(engine)
+  const key = `${step.identity.table}\u0000${step.identity.column}`
+  if (step.identity.explicit) stale.add(key)
+  return !step.identity.explicit && stale.has(key) ? key : undefined
+}
+
 /** Per engine, the identity sequences that ids inserted explicitly have left behind. */
 const staleByEngine = new WeakMap<Engine.Engine, Set<string>>()
 const staleIdentities = (engine: Engine.Engine) => {
@@ -885,20 +898,12 @@ const executeOne = <Q extends Compilable>(
   try {
     steps = compile(engine.dialect, node)
   } catch (e) {
-    if (e instanceof ValueError) {
-      return Effect.fail(new EncodeError({ message: e.message, table: "table" in node ? node.table.tableName : "(query)", column: undefined }))
-    }
-    if (e instanceof EncodeError) return Effect.fail(e)
+    if (isEncodeError(e)) return Effect.fail(e)
     throw e
   }
   if (steps.length !== 1) return undefined
   const step = steps[0]!
-  if (step.identity !== undefined && engine.dialect.compiler.syncIdentity !== undefined) {
-    const stale = staleIdentities(engine)
-    const key = `${step.identity.table}\u0000${step.identity.column}`
-    if (step.identity.explicit) stale.add(key)
-    else if (stale.has(key)) return undefined
-  }
+  if (staleIdentityOf(engine, step) !== undefined) return undefined
   const selection = selectionOf(node)
   if (step.result === "count" || selection === undefined) {
     return Effect.map(
@@ -938,16 +943,11 @@ const executeSteps = <Q extends Compilable>(
       Effect.gen(function*() {
         const rows: Array<Engine.Row> = []
         for (const step of steps) {
-          // PostgreSQL: ids inserted explicitly leave the identity sequence behind. It is moved
-          // past them once, before the next insert that takes a generated id, not after each row.
-          if (sync !== undefined && step.identity !== undefined) {
-            const key = `${step.identity.table}\u0000${step.identity.column}`
-            if (step.identity.explicit) stale.add(key)
-            else if (stale.has(key)) {
-              const { params, sql } = sync(step.identity.table, step.identity.column)
-              yield* engine.execute(sql, params)
-              stale.delete(key)
-            }
+          const key = staleIdentityOf(engine, step)
+          if (key !== undefined) {
+            const { params, sql } = sync!(step.identity!.table, step.identity!.column)
+            yield* engine.execute(sql, params)
+            stale.delete(key)
           }
           if (step.result === "rows") {
             // One by one: spreading a large result into push() overflows the stack.

@@ -118,7 +118,14 @@ export interface Dependencies {
 export const runOn = <A>(level: Level, statement: (conn: Conn) => Effect.Effect<A, SqlError>) =>
   level.busy.n === 0 ? statement(level.conn) : level.lock.withPermits(1)(Effect.suspend(() => statement(level.conn)))
 
-/** Holds a level's lock around `effect` (a block or a stream that keeps its connection). */
+/** Holds a level's lock for the current scope (a stream reading on its connection). */
+export const hold = (level: Level): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.zipRight(level.lock.take(1), Effect.sync(() => level.busy.n++)),
+    () => Effect.zipRight(Effect.sync(() => level.busy.n--), level.lock.release(1))
+  )
+
+/** Holds a level's lock around `effect` (a savepoint block, which keeps its connection). */
 export const holding = <A, E, R>(level: Level, effect: Effect.Effect<A, E, R>) =>
   level.lock.withPermits(1)(
     Effect.suspend(() => {

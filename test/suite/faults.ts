@@ -41,6 +41,11 @@ const assertAtRest = (engine: Engine.Engine, size: number) =>
     assert.strictEqual(results.length, size)
   })
 
+/** Forks `size` transactions that hold every connection of the pool for `duration`. */
+const holdAll = (engine: Engine.Engine, size: number, duration: Duration.DurationInput) =>
+  Effect.forEach(Array.from({ length: size }), () =>
+    Effect.fork(engine.transaction(Effect.zipRight(engine.execute("SELECT 1"), Effect.sleep(duration)))))
+
 const elapsed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function*() {
     const start = Date.now()
@@ -70,8 +75,7 @@ export const suite: Suite = (layer, target) => {
           Effect.retry({ times: 5 })
         )
         // Hold every connection in transactions that outlast the waiters' acquire timeout.
-        const holders = yield* Effect.forEach(Array.from({ length: size }), () =>
-          Effect.fork(engine.transaction(Effect.zipRight(engine.execute("SELECT 1"), Effect.sleep("600 millis")))))
+        const holders = yield* holdAll(engine, size, "600 millis")
         yield* Effect.sleep("50 millis")
         const waiters = yield* Effect.all(
           Array.from({ length: 4 }, () => Effect.exit(inSession(engine, (s) => s.transaction(s.execute(Query.select({ one: Expr.literal(1) })))))),
@@ -86,8 +90,7 @@ export const suite: Suite = (layer, target) => {
       Effect.scoped(Effect.gen(function*() {
         const size = server ? 2 : 1
         const engine = yield* engineFor(target.sharedUrl, { pool: { size, acquireTimeout: "10 seconds" } })
-        const holders = yield* Effect.forEach(Array.from({ length: size }), () =>
-          Effect.fork(engine.transaction(Effect.zipRight(engine.execute("SELECT 1"), Effect.sleep("1500 millis")))))
+        const holders = yield* holdAll(engine, size, "1500 millis")
         yield* Effect.sleep("50 millis")
         const { exit, millis } = yield* elapsed(
           inSession(engine, (s) => s.transaction(s.execute(Query.select({ one: Expr.literal(1) })))).pipe(Effect.timeout("200 millis"))

@@ -46,6 +46,9 @@ export const suite: Suite = (layer, target) => {
         }
         const { exit } = yield* captureLogs(echoing.transaction(Effect.void, { readOnly: "yes" as never }))
         assert.strictEqual(failure(exit)._tag, "OptionError")
+        const badRetry = failure(yield* Effect.exit(echoing.transaction(Effect.void, { retry: "3 times" as never })))
+        assert.strictEqual(badRetry._tag, "OptionError")
+        assert.strictEqual((badRetry as { option?: string }).option, "retry")
         // The table is still there.
         const rows = yield* engine.execute("SELECT COUNT(*) AS n FROM opt_victims")
         assert.strictEqual(Number(rows[0]!["n"]), 0)

@@ -46,13 +46,8 @@ export interface Executor {
   readonly streamOn: (conn: Conn, sql: string, params: ReadonlyArray<unknown>, options?: StreamOptions) => Stream.Stream<Row, SqlError>
   /** A parameterless statement (BEGIN, COMMIT, SAVEPOINT…) on a given connection. */
   readonly commandOn: (conn: Conn, sql: string, timeoutMillis?: number) => Effect.Effect<void, SqlError>
-  /** The bound on every statement, from the `statementTimeout` option. */
-  readonly statementTimeoutMillis: number | undefined
   /** The bound on COMMIT and ROLLBACK, past which the connection is destroyed. */
   readonly endTimeoutMillis: number
-  /** DDL ran: prepared statements cached under the old schema are dropped (PostgreSQL). */
-  readonly schemaChanged: () => void
-  readonly echo: boolean
   /** `@effect/sql`'s client over this pool. */
   readonly sql: SqlClient.SqlClient
   /** The connection behind an `@effect/sql` connection this engine handed out, if it is one. */
@@ -68,7 +63,7 @@ interface DriverModule {
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
 
 /** Loads only the driver the URL needs: a PostgreSQL program never loads better-sqlite3. */
-const loadDriver = (url: DatabaseUrl, options: EngineOptions, schemaEpoch: () => number): Effect.Effect<DriverModule, SqlError> => {
+const loadDriver = (url: DatabaseUrl, options: EngineOptions, schema: { readonly current: () => number; readonly changed: () => void }): Effect.Effect<DriverModule, SqlError> => {
   const connectTimeoutMillis = millis(options.pool?.acquireTimeout) ??
     (url.dialect !== "sqlite" && url.options["connect_timeout"] !== undefined ? Number(url.options["connect_timeout"]) * 1000 : 30_000)
   const loading = (() => {
@@ -81,7 +76,7 @@ const loadDriver = (url: DatabaseUrl, options: EngineOptions, schemaEpoch: () =>
       case "postgresql":
         return Effect.promise(async () => {
           const m = await import("./postgres.js")
-          return { open: m.open(url, { connectTimeoutMillis, schemaEpoch }) }
+          return { open: m.open(url, { connectTimeoutMillis, schemaEpoch: schema.current, schemaChanged: schema.changed }) }
         })
       case "mysql":
         return Effect.promise(async () => {
@@ -108,9 +103,11 @@ const spanAttributes = (url: DatabaseUrl): ReadonlyArray<readonly [string, unkno
 export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Executor, never, Scope.Scope> =>
   Effect.gen(function*() {
     const current = FiberRef.unsafeMake<Level | undefined>(undefined)
+    // Bumped by the PostgreSQL adapter when a connection runs DDL: every connection then drops
+    // the statements it prepared under the old schema.
     let epoch = 0
     let driver: DriverModule | undefined
-    const driverEffect = loadDriver(url, options, () => epoch)
+    const driverEffect = loadDriver(url, options, { current: () => epoch, changed: () => void epoch++ })
     const open = Effect.suspend(() =>
       driver !== undefined ? driver.open : Effect.flatMap(Effect.tap(driverEffect, (d) => {
         driver = d
@@ -142,14 +139,14 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
     // The statement path outside transactions. An idle connection is taken synchronously;
     // better-sqlite3 then runs the statement in the same step.
     const onPool = <A>(
-      now: ((conn: Conn) => A) | undefined,
+      now: (conn: Conn) => A,
       later: (conn: Conn) => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, SqlError> =>
       Effect.uninterruptibleMask((restore) =>
         Effect.suspend(() => {
           const conn = pool.tryTake()
           if (conn !== undefined) {
-            if (now !== undefined && conn.queryNow !== undefined) {
+            if (conn.queryNow !== undefined) {
               try {
                 return Effect.succeed(now(conn))
               } catch (e) {
@@ -164,23 +161,21 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         })
       )
 
+    /** One Info entry per statement, written before it runs, so a failing statement is logged too. */
+    const logged = <A, E>(sql: string, params: ReadonlyArray<unknown>, effect: Effect.Effect<A, E>) =>
+      echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
     const query = (sql: string, params: ReadonlyArray<unknown>, o?: StatementOptions) => {
       const effective = withBound(o)
-      const effect = onPool((c) => c.queryNow!(sql, params, effective), (c) => c.query(sql, params, effective))
-      return echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
+      return logged(sql, params, onPool((c) => c.queryNow!(sql, params, effective), (c) => c.query(sql, params, effective)))
     }
-    const run = (sql: string, params: ReadonlyArray<unknown>) => {
-      const effect = onPool((c) => c.runNow!(sql, params), (c) => c.run(sql, params, bounded))
-      return echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
-    }
+    const run = (sql: string, params: ReadonlyArray<unknown>) =>
+      logged(sql, params, onPool((c) => c.runNow!(sql, params), (c) => c.run(sql, params, bounded)))
     const lease: Effect.Effect<Conn, SqlError, Scope.Scope> = Effect.acquireRelease(
       Effect.interruptible(pool.acquire),
       (conn) => Effect.sync(() => pool.release(conn))
     )
-    const streamOn = (conn: Conn, sql: string, params: ReadonlyArray<unknown>, o?: StreamOptions) => {
-      const rows = conn.stream(sql, params, o)
-      return echo ? Stream.concat(Stream.drain(Stream.fromEffect(echoEntry(sql, params))), rows) : rows
-    }
+    const streamOn = (conn: Conn, sql: string, params: ReadonlyArray<unknown>, o?: StreamOptions) =>
+      Stream.unwrap(logged(sql, params, Effect.sync(() => conn.stream(sql, params, o))))
     const stream = (sql: string, params: ReadonlyArray<unknown>, o?: StreamOptions) =>
       Stream.unwrapScoped(Effect.map(lease, (conn) => streamOn(conn, sql, params, o)))
 
@@ -193,8 +188,6 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       const transform = (rows: ReadonlyArray<any>, t: (<A extends object>(row: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined) => (t === undefined ? rows : t(rows))
       const safe = (effect: (safeIntegers: boolean) => Effect.Effect<ReadonlyArray<Row>, SqlError>) =>
         Effect.flatMap(SqlClient.SafeIntegers, effect)
-      const logged = <A, E>(sql: string, params: ReadonlyArray<unknown>, effect: Effect.Effect<A, E>) =>
-        echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
       adapted = {
         execute: (sql, params, t) => logged(sql, params, Effect.map(safe((s) => conn.query(sql, params, withBound({ safeIntegers: s }))), (rows) => transform(rows, t))),
         executeRaw: (sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
@@ -229,8 +222,6 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       spanAttributes: spanAttributes(url)
     }).pipe(Effect.provideService(Reactivity.Reactivity, reactivity))
 
-    const logged = <A, E>(sql: string, params: ReadonlyArray<unknown>, effect: Effect.Effect<A, E>) =>
-      echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
     return {
       pool,
       current,
@@ -243,12 +234,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       stream,
       streamOn,
       lease,
-      statementTimeoutMillis,
       endTimeoutMillis: statementTimeoutMillis ?? 10_000,
-      schemaChanged: () => {
-        epoch++
-      },
-      echo,
       sql,
       connOf: (connection) => owners.get(connection)
     }

@@ -42,7 +42,10 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout> | undefined
 }
 
-/** A first-in first-out queue with O(1) removal at the head (waiters cancelled elsewhere are skipped). */
+/**
+ * A first-in first-out queue of waiters. A waiter that left (interrupted, timed out) stays
+ * in place marked `done` and is skipped; `waiting` counts the others, kept by the pool.
+ */
 class Queue<A extends { done: boolean }> {
   private items: Array<A> = []
   private head = 0
@@ -58,17 +61,9 @@ class Queue<A extends { done: boolean }> {
         return item
       }
     }
-    this.compact()
+    this.items = []
+    this.head = 0
     return undefined
-  }
-  get waiting(): number {
-    let n = 0
-    for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.done) n++
-    return n
-  }
-  get empty(): boolean {
-    for (let i = this.head; i < this.items.length; i++) if (!this.items[i]!.done) return false
-    return true
   }
   private compact() {
     if (this.head > 64 && this.head * 2 > this.items.length) {
@@ -90,6 +85,8 @@ export interface PoolStats {
 export class Pool {
   private readonly idle: Array<Conn> = []
   private readonly waiters = new Queue<Waiter>()
+  /** Waiters in the queue not yet served, timed out or interrupted. */
+  private waiting = 0
   /** Connections open or being opened. */
   private total = 0
   private opening = 0
@@ -110,7 +107,7 @@ export class Pool {
       total: this.total,
       idle: this.idle.length,
       inUse: this.total - this.idle.length - this.opening,
-      waiting: this.waiters.waiting
+      waiting: this.waiting
     }
   }
 
@@ -119,7 +116,7 @@ export class Pool {
    * undefined (then use `acquire`). The hot path: no fiber, no timer.
    */
   tryTake(now = Date.now()): Conn | undefined {
-    if (this.closed || !this.waiters.empty) return undefined
+    if (this.closed || this.waiting > 0) return undefined
     while (this.idle.length > 0) {
       const conn = this.idle.pop()!
       if (this.expired(conn, now)) {
@@ -151,10 +148,11 @@ export class Pool {
       const timeout = this.config.acquireTimeoutMillis
       waiter.timer = setTimeout(() => {
         if (waiter.done) return
-        waiter.done = true
+        this.finish(waiter)
         Deferred.unsafeDone(deferred, Exit.fail(this.config.connectError(this.exhausted())))
       }, timeout)
       this.waiters.push(waiter)
+      this.waiting++
       this.dispatch()
       return restore(Deferred.await(deferred)).pipe(
         Effect.flatMap((conn) => this.checked(conn, waiter)),
@@ -188,6 +186,7 @@ export class Pool {
   }
 
   private finish(waiter: Waiter) {
+    if (!waiter.done) this.waiting--
     waiter.done = true
     if (waiter.timer !== undefined) clearTimeout(waiter.timer)
     waiter.timer = undefined
@@ -218,7 +217,7 @@ export class Pool {
 
   /** Serves waiters from idle connections, and opens new ones while under `size`. */
   private dispatch() {
-    while (!this.waiters.empty && this.idle.length > 0) {
+    while (this.waiting > 0 && this.idle.length > 0) {
       const conn = this.idle.pop()!
       if (this.expired(conn, Date.now()) && !this.config.keepAlive) {
         this.destroy(conn)
@@ -229,7 +228,7 @@ export class Pool {
       this.handTo(waiter, conn)
     }
     // One connection opening per waiter not yet served, within the size.
-    while (!this.closed && this.total < this.config.size && this.opening < this.waiters.waiting) {
+    while (!this.closed && this.total < this.config.size && this.opening < this.waiting) {
       this.openOne()
     }
   }

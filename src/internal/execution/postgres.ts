@@ -54,11 +54,15 @@ const types: Pg.CustomTypesConfig = {
 const cacheSize = 256
 /** Statements worth preparing: the ones that read or write rows (not DDL, not transaction control). */
 const preparable = /^\s*(select|insert|update|delete|with|values)\b/i
+/** Statements after which prepared statements may describe a schema that is gone. */
+const ddl = /^\s*(create|alter|drop|truncate|rename|comment)\b/i
 
 export interface PostgresSettings {
   readonly connectTimeoutMillis: number
-  /** Bumped by the executor whenever DDL runs: caches prepared under an older schema are dropped. */
+  /** The engine's schema epoch: caches prepared under an older one are dropped. */
   readonly schemaEpoch: () => number
+  /** Called when a connection runs DDL: a cached plan must not change its result type. */
+  readonly schemaChanged: () => void
 }
 
 /** A server error carries a five-character SQLSTATE; anything else means the connection itself failed. */
@@ -152,7 +156,10 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
     }
     const known = names.get(sql)
     if (known !== undefined) return { name: known, text: sql, values: params as Array<unknown> }
-    if (!preparable.test(sql)) return params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> }
+    if (!preparable.test(sql)) {
+      if (ddl.test(sql)) settings.schemaChanged()
+      return params.length === 0 ? { text: sql } : { text: sql, values: params as Array<unknown> }
+    }
     // Oldest prepared first out: the Map keeps insertion order.
     if (names.size >= cacheSize) {
       const [oldText, oldName] = names.entries().next().value!

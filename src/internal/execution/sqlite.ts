@@ -65,26 +65,20 @@ const make = (db: Database.Database): Conn => {
     return stmt.all(...params) as ReadonlyArray<Row>
   }
 
+  /** The driver's own result (changes, lastInsertRowid); a statement that reads gives its rows too. */
+  const runNow = (sql: string, params: ReadonlyArray<unknown>): unknown => {
+    const stmt = prepare(sql)
+    if (stmt.reader) return { changes: 0, rows: stmt.all(...params) }
+    return stmt.run(...params)
+  }
+
   const conn: Conn = {
     ...connState(),
     native: db,
     queryNow: rows,
-    runNow: (sql, params) => {
-      const stmt = prepare(sql)
-      if (stmt.reader) return { changes: 0, rows: stmt.all(...params) }
-      return stmt.run(...params)
-    },
-    query: (sql, params, options) =>
-      Effect.try({ try: () => rows(sql, params, options), catch: failed }),
-    run: (sql, params) =>
-      Effect.try({
-        try: () => {
-          const stmt = prepare(sql)
-          if (stmt.reader) return { changes: 0, rows: stmt.all(...params) }
-          return stmt.run(...params)
-        },
-        catch: failed
-      }),
+    runNow,
+    query: (sql, params, options) => Effect.try({ try: () => rows(sql, params, options), catch: failed }),
+    run: (sql, params) => Effect.try({ try: () => runNow(sql, params), catch: failed }),
     command: (sql) => Effect.try({ try: () => void db.exec(sql), catch: failed }),
     stream: (sql, params, options) =>
       Stream.suspend(() => {
