@@ -39,15 +39,15 @@ export type Operation = Common & (
   }
   | { readonly _tag: "RenameColumn"; readonly table: string; readonly from: string; readonly to: string }
   | { readonly _tag: "CreateIndex"; readonly table: string; readonly index: Inspect.Index }
-  | { readonly _tag: "DropIndex"; readonly table: string; readonly name: string ; readonly previous?: Inspect.Index }
+  | { readonly _tag: "DropIndex"; readonly table: string; readonly name: string; readonly previous?: Inspect.Index }
   | { readonly _tag: "AddForeignKey"; readonly table: string; readonly foreignKey: Inspect.ForeignKey }
-  | { readonly _tag: "DropForeignKey"; readonly table: string; readonly name: string ; readonly previous?: Inspect.ForeignKey }
+  | { readonly _tag: "DropForeignKey"; readonly table: string; readonly name: string; readonly previous?: Inspect.ForeignKey }
   | { readonly _tag: "AddUnique"; readonly table: string; readonly unique: Inspect.Unique }
-  | { readonly _tag: "DropUnique"; readonly table: string; readonly name: string ; readonly previous?: Inspect.Unique }
+  | { readonly _tag: "DropUnique"; readonly table: string; readonly name: string; readonly previous?: Inspect.Unique }
   | { readonly _tag: "AddCheck"; readonly table: string; readonly check: Inspect.Check }
-  | { readonly _tag: "DropCheck"; readonly table: string; readonly name: string ; readonly previous?: Inspect.Check }
+  | { readonly _tag: "DropCheck"; readonly table: string; readonly name: string; readonly previous?: Inspect.Check }
   | { readonly _tag: "CreateEnum"; readonly enum: Inspect.Enum }
   | { readonly _tag: "AddEnumValue"; readonly name: string; readonly value: string }
-  | { readonly _tag: "DropEnum"; readonly name: string ; readonly previous?: Inspect.Enum }
+  | { readonly _tag: "DropEnum"; readonly name: string; readonly previous?: Inspect.Enum }
   | { readonly _tag: "Execute"; readonly sql: string; readonly params: ReadonlyArray<unknown> }
 )
