@@ -14,7 +14,7 @@ import { User, userInsert } from "./model.js"
 const workload = process.argv[2] ?? "lookups"
 const url = process.argv[3] ?? `sqlite:///${join(mkdtempSync(join(tmpdir(), "retort-prof-")), "p.db")}`
 const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url))))
-const inSession = <A, E>(f: (s: Session.Session) => Effect.Effect<A, E, Engine.Engine>) => Effect.scoped(Effect.flatMap(Session.make, f))
+const inSession = <A, E>(f: (s: Session.Session) => Effect.Effect<A, E, Engine.Engine>) => Session.use(f)
 const row = userInsert
 
 await runtime.runPromise(Effect.gen(function*() {
@@ -24,7 +24,8 @@ await runtime.runPromise(Effect.gen(function*() {
   yield* Query.execute(Query.insert(User).values(Array.from({ length: 10_000 }, (_, i) => row(i))))
 }))
 const start = Date.now()
-for (let round = 0; round < 5; round++) {
+const rounds = Number(process.env.ROUNDS ?? 5)
+for (let round = 0; round < rounds; round++) {
   if (workload === "lookups") {
     await runtime.runPromise(Effect.forEach(Array.from({ length: 2000 }, (_, i) => i), (i) => inSession((s) => s.get(User, 1 + (i * 7919) % 10_000)), { discard: true }))
   } else if (workload === "select") {
@@ -34,5 +35,5 @@ for (let round = 0; round < 5; round++) {
     await runtime.runPromise(inSession((s) => s.transaction(Effect.forEach(Array.from({ length: 2000 }, (_, i) => i), (i) => s.insert(User, row(i)), { discard: true }))))
   }
 }
-console.log(`${workload}: ${Date.now() - start} ms for 5 rounds`)
+console.log(`${workload}: ${Date.now() - start} ms for ${rounds} rounds`)
 await runtime.dispose()

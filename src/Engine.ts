@@ -9,7 +9,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, type FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
+import { type Config, type ConfigError, Context, Effect, type Fiber, type FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
 import { type DatabaseError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
@@ -239,10 +239,21 @@ export const make = (
     const run = <A>(
       text: string,
       onConn: (conn: Conn) => Effect.Effect<A, SqlError>,
-      onPool: () => Effect.Effect<A, SqlError>
+      onPool: () => Effect.Effect<A, SqlError>,
+      now?: (conn: Conn | undefined) => A | undefined
     ): Effect.Effect<A, DatabaseError> =>
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
         const level = fiber.getFiberRef(current)
+        // better-sqlite3, untraced: the statement runs in this step, on the level's connection
+        // when no other fiber of the level holds it, else on an idle pooled one.
+        if (now !== undefined && fiber.currentTracer === builtInTracer && (level === undefined ? !inSqlTransaction(fiber) : level.busy.n === 0)) {
+          try {
+            const result = now(level?.conn)
+            if (result !== undefined) return Effect.succeed(result)
+          } catch (e) {
+            return Effect.fail(classifyOne(e as SqlError) as DatabaseError)
+          }
+        }
         let effect: Effect.Effect<A, SqlError>
         if (level !== undefined) effect = Transaction.runOn(level, onConn)
         else {
@@ -261,6 +272,12 @@ export const make = (
             attributes: { "db.system.name": dialect.name, "db.query.text": text }
           })
       })
+    const syncNow = exec.now
+    /** An @effect/sql transaction (sql.withTransaction) on one of this engine's connections is in effect. */
+    const inSqlTransaction = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
+      const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
+      return tx._tag === "Some" && exec.connOf(tx.value[0]) !== undefined
+    }
     const deps: Transaction.Dependencies = {
       exec,
       current,
@@ -287,8 +304,19 @@ export const make = (
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
       sql: exec.sql,
       execute: (text, params = [], o) =>
-        run(text, (conn) => exec.queryOn(conn, text, params, o), () => exec.query(text, params, o)),
-      executeRaw: (text, params = []) => run(text, (conn) => exec.runOn(conn, text, params), () => exec.run(text, params)),
+        run(
+          text,
+          (conn) => exec.queryOn(conn, text, params, o),
+          () => exec.query(text, params, o),
+          syncNow === undefined ? undefined : (conn) => syncNow.query(conn, text, params, o)
+        ),
+      executeRaw: (text, params = []) =>
+        run(
+          text,
+          (conn) => exec.runOn(conn, text, params),
+          () => exec.run(text, params),
+          syncNow === undefined ? undefined : (conn) => syncNow.run(conn, text, params)
+        ),
       stream: (text, params = [], o) => stream(text, params, o),
       classify,
       transaction: (effect, options) => Transaction.transaction(deps, effect, options),

@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Either, Layer, type Option, type Schema, type Scope, type Stream } from "effect"
+import { Context, Effect, Either, Layer, type Option, type Schema, Scope, type Stream } from "effect"
 import * as Engine from "./Engine.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
@@ -190,10 +190,42 @@ export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = Effect.gen(function*() {
-  const engine = yield* Engine.Engine
+export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = Effect.contextWith((context) => {
+  const scope = Context.get(context, Scope.Scope)
+  return build(Context.get(context, Engine.Engine), () => scope)
+})
+
+/**
+ * Runs `f` with a fresh session, then ends it as closing `make`'s scope would: anything
+ * not committed is rolled back and the connection returned, whether `f` succeeds, fails
+ * or is interrupted. The same as `Effect.scoped(Effect.flatMap(Session.make, f))` without
+ * a `Scope` (a session that never writes has none), which makes it the cheaper way to run
+ * a short unit of work, such as one lookup per request.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Column, Engine, Session, Table } from "retort"
+ * class Note extends Table.Class<Note>("Note")("notes", { id: Column.integer({ primaryKey: true }), body: Column.text() }) {}
+ * const note = (id: number) => Session.use((session) => session.get(Note, id))
+ * const program = note(1).pipe(Effect.provide(Engine.layer("sqlite://")))
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Engine.Engine> =>
+  Effect.flatMap(Engine.Engine, (engine) => {
+    let scope: Scope.CloseableScope | undefined
+    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())))
+    return Effect.onExit(
+      Effect.suspend(() => f(session)),
+      (exit) => (scope === undefined ? Effect.void : Scope.close(scope, exit))
+    )
+  })
+
+// Synchronous: a session is made per request, often per lookup, so making one runs no Effect.
+const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
   const identity = new IdentityMap()
-  const tx = yield* SessionTransaction.make(engine, identity)
+  const tx = SessionTransaction.build(engine, identity, scope)
 
   const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> => {
     const writes = query.node._tag !== "Select" && query.node._tag !== "Compound"
@@ -212,12 +244,14 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     insert: (model, values) =>
-      Effect.suspend(() => {
+      Effect.flatMap(tx.unit, (unit) => {
         const def = Table.definition(model)
-        return Effect.flatMap(
-          execute(Query.insert(model).values(values).returning(model)),
-          ([created]) => Effect.map(tx.unit, (unit) => unit.identity.merge(def, created as object) as InstanceType<typeof model>)
+        const write = Effect.map(
+          tx.runWrite(Query.executeWith(engine, Query.insert(model).values(values).returning(model))),
+          ([created]) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
         )
+        // Row by row with nothing else pending (the usual loop): no flush to run first.
+        return unit.changes.isEmpty && unit.flushing === 0 ? write : Effect.zipRight(tx.flush, write)
       }),
     update: (entity, updates) =>
       Effect.suspend(() => {
@@ -261,7 +295,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
   }
   const reader: Reader = { engine, transaction: tx, execute, session }
   return session
-})
+}
 
 /**
  * A layer providing one `Session` per build (a sessionmaker): on release, anything not

@@ -339,6 +339,35 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual((yield* Query.execute(Query.select(Author))).length, 1)
       }))
 
+    it.effect("Session.use: commits what is committed, rolls back the rest on success, failure and interruption", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* Session.use((s) => Effect.zipRight(s.add(Author, { name: "Committed" }), s.commit))
+        yield* Session.use((s) => Effect.zipRight(s.add(Author, { name: "Flushed only" }), s.flush))
+        const failed = yield* Effect.flip(Session.use((s) => Effect.zipRight(Effect.zipRight(s.add(Author, { name: "Failed" }), s.flush), Effect.fail("boom" as const))))
+        assert.strictEqual(failed, "boom")
+        const started = yield* Deferred.make<void>()
+        const fiber = yield* Effect.fork(Session.use((s) =>
+          Effect.gen(function*() {
+            yield* s.add(Author, { name: "Interrupted" })
+            yield* s.flush
+            yield* Deferred.succeed(started, undefined)
+            return yield* Effect.never
+          })
+        ))
+        yield* Deferred.await(started)
+        yield* Fiber.interrupt(fiber)
+        const names = (yield* Query.execute(Query.select(Author))).map((a) => a.name)
+        assert.deepStrictEqual(names, ["Committed"])
+        // Every connection came back: reads and writes through fresh sessions still run.
+        const found = yield* Effect.all(Array.from({ length: 10 }, () => Session.use((s) => s.query(Author).count)), { concurrency: 5 })
+        assert.deepStrictEqual(found, Array(10).fill(1))
+        const wrote = yield* Session.use((s) => Effect.zipRight(s.insert(Author, { name: "Later" }), Effect.as(s.commit, "ok")))
+        assert.strictEqual(wrote, "ok")
+        const byGet = yield* Session.use((s) => s.get(Author, { id: 999 }))
+        assert.isTrue(Option.isNone(byGet))
+      }).pipe(Effect.timeout("20 seconds")), { timeout: 30_000 })
+
     it.effect("refresh reloads an instance; execute runs Core statements in the session's transaction", () =>
       Effect.gen(function*() {
         yield* fresh

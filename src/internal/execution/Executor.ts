@@ -35,6 +35,15 @@ export interface Executor {
   readonly query: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<ReadonlyArray<Row>, SqlError>
   /** The driver's result of one statement on a pooled connection. */
   readonly run: (sql: string, params: ReadonlyArray<unknown>) => Effect.Effect<unknown, SqlError>
+  /**
+   * Synchronous drivers (better-sqlite3) without echo: the statement run in the caller's
+   * step, on `conn` or on an idle pooled connection. `undefined` when it cannot run now
+   * (no idle connection); throws `SqlError`. Absent for asynchronous drivers.
+   */
+  readonly now: {
+    readonly query: (conn: Conn | undefined, sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => ReadonlyArray<Row> | undefined
+    readonly run: (conn: Conn | undefined, sql: string, params: ReadonlyArray<unknown>) => unknown
+  } | undefined
   /** Rows as they arrive, on a pooled connection held until the stream ends. */
   readonly stream: (sql: string, params: ReadonlyArray<unknown>, options?: StreamOptions) => Stream.Stream<Row, SqlError>
   /** A connection for the current scope, given back (or destroyed, if broken) when it closes. */
@@ -161,6 +170,33 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         })
       )
 
+    // No Effect at all: taking an idle connection, the statement and the release happen in
+    // one synchronous step, where nothing can interrupt them.
+    const inStep = <A>(conn: Conn | undefined, call: (conn: Conn) => A): A | undefined => {
+      if (conn !== undefined) {
+        try {
+          return call(conn)
+        } catch (e) {
+          throw failed(e)
+        }
+      }
+      const pooled = pool.tryTake()
+      if (pooled === undefined) return undefined
+      try {
+        return call(pooled)
+      } catch (e) {
+        throw failed(e)
+      } finally {
+        pool.release(pooled)
+      }
+    }
+    const now: Executor["now"] = url.dialect === "sqlite" && options.echo !== true
+      ? {
+        query: (conn, sql, params, o) => inStep(conn, (c) => c.queryNow!(sql, params, o)),
+        run: (conn, sql, params) => inStep(conn, (c) => c.runNow!(sql, params))
+      }
+      : undefined
+
     /** One Info entry per statement, written before it runs, so a failing statement is logged too. */
     const logged = <A, E>(sql: string, params: ReadonlyArray<unknown>, effect: Effect.Effect<A, E>) =>
       echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
@@ -227,6 +263,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       current,
       query,
       run,
+      now,
       queryOn: (conn, sql, params, o) => logged(sql, params, conn.query(sql, params, withBound(o))),
       runOn: (conn, sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
       commandOn: (conn, sql, timeoutMillis) =>

@@ -9,7 +9,7 @@ import { Effect, Option, Stream } from "effect"
 import type * as Dialect from "../../Dialect.js"
 import type * as Engine from "../../Engine.js"
 import { Engine as EngineTag } from "../../Engine.js"
-import { DecodeError, MultipleResultsFound, NoResultFound } from "../../Errors.js"
+import { DecodeError, EncodeError, MultipleResultsFound, NoResultFound } from "../../Errors.js"
 import type * as Expr from "../../Expr.js"
 import * as Fn from "../../Fn.js"
 import * as Query from "../../Query.js"
@@ -160,13 +160,17 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
     if (known !== undefined) return Effect.succeed(Option.some(known as InstanceType<M>))
     // The hot path: SQL compiled once per model and dialect, values encoded, one statement.
     const lookup = primaryKeyLookup(engine.dialect, model, def)
-    const params = def.primaryKey.map((k) => encodeValue(engine.dialect, def, def.byKey.get(k)!, values[k]))
+    let params: ReadonlyArray<unknown>
+    try {
+      params = def.primaryKey.map((k) => encodeValue(engine.dialect, def, def.byKey.get(k)!, values[k]))
+    } catch (e) {
+      if (e instanceof EncodeError) return Effect.fail(e)
+      throw e
+    }
     const statement = lookup.wide
       ? engine.execute(lookup.sql, params, { safeIntegers: true })
       : engine.execute(lookup.sql, params)
-    return Effect.zipRight(
-      transaction.flush,
-      transaction.run(Effect.flatMap(statement, (rows) =>
+    const read = transaction.run(Effect.flatMap(statement, (rows) =>
         Effect.suspend(() => {
           if (rows.length === 0) return Effect.succeed(Option.none())
           try {
@@ -176,5 +180,6 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
             throw e
           }
         })))
-    )
+    // Nothing pending at this level (the usual lookup): no flush to run first.
+    return unit.changes.isEmpty && unit.flushing === 0 ? read : Effect.zipRight(transaction.flush, read)
   })

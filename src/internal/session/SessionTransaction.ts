@@ -51,156 +51,162 @@ export interface SessionTransaction {
   ) => Effect.Effect<A, E | SessionError, R>
 }
 
-export const make = (engine: Engine.Engine, identity: IdentityMap): Effect.Effect<SessionTransaction, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const sessionScope = yield* Effect.scope
-    const root = new UnitOfWork(identity, undefined)
-    // Per session, so that two sessions used by one fiber never share a level.
-    // Made on the first nested block: until then every fiber records into the root, and a
-    // session that never nests (most of them) never pays for a FiberRef.
-    let current: FiberRef.FiberRef<UnitOfWork> | undefined
-    /** Levels of blocks under way: the session's rollback empties them too. */
-    const open = new Set<UnitOfWork>()
-    let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
-    const beginLock = Effect.unsafeMakeSemaphore(1)
-    const outermostLock = Effect.unsafeMakeSemaphore(1)
-    /** True while an outermost block runs: a failed flush inside it is left to the block to roll back. */
-    let inOutermost = false
+/**
+ * Synchronous and allocation-light: a session is made per request (often per lookup), so
+ * its locks are made on first use and nothing here runs an Effect.
+ */
+/**
+ * `sessionScope` is asked for only when the session begins its transaction: `Session.use`
+ * makes one then, so that a session that never writes has no scope at all.
+ */
+export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope: () => Scope.Scope): SessionTransaction => {
+  const root = new UnitOfWork(identity, undefined)
+  // Per session, so that two sessions used by one fiber never share a level.
+  // Made on the first nested block: until then every fiber records into the root, and a
+  // session that never nests (most of them) never pays for a FiberRef.
+  let current: FiberRef.FiberRef<UnitOfWork> | undefined
+  /** Levels of blocks under way: the session's rollback empties them too. */
+  const open = new Set<UnitOfWork>()
+  let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
+  let beginLock: Effect.Semaphore | undefined
+  let outermostLock: Effect.Semaphore | undefined
+  /** True while an outermost block runs: a failed flush inside it is left to the block to roll back. */
+  let inOutermost = false
 
-    const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
-    const unitNow = () =>
-      current === undefined
-        ? root.recorder
-        : Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current!).recorder })
+  const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
+  const unitNow = () =>
+    current === undefined
+      ? root.recorder
+      : Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current!).recorder })
 
-    /** Begins the session's transaction on a connection it holds until commit or rollback. */
-    const begin = (options?: Engine.TransactionOptions) =>
-      beginLock.withPermits(1)(Effect.suspend(() => {
-        if (tx !== undefined) return Effect.succeed(tx.handle.level)
-        return Effect.uninterruptibleMask((restore) =>
-          Effect.gen(function*() {
-            const scope = yield* Scope.fork(sessionScope, ExecutionStrategy.sequential)
-            const handle = yield* restore(Scope.extend(engine.begin(options), scope)).pipe(
-              Effect.onError(() => Scope.close(scope, Exit.void))
-            )
-            tx = { handle, scope }
-            return handle.level
-          })
-        )
-      }))
-
-    const run = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-      Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-        ambient !== undefined || tx === undefined ? effect : Effect.locally(effect, engine.currentTransaction, tx.handle.level))
-
-    const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-      Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-        ambient !== undefined
-          ? effect
-          : tx !== undefined
-          // Already begun: no lock to take (the hot path of a session that writes row by row).
-          ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
-          : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
-
-    /** Ends the session's transaction, if it has one, and returns its connection. */
-    const end = <E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>) =>
-      Effect.suspend(() => {
-        const ending = tx
-        tx = undefined
-        if (ending === undefined) return Effect.void
-        return Effect.ensuring(how(ending.handle), Scope.close(ending.scope, Exit.void))
-      }).pipe(Effect.uninterruptible)
-
-    const forget = () => {
-      root.reset()
-      for (const level of open) level.reset()
-      identity.clear()
-    }
-
-    const rollback: Effect.Effect<void> = Effect.suspend(() => {
-      forget()
-      return end((handle) => handle.rollback)
-    })
-
-    const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
-      Effect.suspend(() => {
-        if (level.changes.isEmpty && level.flushing === 0) return Effect.void
-        const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
-          if (level.changes.isEmpty) return Effect.void
-          level.flushing++
-          return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity)), Effect.sync(() => level.flushing--))
-        }))
-        return write.pipe(
-          // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
-          // session rolls back and stays usable; inside one, the block's own end rolls back.
-          Effect.tapErrorCause(() =>
-            Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-              level === root && !inOutermost && (ambient === undefined || ambient.depth === 0) ? rollback : Effect.void)
-          ),
-          Effect.provideService(Engine.Engine, engine)
-        )
-      })
-
-    const flush = Effect.flatMap(unit, flushLevel)
-
-    const commit: Effect.Effect<void, SessionError> = Effect.zipRight(
-      flush,
-      Effect.suspend(() => {
-        identity.clear()
-        return end((handle) => handle.commit)
-      })
-    )
-
-    /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
-    const outermost = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) => {
-      const once = Effect.uninterruptibleMask((restore) =>
+  /** Begins the session's transaction on a connection it holds until commit or rollback. */
+  const begin = (options?: Engine.TransactionOptions) =>
+    (beginLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => {
+      if (tx !== undefined) return Effect.succeed(tx.handle.level)
+      return Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
-          const level = yield* begin(options)
-          inOutermost = true
-          const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, flush), engine.currentTransaction, level)))
-          inOutermost = false
-          if (Exit.isFailure(exit)) {
-            yield* rollback
-            return yield* exit
-          }
-          yield* Effect.onError(commit, () => rollback)
-          return exit.value
+          const scope = yield* Scope.fork(sessionScope(), ExecutionStrategy.sequential)
+          const handle = yield* restore(Scope.extend(engine.begin(options), scope)).pipe(
+            Effect.onError(() => Scope.close(scope, Exit.void))
+          )
+          tx = { handle, scope }
+          return handle.level
         })
       )
-      return options?.retry === undefined
-        ? once
-        : Effect.retry(once, { schedule: options.retry as Schedule.Schedule<unknown, unknown>, while: isRetryable })
-    }
+    }))
 
-    /**
-     * A savepoint with a level of its own. The parent's pending changes are written first,
-     * at the parent's level, so the savepoint holds exactly what the block does.
-     */
-    const nested = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SessionError, R> =>
-      Effect.flatMap(unit, (parent) =>
-        Effect.uninterruptibleMask((restore) =>
-          Effect.gen(function*() {
-            yield* restore(flushLevel(parent))
-            const level = parent.child()
-            open.add(level)
-            current ??= FiberRef.unsafeMake<UnitOfWork>(root)
-            const block = Effect.locally(Effect.zipLeft(effect, flushLevel(level)), current, level)
-            // A savepoint needs the session's transaction: runWrite begins it now if need be.
-            const exit = yield* Effect.exit(restore(runWrite(engine.transaction(block))))
-            open.delete(level)
-            if (Exit.isSuccess(exit)) level.commit()
-            else level.discard()
-            return yield* exit
-          })
-        ))
+  const run = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+      ambient !== undefined || tx === undefined ? effect : Effect.locally(effect, engine.currentTransaction, tx.handle.level))
 
-    const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>, options?: Engine.TransactionOptions) =>
-      Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient): Effect.Effect<A, E | SessionError, R> =>
-        ambient !== undefined
-          ? nested(effect)
-          : outermostLock.withPermits(1)(Effect.suspend(() => (tx === undefined ? outermost(effect, options) : nested(effect)))))
+  const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+      ambient !== undefined
+        ? effect
+        : tx !== undefined
+        // Already begun: no lock to take (the hot path of a session that writes row by row).
+        ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
+        : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
 
-    const readLevel = Effect.map(FiberRef.get(engine.currentTransaction), (ambient) => ambient ?? tx?.handle.level)
+  /** Ends the session's transaction, if it has one, and returns its connection. */
+  const end = <E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>) =>
+    Effect.suspend(() => {
+      const ending = tx
+      tx = undefined
+      if (ending === undefined) return Effect.void
+      return Effect.ensuring(how(ending.handle), Scope.close(ending.scope, Exit.void))
+    }).pipe(Effect.uninterruptible)
 
-    return { unit, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
+  const forget = () => {
+    root.reset()
+    for (const level of open) level.reset()
+    identity.clear()
+  }
+
+  const rollback: Effect.Effect<void> = Effect.suspend(() => {
+    forget()
+    return end((handle) => handle.rollback)
   })
+
+  const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
+    Effect.suspend(() => {
+      if (level.changes.isEmpty && level.flushing === 0) return Effect.void
+      const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
+        if (level.changes.isEmpty) return Effect.void
+        level.flushing++
+        return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity)), Effect.sync(() => level.flushing--))
+      }))
+      return write.pipe(
+        // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
+        // session rolls back and stays usable; inside one, the block's own end rolls back.
+        Effect.tapErrorCause(() =>
+          Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+            level === root && !inOutermost && (ambient === undefined || ambient.depth === 0) ? rollback : Effect.void)
+        ),
+        Effect.provideService(Engine.Engine, engine)
+      )
+    })
+
+  const flush = Effect.flatMap(unit, flushLevel)
+
+  const commit: Effect.Effect<void, SessionError> = Effect.zipRight(
+    flush,
+    Effect.suspend(() => {
+      identity.clear()
+      return end((handle) => handle.commit)
+    })
+  )
+
+  /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
+  const outermost = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) => {
+    const once = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        const level = yield* begin(options)
+        inOutermost = true
+        const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, flush), engine.currentTransaction, level)))
+        inOutermost = false
+        if (Exit.isFailure(exit)) {
+          yield* rollback
+          return yield* exit
+        }
+        yield* Effect.onError(commit, () => rollback)
+        return exit.value
+      })
+    )
+    return options?.retry === undefined
+      ? once
+      : Effect.retry(once, { schedule: options.retry as Schedule.Schedule<unknown, unknown>, while: isRetryable })
+  }
+
+  /**
+   * A savepoint with a level of its own. The parent's pending changes are written first,
+   * at the parent's level, so the savepoint holds exactly what the block does.
+   */
+  const nested = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SessionError, R> =>
+    Effect.flatMap(unit, (parent) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          yield* restore(flushLevel(parent))
+          const level = parent.child()
+          open.add(level)
+          current ??= FiberRef.unsafeMake<UnitOfWork>(root)
+          const block = Effect.locally(Effect.zipLeft(effect, flushLevel(level)), current, level)
+          // A savepoint needs the session's transaction: runWrite begins it now if need be.
+          const exit = yield* Effect.exit(restore(runWrite(engine.transaction(block))))
+          open.delete(level)
+          if (Exit.isSuccess(exit)) level.commit()
+          else level.discard()
+          return yield* exit
+        })
+      ))
+
+  const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>, options?: Engine.TransactionOptions) =>
+    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient): Effect.Effect<A, E | SessionError, R> =>
+      ambient !== undefined
+        ? nested(effect)
+        : (outermostLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => (tx === undefined ? outermost(effect, options) : nested(effect)))))
+
+  const readLevel = Effect.map(FiberRef.get(engine.currentTransaction), (ambient) => ambient ?? tx?.handle.level)
+
+  return { unit, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
+}

@@ -65,7 +65,10 @@ export class UnitOfWork {
    * waits for a write another fiber of its level has taken but not finished, so it reads
    * its own level's changes.
    */
-  readonly flushLock = Effect.unsafeMakeSemaphore(1)
+  private lock: Effect.Semaphore | undefined
+  get flushLock(): Effect.Semaphore {
+    return this.lock ??= Effect.unsafeMakeSemaphore(1)
+  }
   flushing = 0
   private state: "open" | "committed" | "discarded" = "open"
 
