@@ -25,71 +25,116 @@ export const modelOf = (entity: object): Table.Any => {
   return model
 }
 
+/**
+ * A row's id within its table: the primary key value itself for a one-column key of a
+ * primitive type (no string is built per row read), else a string of the key's values.
+ */
+export const idOf = (def: TableDef, values: Readonly<Record<string, unknown>>): unknown => {
+  if (def.primaryKey.length === 1) {
+    const value = values[def.primaryKey[0]!]
+    return typeof value === "object" && value !== null ? stringify(value) : value
+  }
+  return def.primaryKey.map((k) => stringify(values[k])).join("\u0000")
+}
+
+/** Rows a transaction level added, replaced or removed: by `keyOf`, with where each lives. */
+export type Touched = Map<string, { readonly table: string; readonly id: unknown }>
+
 /** The identity map as one transaction level sees it: the session's map, recording the keys it changes. */
 export interface IdentityView {
-  get(key: string): object | undefined
+  get(def: TableDef, values: Readonly<Record<string, unknown>>): object | undefined
   /** The instance already known for this row, or `entity` (now known). */
   merge<A extends object>(def: TableDef, entity: A): A
+  /** `merge` of each row, in place: the array then holds the session's instances. */
+  mergeAll(def: TableDef, rows: Array<object>): void
   /** Makes `entity` the instance for its row (after an update or a refresh). */
   replace(def: TableDef, entity: object): void
-  remove(key: string): void
+  remove(def: TableDef, values: Readonly<Record<string, unknown>>): void
 }
 
 export class IdentityMap implements IdentityView {
-  private readonly entries = new Map<string, object>()
+  /** One map per table, keyed by `idOf`. */
+  private readonly tables = new Map<string, Map<unknown, object>>()
 
-  get(key: string): object | undefined {
-    return this.entries.get(key)
+  private rowsOf(table: string): Map<unknown, object> {
+    let rows = this.tables.get(table)
+    if (rows === undefined) this.tables.set(table, rows = new Map())
+    return rows
+  }
+
+  get(def: TableDef, values: Readonly<Record<string, unknown>>): object | undefined {
+    return this.tables.get(def.tableName)?.get(idOf(def, values))
   }
 
   /** The instance already known for this row, or `entity` (now known). */
   merge<A extends object>(def: TableDef, entity: A): A {
     if (def.primaryKey.length === 0) return entity
-    const key = keyOf(def, entity as Record<string, unknown>)
-    const known = this.entries.get(key)
+    const rows = this.rowsOf(def.tableName)
+    const id = idOf(def, entity as Record<string, unknown>)
+    const known = rows.get(id)
     if (known !== undefined) return known as A
-    this.entries.set(key, entity)
+    rows.set(id, entity)
     return entity
+  }
+
+  mergeAll(def: TableDef, rows: Array<object>): void {
+    if (def.primaryKey.length === 0) return
+    const table = this.rowsOf(def.tableName)
+    const single = def.primaryKey.length === 1 ? def.primaryKey[0]! : undefined
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as Record<string, unknown>
+      const value = single === undefined ? undefined : row[single]
+      // The common case inline: a one-column key of a primitive type is its own id.
+      const id = single !== undefined && (typeof value !== "object" || value === null) ? value : idOf(def, row)
+      const known = table.get(id)
+      if (known !== undefined) rows[i] = known
+      else table.set(id, row)
+    }
   }
 
   /** Makes `entity` the instance for its row (after an update or a refresh). */
   replace(def: TableDef, entity: object): void {
-    if (def.primaryKey.length > 0) this.entries.set(keyOf(def, entity as Record<string, unknown>), entity)
+    if (def.primaryKey.length > 0) this.rowsOf(def.tableName).set(idOf(def, entity as Record<string, unknown>), entity)
   }
 
-  remove(key: string): void {
-    this.entries.delete(key)
+  remove(def: TableDef, values: Readonly<Record<string, unknown>>): void {
+    this.tables.get(def.tableName)?.delete(idOf(def, values))
   }
 
   clear(): void {
-    this.entries.clear()
+    this.tables.clear()
   }
 
   /** Forgets these rows: the next read of each loads it again. */
-  evict(keys: Iterable<string>): void {
-    for (const key of keys) this.entries.delete(key)
+  evict(touched: Touched): void {
+    for (const { id, table } of touched.values()) this.tables.get(table)?.delete(id)
   }
 
-  /** A view that adds to `touched` every key it adds, replaces or removes. */
-  tracked(touched: Set<string>): IdentityView {
+  /** A view that adds to `touched` every row it adds, replaces or removes. */
+  tracked(touched: Touched): IdentityView {
+    const touch = (def: TableDef, values: Readonly<Record<string, unknown>>) => {
+      touched.set(keyOf(def, values), { table: def.tableName, id: idOf(def, values) })
+    }
     return {
-      get: (key) => this.entries.get(key),
+      get: (def, values) => this.get(def, values),
       merge: <A extends object>(def: TableDef, entity: A): A => {
         if (def.primaryKey.length === 0) return entity
-        const key = keyOf(def, entity as Record<string, unknown>)
-        const known = this.entries.get(key)
+        const known = this.get(def, entity as Record<string, unknown>)
         if (known !== undefined) return known as A
-        this.entries.set(key, entity)
-        touched.add(key)
+        this.merge(def, entity)
+        touch(def, entity as Record<string, unknown>)
         return entity
+      },
+      mergeAll(def, rows) {
+        for (let i = 0; i < rows.length; i++) rows[i] = this.merge(def, rows[i]!)
       },
       replace: (def, entity) => {
         this.replace(def, entity)
-        if (def.primaryKey.length > 0) touched.add(keyOf(def, entity as Record<string, unknown>))
+        if (def.primaryKey.length > 0) touch(def, entity as Record<string, unknown>)
       },
-      remove: (key) => {
-        this.remove(key)
-        touched.add(key)
+      remove: (def, values) => {
+        this.remove(def, values)
+        touch(def, values)
       }
     }
   }

@@ -50,7 +50,11 @@ const RelationTypeId: symbol = Symbol.for("retort/Relation")
 
 /** Rows as the session's instances, merged into the identity map by the current level. */
 const remember = <M extends Table.Any>(reader: Reader, def: TableDef, rows: ReadonlyArray<InstanceType<M>>) =>
-  Effect.map(reader.transaction.unit, (unit) => rows.map((row) => unit.identity.merge(def, row as object) as InstanceType<M>))
+  Effect.map(reader.transaction.unit, (unit) => {
+    // The decoded array is the query's own: merged in place, no second array per result.
+    unit.identity.mergeAll(def, rows as unknown as Array<object>)
+    return rows
+  })
 
 export const query = <M extends Table.Any>(reader: Reader, model: M): SessionQuery<M> => make(reader, model, noFilter)
 
@@ -115,7 +119,7 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
         const rows: Stream.Stream<InstanceType<M>, SessionError> = Stream.map(
           Query.stream(select(state.limit)).pipe(Stream.provideService(EngineTag, reader.engine)),
           (row) =>
-            (def.primaryKey.length === 0 ? row : unit.identity.get(keyOf(def, row as Record<string, unknown>)) ?? row) as InstanceType<M>
+            (def.primaryKey.length === 0 ? row : unit.identity.get(def, row as Record<string, unknown>) ?? row) as InstanceType<M>
         )
         return level === undefined
           ? rows
@@ -156,7 +160,7 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
     const values = keyValues(def, key)
     const identityKey = keyOf(def, values)
     if (unit.hides(identityKey)) return Effect.succeed(Option.none())
-    const known = unit.identity.get(identityKey)
+    const known = unit.identity.get(def, values)
     if (known !== undefined) return Effect.succeed(Option.some(known as InstanceType<M>))
     // The hot path: SQL compiled once per model and dialect, values encoded, one statement.
     const lookup = primaryKeyLookup(engine.dialect, model, def)

@@ -21,7 +21,7 @@ import * as TableModule from "../../Table.js"
 import { toTarget } from "../loading/RelationDef.js"
 import type { TableDef } from "../tableDef.js"
 import { ChangeSet, type PendingInsert } from "./ChangeSet.js"
-import { type IdentityMap, type IdentityView, keyOf, modelOf } from "./IdentityMap.js"
+import { type IdentityMap, type IdentityView, keyOf, modelOf, type Touched } from "./IdentityMap.js"
 
 /** An update checked against its model: the instance before and after, and the fields that changed. */
 export interface PreparedUpdate {
@@ -58,7 +58,7 @@ export const prepareUpdate = (entity: object, changes: Readonly<Record<string, u
 export class UnitOfWork {
   readonly changes = new ChangeSet()
   /** Identity-map keys this level (or a child that succeeded) added, replaced or removed. */
-  readonly touched = new Set<string>()
+  readonly touched: Touched = new Map()
   readonly identity: IdentityView
   /**
    * One flush of this level at a time, and a count of those under way: a fiber's query
@@ -121,7 +121,7 @@ export class UnitOfWork {
     if (orphaned) {
       this.changes.updates.delete(key)
       this.changes.deletes.set(key, { model, def, entity: pending?.original ?? before })
-      this.identity.remove(key)
+      this.identity.remove(def, before)
       return
     }
     const merged = { ...(pending?.changes ?? {}), ...Object.fromEntries(changed.map((k) => [k, after[k]])) }
@@ -137,7 +137,7 @@ export class UnitOfWork {
     const pending = this.changes.updates.get(key)
     this.changes.updates.delete(key)
     this.changes.deletes.set(key, { model, def, entity: pending?.original ?? values })
-    this.identity.remove(key)
+    this.identity.remove(def, values)
   }
 
   /** The block succeeded: what is still pending, and the keys it changed, become the parent's. */
@@ -148,7 +148,7 @@ export class UnitOfWork {
     if (parent.state === "discarded") return this.discard()
     this.state = "committed"
     parent.changes.append(this.changes)
-    if (parent.parent !== undefined) for (const key of this.touched) parent.touched.add(key)
+    if (parent.parent !== undefined) for (const [key, row] of this.touched) parent.touched.set(key, row)
     this.changes.clear()
     this.touched.clear()
   }
