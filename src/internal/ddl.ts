@@ -146,7 +146,7 @@ export const renderNode = (hooks: DdlHooks, node: Node, column: ColumnInfo | und
 
 export const checkSql = (node: Node, hooks: DdlHooks) => (node._tag === "Raw" ? node.sql : renderNode(hooks, node, undefined))
 
-const foreignKeyName = (hooks: DdlHooks, fk: ForeignKey) => nameOf(hooks, fk.table.tableName, fk.column.name, "fkey")
+export const foreignKeyName = (hooks: DdlHooks, fk: ForeignKey) => nameOf(hooks, fk.table.tableName, fk.column.name, "fkey")
 
 const foreignKeySql = (hooks: DdlHooks, fk: ForeignKey) => {
   const q = hooks.quote
