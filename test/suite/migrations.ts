@@ -112,7 +112,8 @@ export const suite: Suite = (layer, target) => {
         yield* insertMember(5, "a@x", 1, 1)
 
         // alterColumn: nullability and default (MariaDB's MODIFY needs reflection of the live column)
-        if (target.dialect !== "mysql" || reflects) {
+        const modify = target.dialect !== "mysql" || reflects
+        if (modify) {
           const undoNotNull = yield* migrate(Migration.alterColumn("mg_members", "age", { nullable: false, default: "7" }), Migration.alterColumn("mg_members", "age", { nullable: true, default: null }))
           assert.isTrue(yield* fails(insertMember(6, "e@x", null, 1)), "NOT NULL refuses")
           yield* x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (7, 'f@x')`)
@@ -135,7 +136,7 @@ export const suite: Suite = (layer, target) => {
         yield* undoRenames
         const rows = yield* x(`SELECT ${q("id")}, ${q("email")}, ${q("team_id")} FROM ${q("mg_members")} ORDER BY ${q("id")}`)
         // Every row survived every rebuild, with its foreign key.
-        assert.deepStrictEqual(rows.map((r) => Number(r["id"])), [1, 5, 6, 7])
+        assert.deepStrictEqual(rows.map((r) => Number(r["id"])), modify ? [1, 5, 6, 7] : [1, 5])
         assert.isTrue(yield* fails(insertMember(9, "z@x", 1, 99)))
         if (reflects) {
           const members = yield* table("mg_members")
