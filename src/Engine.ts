@@ -9,11 +9,12 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, type Fiber, type FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
+import { type Config, type ConfigError, Context, Effect, type Fiber, FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
 import { type DatabaseError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
 import * as Executor from "./internal/execution/Executor.js"
+import * as Held from "./internal/heldConnection.js"
 import * as Transaction from "./internal/transaction.js"
 import type { EngineOptions } from "./Options.js"
 import * as Url from "./Url.js"
@@ -216,6 +217,8 @@ export const make = (
     const dialect = Dialect.byName(url.dialect)
     const exec = yield* Executor.make(url, options)
     const current = exec.current
+    // A connection held across statements and transactions (internal: the migrator's locks).
+    const pinned = FiberRef.unsafeMake<Conn | undefined>(undefined)
     const context: Dialect.ErrorContext = { url }
     const classifyOne = (e: unknown) => {
       if (!isSqlError(e)) return e
@@ -244,11 +247,12 @@ export const make = (
     ): Effect.Effect<A, DatabaseError> =>
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
         const level = fiber.getFiberRef(current)
+        const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
         // better-sqlite3, untraced: the statement runs in this step, on the level's connection
-        // when no other fiber of the level holds it, else on an idle pooled one.
+        // when no other fiber of the level holds it (or the held one), else on an idle pooled one.
         if (now !== undefined && fiber.currentTracer === builtInTracer && (level === undefined ? !inSqlTransaction(fiber) : level.busy.n === 0)) {
           try {
-            const result = now(level?.conn)
+            const result = now(level?.conn ?? held)
             if (result !== undefined) return Effect.succeed(result)
           } catch (e) {
             return Effect.fail(classifyOne(e as SqlError) as DatabaseError)
@@ -256,6 +260,7 @@ export const make = (
         }
         let effect: Effect.Effect<A, SqlError>
         if (level !== undefined) effect = Transaction.runOn(level, onConn)
+        else if (held !== undefined) effect = onConn(held)
         else {
           const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
           const conn = tx._tag === "Some" ? exec.connOf(tx.value[0]) : undefined
@@ -284,7 +289,8 @@ export const make = (
       classify: classify as Transaction.Dependencies["classify"],
       begin: dialect.compiler.begin,
       end: dialect.compiler.end,
-      dialect: url.dialect
+      dialect: url.dialect,
+      pinned
     }
     const stream = (text: string, params: ReadonlyArray<unknown>, o?: StatementOptions): Stream.Stream<Row, DatabaseError> =>
       Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, SqlError>>((fiber) => {
@@ -297,7 +303,12 @@ export const make = (
         }
         return Effect.succeed(exec.stream(text, params, o))
       })).pipe(Stream.mapError((e) => classifyOne(e) as DatabaseError))
-    return Engine.of({
+    const withConnection: Held.WithConnection = (effect) =>
+      Effect.flatMap(FiberRef.get(pinned), (held) =>
+        held !== undefined
+          ? effect
+          : Effect.scoped(Effect.flatMap(classify(exec.lease), (conn) => Effect.locally(effect, pinned, conn))))
+    return Held.register(Engine.of({
       dialect,
       capabilities: dialect.capabilities,
       url,
@@ -323,7 +334,7 @@ export const make = (
       begin: (options) => Transaction.begin(deps, options),
       currentTransaction: current,
       poolStatus: Effect.sync(() => exec.pool.stats)
-    })
+    }), withConnection)
   })
 
 /** Effect's default tracer, which nobody reads unless a tracer layer replaces it. */
