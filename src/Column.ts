@@ -300,7 +300,7 @@ const make = <A>(
 
 /** Counts characters as the databases do (code points), not UTF-16 units. */
 const maxChars = (length: number) =>
-  Schema.filter<Schema.Schema<string>>((s) => [...s].length <= length || `at most ${length} characters`)
+  Schema.filter<Schema.Schema<string>>((s) => s.length <= length || [...s].length <= length || `at most ${length} characters`)
 
 /**
  * A time of day in its one canonical form: the databases drop trailing zeros of the

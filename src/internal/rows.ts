@@ -3,7 +3,7 @@
  * column by column with the dialect's value hooks. Called by the query executor and,
  * later, the session. Errors name the table, the column and the value.
  */
-import { Either, Schema } from "effect"
+import { BigDecimal, Either, Schema } from "effect"
 import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
@@ -101,6 +101,8 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
  * and returns the values by field (fields left to the database are absent). Throws `EncodeError`.
  */
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
+  const quick = quickInsert(table, input)
+  if (quick !== undefined) return quick
   const validated = Schema.validateEither(model.insert)(input)
   if (Either.isLeft(validated)) {
     const issues = schemaIssues(validated.left)
@@ -118,6 +120,88 @@ export const insertValues = (model: Table.Any, table: TableDef, input: unknown):
   }
   const values: Record<string, unknown> = { ...(validated.right as Record<string, unknown>) }
   for (const column of table.columns) {
+    if (values[column.key] === undefined && column.def.default !== undefined) values[column.key] = column.def.default()
+  }
+  return values
+}
+
+/**
+ * Per column, a check that accepts only values its Schema accepts (never more), for the
+ * types whose Schema is a plain type test: what most inserts hold. Columns of other types
+ * (dates, JSON, literals, custom) have none, and their rows go through the Schema.
+ */
+const quickCheck = (column: ColumnInfo): ((value: unknown) => boolean) | undefined => {
+  const type = column.def.type
+  switch (type._tag) {
+    case "integer":
+      return Number.isSafeInteger
+    case "bigint":
+      return (v) => typeof v === "bigint"
+    case "float":
+      return (v) => typeof v === "number"
+    case "numeric":
+      return BigDecimal.isBigDecimal
+    case "string":
+      // UTF-16 units bound code points from above: a string within the length in units is within it.
+      return (v) => typeof v === "string" && v.length <= type.length
+    case "text":
+      return (v) => typeof v === "string"
+    case "boolean":
+      return (v) => typeof v === "boolean"
+    default:
+      return undefined
+  }
+}
+
+interface QuickField {
+  readonly column: ColumnInfo
+  readonly check: (value: unknown) => boolean
+  /** What the insert schema makes optional (`Table.insertSchema`). */
+  readonly optional: boolean
+}
+
+const quickFields = new WeakMap<TableDef, ReadonlyArray<QuickField> | null>()
+
+const quickFieldsOf = (table: TableDef): ReadonlyArray<QuickField> | null => {
+  let fields = quickFields.get(table)
+  if (fields === undefined) {
+    const out: Array<QuickField> = []
+    for (const column of table.columns) {
+      const check = quickCheck(column)
+      if (check === undefined) {
+        out.length = 0
+        break
+      }
+      const d = column.def
+      out.push({ column, check, optional: d.nullable || d.default !== undefined || d.serverDefault !== undefined || d.autoIncrement })
+    }
+    fields = out.length === table.columns.length ? out : null
+    quickFields.set(table, fields)
+  }
+  return fields
+}
+
+/**
+ * The insert's values when every field passes its column's quick check (the same result
+ * `insertValues` gets from the Schema); `undefined` sends the row through the Schema,
+ * which also words the error.
+ */
+const quickInsert = (table: TableDef, input: unknown): Record<string, unknown> | undefined => {
+  const fields = quickFieldsOf(table)
+  if (fields === null || typeof input !== "object" || input === null) return undefined
+  const row = input as Record<string, unknown>
+  const values: Record<string, unknown> = {}
+  for (const { check, column, optional } of fields) {
+    const value = row[column.key]
+    if (value === undefined) {
+      if (!optional) return undefined
+      continue
+    }
+    if (value === null ? !column.def.nullable : !check(value)) return undefined
+    values[column.key] = value
+  }
+  // Client defaults only once the row is known valid: each is called once per insert.
+  for (const { column } of fields) {
     if (values[column.key] === undefined && column.def.default !== undefined) values[column.key] = column.def.default()
   }
   return values
