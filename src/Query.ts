@@ -387,7 +387,17 @@ const columnNode = (def: TableDef, alias: string | undefined, key: string): Ast.
   return { _tag: "ColumnRef", table: { tableName: def.tableName, alias, def }, key, name: column.name, column: column.def } as unknown as Ast.Node
 }
 
-const modelSelection = (def: TableDef, alias: string | undefined): ReadonlyArray<Ast.Selection> =>
+/** A model's own columns, unaliased: built once per table (AST nodes are immutable data). */
+const ownSelections = new WeakMap<TableDef, ReadonlyArray<Ast.Selection>>()
+
+const modelSelection = (def: TableDef, alias: string | undefined): ReadonlyArray<Ast.Selection> => {
+  if (alias !== undefined) return selectionOfColumns(def, alias)
+  let selection = ownSelections.get(def)
+  if (selection === undefined) ownSelections.set(def, selection = selectionOfColumns(def, undefined))
+  return selection
+}
+
+const selectionOfColumns = (def: TableDef, alias: string | undefined): ReadonlyArray<Ast.Selection> =>
   def.columns.map((column) => ({
     node: columnNode(def, alias, column.key),
     alias: column.name,

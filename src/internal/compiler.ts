@@ -309,11 +309,28 @@ const returningColumn = (ctx: Context, node: Ast.Node) => (node._tag === "Column
  * Single-row inserts by shape (table, dialect, the columns set, the RETURNING list): the SQL
  * text is built once per shape; each call only validates and encodes its values.
  */
-const insertShapes = new WeakMap<TableDef, Map<string, { readonly sql: string; readonly columns: ReadonlyArray<ColumnInfo>; readonly identity: Step["identity"] }>>()
+interface InsertShape {
+  readonly sql: string
+  readonly columns: ReadonlyArray<ColumnInfo>
+  readonly identity: Step["identity"]
+}
+
+/** Per table, per dialect and RETURNING list, per set of columns: the statement of a one-row insert. */
+const insertShapes = new WeakMap<TableDef, Map<string, Map<string, Map<number | string, InsertShape>>>>()
 
 /** A RETURNING list of plain columns, as a cache key; undefined when it holds anything else. */
+/** Keys of selections seen before (a model's own selection is one shared array). */
+const returningKeys = new WeakMap<ReadonlyArray<Ast.Selection>, string | undefined>()
+
 const returningKey = (selection: ReadonlyArray<Ast.Selection> | undefined): string | undefined => {
   if (selection === undefined) return ""
+  if (returningKeys.has(selection)) return returningKeys.get(selection)
+  const key = returningKeyOf(selection)
+  returningKeys.set(selection, key)
+  return key
+}
+
+const returningKeyOf = (selection: ReadonlyArray<Ast.Selection>): string | undefined => {
   let key = ""
   for (const sel of selection) {
     if (sel.node._tag !== "ColumnRef") return undefined
@@ -328,11 +345,21 @@ const insertOne = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> | un
   if (ret === undefined) return undefined
   const { table } = node
   const row = insertValues(node.model, table, node.rows[0])
-  let signature = dialect.name
-  for (const c of table.columns) if (row[c.key] !== undefined) signature += `\u0000${c.key}`
-  signature += `\u0002${ret}`
-  let byShape = insertShapes.get(table)
-  if (byShape === undefined) insertShapes.set(table, byShape = new Map())
+  // Which columns the row sets, as a bit set (a string of their names past 31 columns).
+  let present: number | string = 0
+  if (table.columns.length <= 31) {
+    for (let i = 0; i < table.columns.length; i++) if (row[table.columns[i]!.key] !== undefined) present |= 1 << i
+  } else {
+    present = ""
+    for (const c of table.columns) if (row[c.key] !== undefined) present += `\u0000${c.key}`
+  }
+  let byDialect = insertShapes.get(table)
+  if (byDialect === undefined) insertShapes.set(table, byDialect = new Map())
+  let byReturning = byDialect.get(dialect.name)
+  if (byReturning === undefined) byDialect.set(dialect.name, byReturning = new Map())
+  let byShape = byReturning.get(ret)
+  if (byShape === undefined) byReturning.set(ret, byShape = new Map())
+  const signature = present
   let shape = byShape.get(signature)
   if (shape === undefined) {
     const [step] = insert(dialect, { ...node, rows: [row], onConflict: undefined }, true)
