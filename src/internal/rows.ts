@@ -40,12 +40,16 @@ export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInf
  */
 export const rowDecoder = <M extends Table.Any>(dialect: Dialect, model: M, table: TableDef, prefix = "") => {
   const columns = table.columns
+  const names = columns.map((c) => prefix + c.name)
+  const proto = model.prototype
+  // Straight into the instance: one object per row, fields in the model's order.
   return (row: Readonly<Record<string, unknown>>): InstanceType<M> => {
-    const values: Record<string, unknown> = {}
-    for (const column of columns) {
-      values[column.key] = decodeValue(dialect, table, column, row[prefix + column.name])
+    const instance = Object.create(proto)
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i]!
+      instance[column.key] = decodeValue(dialect, table, column, row[names[i]!])
     }
-    return instantiate(model, values)
+    return instance
   }
 }
 
