@@ -105,8 +105,9 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
  * and returns the values by field (fields left to the database are absent). Throws `EncodeError`.
  */
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
+  if (typeof input === "object" && input !== null && validRows.get(input) === table) return input as Record<string, unknown>
   const quick = quickInsert(table, input)
-  if (quick !== undefined) return quick
+  if (quick !== undefined) return remember(table, quick)
   const validated = Schema.validateEither(model.insert)(input)
   if (Either.isLeft(validated)) {
     const issues = schemaIssues(validated.left)
@@ -126,6 +127,18 @@ export const insertValues = (model: Table.Any, table: TableDef, input: unknown):
   for (const column of table.columns) {
     if (values[column.key] === undefined && column.def.default !== undefined) values[column.key] = column.def.default()
   }
+  return remember(table, values)
+}
+
+/**
+ * The objects `insertValues` returned: already valid, defaults filled, and never handed to
+ * users (the session keeps them as its pending inserts), so writing one at flush needs no
+ * second validation.
+ */
+const validRows = new WeakMap<object, TableDef>()
+
+const remember = (table: TableDef, values: Record<string, unknown>) => {
+  validRows.set(values, table)
   return values
 }
 
