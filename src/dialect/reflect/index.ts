@@ -5,8 +5,10 @@
  */
 import type { Reflector } from "../../internal/inspect/shape.js"
 import type { DialectName } from "../../Url.js"
+import { reflector as postgresql } from "./postgres.js"
 import { reflector as sqlite } from "./sqlite.js"
 
 export const reflectors: Readonly<Partial<Record<DialectName, Reflector>>> = {
-  sqlite
+  sqlite,
+  postgresql
 }

@@ -117,6 +117,8 @@ type Item =
   | { readonly _tag: "token"; readonly token: Token }
   | { readonly _tag: "group"; readonly items: Array<Item>; call: boolean }
 
+const numericTypes = new Set(["integer", "bigint", "smallint", "numeric", "double", "real", "int", "int4", "int8", "int2", "float8", "float4"])
+
 const stripCasts = (tokens: ReadonlyArray<Token>): Array<Token> => {
   const out: Array<Token> = []
   let i = 0
@@ -124,6 +126,12 @@ const stripCasts = (tokens: ReadonlyArray<Token>): Array<Token> => {
     const t = tokens[i]!
     if (t.kind === "punct" && t.value === "::") {
       i++
+      // '-5'::integer is how PostgreSQL writes a negative constant back: the number.
+      const last = out[out.length - 1]
+      const typeName = tokens[i]?.kind === "ident" ? tokens[i]!.value.toLowerCase() : ""
+      if (last?.kind === "string" && numericTypes.has(typeName) && /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(last.value)) {
+        out[out.length - 1] = { ...last, kind: "number" }
+      }
       // the type name, possibly schema-qualified
       if (tokens[i]?.kind === "ident" || tokens[i]?.kind === "quoted") i++
       while (tokens[i]?.value === "." && (tokens[i + 1]?.kind === "ident" || tokens[i + 1]?.kind === "quoted")) i += 2
