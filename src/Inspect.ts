@@ -206,11 +206,7 @@ export interface Schema {
   readonly enums: ReadonlyArray<Enum>
 }
 
-const reflectorOf = (dialect: DialectName): Reflector => {
-  const reflector = reflectors[dialect]
-  if (reflector === undefined) throw new Error(`Inspect: no reflection for ${dialect} yet`)
-  return reflector
-}
+const reflectorOf = (dialect: DialectName): Reflector => reflectors[dialect]
 
 /**
  * Options of {@link tablesWith}: `exclude` names tables to leave out (the migrator's own
