@@ -70,16 +70,21 @@ export const suite: Suite = (layer, target) => {
     }
 
 
-    it.effect("toModels of the Chinook database type-checks and creates the same database", () =>
+    it.effect("toModels of the Chinook database (and of every column type) type-checks and creates the same database", () =>
       Effect.gen(function*() {
-        yield* chinook.dropAll
-        yield* chinook.createAll
-        const original = yield* Inspect.tables
-        yield* chinook.dropAll
-        const { diagnostics, reflected, source } = yield* toModelsRoundTrip(original)
+        const originals: Array<Inspect.Schema> = []
+        for (const metadata of [chinook, everything]) {
+          yield* metadata.dropAll
+          yield* metadata.createAll
+          originals.push(yield* Inspect.tables)
+          yield* metadata.dropAll
+        }
+        const { diagnostics, reflected, sources } = yield* toModelsRoundTrip(originals)
         assert.deepStrictEqual(diagnostics, [])
-        assert.include(source, "export class InvoiceLine extends Table.Class<InvoiceLine>(\"InvoiceLine\")(\"invoice_line\"")
-        assert.deepStrictEqual(reflected, original)
-      }), 120_000)
+        assert.include(sources[0], "export class InvoiceLine extends Table.Class<InvoiceLine>(\"InvoiceLine\")(\"invoice_line\"")
+        assert.include(sources[0], "references: (): Column.AnyRef => Employee.c.employeeId")
+        assert.deepStrictEqual(reflected[0], originals[0])
+        assert.deepStrictEqual(reflected[1], originals[1])
+      }), 180_000)
   })
 }
