@@ -90,9 +90,12 @@ export const tokenize = (sql: string, options: { readonly backslashEscapes: bool
 /** Words written upper case in the canonical form. */
 const keywords = new Set([
   "AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "ILIKE", "GLOB", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END",
-  "TRUE", "FALSE", "AT", "TIME", "ZONE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP",
+  "TRUE", "FALSE", "AT", "TIME", "ZONE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME",
   "ESCAPE", "DISTINCT", "FROM", "AS", "INTERVAL", "ANY", "ALL", "SOME", "ARRAY", "COLLATE", "REGEXP", "SIMILAR", "TO"
 ])
+
+/** Keywords that are also functions: `current_timestamp()`. */
+const valueFunctions = new Set(["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME"])
 
 /** Type words that may follow the first word of a PostgreSQL cast (`::character varying`). */
 const castWords = new Set(["varying", "precision", "with", "without", "time", "zone"])
@@ -158,7 +161,7 @@ const group = (tokens: ReadonlyArray<Token>): Array<Item> => {
     if (token.value === "(" && token.kind === "punct") {
       const prev = top[top.length - 1]
       const call = prev !== undefined && prev._tag === "token" && (prev.token.kind === "ident" || prev.token.kind === "quoted") &&
-        !keywords.has(prev.token.value.toUpperCase())
+        (!keywords.has(prev.token.value.toUpperCase()) || valueFunctions.has(prev.token.value.toUpperCase()))
       const g: Item = { _tag: "group", items: [], call }
       top.push(g)
       stack.push(g.items)
@@ -185,6 +188,12 @@ const simplify = (items: Array<Item>): Array<Item> => {
         while (inner.length === 1 && inner[0]!._tag === "group" && !inner[0]!.call) inner = inner[0]!.items
         if (inner.length === 1 && (inner[0]!._tag === "token" || inner[0]!.call)) {
           out.push(inner[0]!)
+          continue
+        }
+        // An operand of AND / OR that holds no AND / OR itself: comparisons bind tighter.
+        const boundary = (x: Item | undefined) => x === undefined || isKeyword(x, "AND") || isKeyword(x, "OR")
+        if (boundary(items[i - 1]) && boundary(items[i + 1]) && !inner.some((x) => isKeyword(x, "AND") || isKeyword(x, "OR") || isKeyword(x, "NOT"))) {
+          out.push(...inner)
           continue
         }
       }
