@@ -52,6 +52,50 @@ export const suite: Suite = (layer, target) => {
         yield* everything.dropAll
       }))
 
+    if (target.dialect === "sqlite") {
+      it.effect("reads hand-written SQLite DDL: inline and table CHECKs, WITHOUT ROWID, AUTOINCREMENT, REFERENCES without columns", () =>
+        Effect.gen(function*() {
+          yield* Engine.execute(
+            "CREATE TABLE hand_a (id INTEGER PRIMARY KEY, x TEXT CONSTRAINT cx CHECK (x <> '') UNIQUE) WITHOUT ROWID"
+          )
+          yield* Engine.execute(
+            "CREATE TABLE hand_b (id INTEGER PRIMARY KEY AUTOINCREMENT, a_id INTEGER REFERENCES hand_a ON DELETE CASCADE, " +
+              "-- a comment, (with a parenthesis\n CHECK ( ( id > 0 ) ))"
+          )
+          const reflected = yield* Inspect.tables
+          yield* Engine.execute("DROP TABLE hand_b")
+          yield* Engine.execute("DROP TABLE hand_a")
+          assert.deepStrictEqual(reflected, {
+            tables: [{
+              name: "hand_a",
+              columns: [
+                { name: "id", type: { _tag: "integer" }, nullable: false, default: undefined, autoIncrement: false },
+                { name: "x", type: { _tag: "text" }, nullable: true, default: undefined, autoIncrement: false }
+              ],
+              primaryKey: { name: undefined, columns: ["id"] },
+              foreignKeys: [],
+              indexes: [],
+              uniques: [{ name: undefined, columns: ["x"] }],
+              checks: [{ name: "cx", sql: "x <> ''" }]
+            }, {
+              name: "hand_b",
+              columns: [
+                { name: "id", type: { _tag: "integer" }, nullable: false, default: undefined, autoIncrement: true },
+                { name: "a_id", type: { _tag: "integer" }, nullable: true, default: undefined, autoIncrement: false }
+              ],
+              primaryKey: { name: undefined, columns: ["id"] },
+              foreignKeys: [{
+                name: undefined, columns: ["a_id"], referencedTable: "hand_a", referencedColumns: ["id"], onDelete: "cascade", onUpdate: "noAction"
+              }],
+              indexes: [],
+              uniques: [],
+              checks: [{ name: undefined, sql: "id > 0" }]
+            }],
+            enums: []
+          })
+        }))
+    }
+
     if (target.dialect !== "sqlite") {
       it.effect("reads only the current schema / database", () =>
         Effect.gen(function*() {
