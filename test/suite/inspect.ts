@@ -99,17 +99,27 @@ export const suite: Suite = (layer, target) => {
     if (target.dialect !== "sqlite") {
       it.effect("reads only the current schema / database", () =>
         Effect.gen(function*() {
-          const other = `${target.dialect === "postgresql" ? "it_other" : "it_other"}_${process.pid}`
-          const q = (s: string) => (target.dialect === "mysql" ? `\`${s}\`` : `"${s}"`)
-          const kind = target.dialect === "postgresql" ? "SCHEMA" : "DATABASE"
-          yield* Engine.execute(`DROP ${kind} IF EXISTS ${q(other)}${target.dialect === "postgresql" ? " CASCADE" : ""}`)
+          const pg = target.dialect === "postgresql"
+          const other = `it_other_${process.pid}`
+          const q = (s: string) => (pg ? `"${s}"` : `\`${s}\``)
+          const kind = pg ? "SCHEMA" : "DATABASE"
+          const cascade = pg ? " CASCADE" : ""
+          yield* Engine.execute(`DROP ${kind} IF EXISTS ${q(other)}${cascade}`)
           yield* Engine.execute(`CREATE ${kind} ${q(other)}`)
           yield* Engine.execute(`CREATE TABLE ${q(other)}.${q("elsewhere")} (id INTEGER PRIMARY KEY)`)
           yield* Engine.execute(`CREATE TABLE ${q("here")} (id INTEGER PRIMARY KEY)`)
+          if (pg) {
+            yield* Engine.execute(`CREATE TYPE ${q(other)}.${q("far_mood")} AS ENUM ('x')`)
+            // Values in sort order, not in the order they were added.
+            yield* Engine.execute(`CREATE TYPE ${q("near_mood")} AS ENUM ('b', 'c')`)
+            yield* Engine.execute(`ALTER TYPE ${q("near_mood")} ADD VALUE 'a' BEFORE 'b'`)
+          }
           const reflected = yield* Inspect.tables
-          yield* Engine.execute(`DROP ${kind} ${q(other)}${target.dialect === "postgresql" ? " CASCADE" : ""}`)
+          yield* Engine.execute(`DROP ${kind} ${q(other)}${cascade}`)
           yield* Engine.execute(`DROP TABLE ${q("here")}`)
+          if (pg) yield* Engine.execute(`DROP TYPE ${q("near_mood")}`)
           assert.deepStrictEqual(reflected.tables.map((t) => t.name), ["here"])
+          assert.deepStrictEqual(reflected.enums, pg ? [{ name: "near_mood", values: ["a", "b", "c"] }] : [])
         }))
     }
 
