@@ -31,6 +31,10 @@ describe("Inspect normalizers", () => {
     assert.strictEqual(Inspect.normalizeCheck("postgresql", "\"Pages\" > 0"), "\"Pages\" > 0")
     assert.strictEqual(Inspect.normalizeCheck("postgresql", "((a > 0) AND (b < (-1)))"), "a > 0 AND b < -1")
     assert.strictEqual(Inspect.normalizeCheck("postgresql", "((a > 0) AND ((b < 0) OR (b > 1)))"), "a > 0 AND (b < 0 OR b > 1)")
+    assert.strictEqual(Inspect.normalizeCheck("postgresql", "((a IS NOT NULL) AND (NOT b))"), "a IS NOT NULL AND NOT b")
+    assert.strictEqual(Inspect.normalizeCheck("postgresql", "(((a OR b)) AND c)"), "(a OR b) AND c")
+    assert.strictEqual(Inspect.normalizeCheck("postgresql", "(x = (lower(y)))"), "x = lower(y)")
+    assert.strictEqual(Inspect.normalizeCheck("postgresql", "(x IN ('a'))"), "x IN ('a')")
   })
 
   it("MariaDB: backquotes, lower-case keywords, current_timestamp(), decimal zeros, backslashes", () => {

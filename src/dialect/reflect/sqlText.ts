@@ -177,7 +177,7 @@ const group = (tokens: ReadonlyArray<Token>): Array<Item> => {
 const isKeyword = (item: Item | undefined, word: string) =>
   item !== undefined && item._tag === "token" && item.token.kind === "ident" && item.token.value.toUpperCase() === word
 
-/** Removes parentheses that change nothing: doubled, around one token, around one group. */
+/** Removes parentheses that change nothing: doubled, around one token or call, around an operand of AND / OR. */
 const simplify = (items: Array<Item>): Array<Item> => {
   const out: Array<Item> = []
   for (let i = 0; i < items.length; i++) {
@@ -186,13 +186,16 @@ const simplify = (items: Array<Item>): Array<Item> => {
       let inner = simplify(item.items)
       if (!item.call && !isKeyword(items[i - 1], "IN")) {
         while (inner.length === 1 && inner[0]!._tag === "group" && !inner[0]!.call) inner = inner[0]!.items
-        if (inner.length === 1 && (inner[0]!._tag === "token" || inner[0]!.call)) {
-          out.push(inner[0]!)
+        // One token, or one function call: `('x')`, `(lower(name))`.
+        const single = inner.length === 1 && inner[0]!._tag === "token"
+        const call = inner.length === 2 && inner[0]!._tag === "token" && inner[1]!._tag === "group" && inner[1]!.call
+        if (single || call) {
+          out.push(...inner)
           continue
         }
-        // An operand of AND / OR that holds no AND / OR itself: comparisons bind tighter.
+        // An operand of AND / OR that holds no AND / OR itself: NOT and comparisons bind tighter.
         const boundary = (x: Item | undefined) => x === undefined || isKeyword(x, "AND") || isKeyword(x, "OR")
-        if (boundary(items[i - 1]) && boundary(items[i + 1]) && !inner.some((x) => isKeyword(x, "AND") || isKeyword(x, "OR") || isKeyword(x, "NOT"))) {
+        if (boundary(items[i - 1]) && boundary(items[i + 1]) && !inner.some((x) => isKeyword(x, "AND") || isKeyword(x, "OR"))) {
           out.push(...inner)
           continue
         }
