@@ -41,7 +41,7 @@ export const action = (sql: string | undefined): ReferentialAction => actions[(s
 
 /** Type text in one spelling: upper case, single spaces, none around parentheses and commas. */
 export const typeText = (sql: string): string =>
-  sql.trim().toUpperCase().replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1")
+  sql.trim().toUpperCase().replace(/\s+/g, " ").replace(/\s*([(,])\s*/g, "$1").replace(/\s*\)/g, ")")
 
 /** `NAME(1,2)` → the name and the numbers in parentheses. */
 export const typeParts = (canonical: string): { readonly name: string; readonly args: ReadonlyArray<number> } | undefined => {

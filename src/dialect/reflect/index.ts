@@ -5,8 +5,12 @@
  */
 import type { Reflector } from "../../internal/inspect/shape.js"
 import type { DialectName } from "../../Url.js"
+import { reflector as mysql } from "./mysql.js"
+import { reflector as postgresql } from "./postgres.js"
 import { reflector as sqlite } from "./sqlite.js"
 
-export const reflectors: Readonly<Partial<Record<DialectName, Reflector>>> = {
-  sqlite
+export const reflectors: Readonly<Record<DialectName, Reflector>> = {
+  sqlite,
+  postgresql,
+  mysql
 }
