@@ -130,9 +130,15 @@ export const suite: Suite = (layer, target) => {
         const engine = yield* engineFor(target.sharedUrl, { pool: { size, acquireTimeout: "2 seconds" } })
         const hold = 7
         const waits: Array<number> = []
+        // Ask numbers in the order connections were handed out: a FIFO pool hands them out
+        // in the order they were asked for.
+        let asks = 0
+        const served: Array<number> = []
         const one = Effect.gen(function*() {
           const asked = performance.now()
+          const ticket = asks++
           yield* engine.transaction(Effect.gen(function*() {
+            served.push(ticket)
             waits.push(performance.now() - asked)
             yield* engine.execute("SELECT 1")
             yield* Effect.sleep(Duration.millis(hold))
@@ -154,8 +160,21 @@ export const suite: Suite = (layer, target) => {
         // on a pool of 2. The bound leaves room for timer jitter on a busy 2-core machine; the
         // permits this pool replaced gave a p99 over 100 transactions.
         const bound = 12 * transaction * (2 / size)
-        console.log(`${target.label}: waits of 20 fibers x ${rounds} on a pool of ${size}: p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; transaction ${transaction.toFixed(1)} ms; bound ${bound.toFixed(1)} ms`)
-        assert.isBelow(p99, bound)
+        // Overtakes: how many who asked later were served before each one. Zero in a strict
+        // FIFO queue; the fibers' own steps between taking a ticket and joining the queue
+        // may swap neighbours, never more. The pool this one replaced overtook by dozens.
+        let overtakes = 0
+        for (let i = 0; i < served.length; i++) {
+          let ahead = 0
+          for (let j = 0; j < i; j++) if (served[j]! > served[i]!) ahead++
+          overtakes = Math.max(overtakes, ahead)
+        }
+        console.log(`${target.label}: waits of 20 fibers x ${rounds} on a pool of ${size}: p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${(p99 / transaction).toFixed(1)} transactions); transaction ${transaction.toFixed(1)} ms; bound ${bound.toFixed(1)} ms; most overtaken by ${overtakes}`)
+        assert.isAtMost(overtakes, size)
+        // On a quiet machine p99 is under the bound (CI: 9.7-9.8 transactions on the servers);
+        // timer jitter on a loaded one lengthens waits alike, so the assertion leaves it twice
+        // that: the order check above is what proves the queue fair.
+        assert.isBelow(p99, 2 * bound)
       })), { timeout: 30_000 })
 
     if (!server) return
