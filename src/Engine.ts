@@ -149,6 +149,11 @@ export interface StatementOptions {
   readonly timeoutMillis?: number | undefined
   /** Rows fetched per round trip when streaming. */
   readonly chunk?: number | undefined
+  /**
+   * Only the first row is wanted (a lookup by key): `execute` returns at most one row, and
+   * on SQLite reads no further.
+   */
+  readonly single?: boolean | undefined
 }
 
 /**
@@ -278,6 +283,9 @@ export const make = (
           })
       })
     const syncNow = exec.now
+    // better-sqlite3 reads one row itself (`get`); the server drivers have read them all.
+    const firstOnly = <E>(rows: Effect.Effect<ReadonlyArray<Row>, E>, o: StatementOptions | undefined) =>
+      o?.single === true ? Effect.map(rows, (r) => (r.length > 1 ? r.slice(0, 1) : r)) : rows
     /** An @effect/sql transaction (sql.withTransaction) on one of this engine's connections is in effect. */
     const inSqlTransaction = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
       const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
@@ -317,8 +325,8 @@ export const make = (
       execute: (text, params = [], o) =>
         run(
           text,
-          (conn) => exec.queryOn(conn, text, params, o),
-          () => exec.query(text, params, o),
+          (conn) => firstOnly(exec.queryOn(conn, text, params, o), o),
+          () => firstOnly(exec.query(text, params, o), o),
           syncNow === undefined ? undefined : (conn) => syncNow.query(conn, text, params, o)
         ),
       executeRaw: (text, params = []) =>

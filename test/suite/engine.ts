@@ -82,6 +82,18 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(Number(viaClient[0]!.n), 7)
       }))
 
+    it.effect("execute with single returns the first row only, in and out of a transaction", () =>
+      Effect.gen(function*() {
+        const engine = yield* Engine.Engine
+        const three = "SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3"
+        assert.strictEqual((yield* engine.execute(three)).length, 3)
+        const first = yield* engine.execute(three, [], { single: true })
+        assert.deepStrictEqual(first.map((r) => Number(r["n"])), [1])
+        const inside = yield* engine.transaction(engine.execute(three, [], { single: true }))
+        assert.deepStrictEqual(inside.map((r) => Number(r["n"])), [1])
+        assert.deepStrictEqual(yield* engine.execute("SELECT 1 AS n WHERE 1 = 0", [], { single: true }), [])
+      }))
+
     it.effect("building the layer opens nothing; the first statement connects", () =>
       Effect.scoped(Effect.gen(function*() {
         if (target.dialect === "sqlite") {

@@ -18,6 +18,8 @@ export interface StatementOptions {
   readonly safeIntegers?: boolean | undefined
   /** Cancel on the server past this many milliseconds (server dialects). */
   readonly timeoutMillis?: number | undefined
+  /** At most one row can come back (a primary-key lookup): better-sqlite3 reads it with `get`. */
+  readonly single?: boolean | undefined
 }
 
 export interface Conn {

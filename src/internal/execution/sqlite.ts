@@ -62,6 +62,10 @@ const make = (db: Database.Database): Conn => {
       return []
     }
     stmt.safeIntegers(options?.safeIntegers === true)
+    if (options?.single === true) {
+      const row = stmt.get(...params) as Row | undefined
+      return row === undefined ? [] : [row]
+    }
     return stmt.all(...params) as ReadonlyArray<Row>
   }
 

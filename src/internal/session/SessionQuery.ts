@@ -146,6 +146,9 @@ const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: Table
   return lookup
 }
 
+const single = { single: true } as const
+const singleWide = { single: true, safeIntegers: true } as const
+
 const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
   typeof key === "object" ? { ...key } : { [def.primaryKey[0]!]: key }
 
@@ -171,9 +174,7 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e
     }
-    const statement = lookup.wide
-      ? engine.execute(lookup.sql, params, { safeIntegers: true })
-      : engine.execute(lookup.sql, params)
+    const statement = engine.execute(lookup.sql, params, lookup.wide ? singleWide : single)
     const read = transaction.run(Effect.flatMap(statement, (rows) =>
         Effect.suspend(() => {
           if (rows.length === 0) return Effect.succeed(Option.none())
