@@ -111,17 +111,18 @@ export const diffSchemas = (from: Inspect.Schema, to: Inspect.Schema, options: D
     const unpaired = renamed.unpairedColumns.has(table.name)
     const addedNames = target.columns.filter((c) => !table.columns.some((o) => o.name === c.name)).map((c) => c.name)
     const droppedNames = table.columns.filter((c) => !target.columns.some((o) => o.name === c.name)).map((c) => c.name)
-    const columnNote = unpaired
+    const columnNote: { note?: string } = unpaired
       ? { note: pairNote(`in "${table.name}", ${list(droppedNames)} are dropped and ${list(addedNames)} added`) }
       : {}
     for (const column of target.columns) {
       const old = table.columns.find((c) => c.name === column.name)
       if (old === undefined) {
         const risky = !column.nullable && column.default === undefined && !column.autoIncrement
-        const note = risky
-          ? { note: `"${table.name}.${column.name}" is NOT NULL without a server default: this fails if the table has rows. Review.` }
-          : columnNote
-        out.addColumns.push({ _tag: "AddColumn", table: table.name, column, ...note })
+        const notes = [
+          ...(unpaired ? [columnNote.note!] : []),
+          ...(risky ? [`"${table.name}.${column.name}" is NOT NULL without a server default: this fails if the table has rows. Review.`] : [])
+        ]
+        out.addColumns.push({ _tag: "AddColumn", table: table.name, column, ...(notes.length > 0 ? { note: notes.join(" ") } : {}) })
         continue
       }
       const type = sameType(old.type, column.type, options.nativeEnum) ? {} : { type: column.type }
