@@ -9,7 +9,17 @@
  *
  * @since 0.2.0
  */
+import { Effect } from "effect"
 import type { ReferentialAction } from "./Column.js"
+import { reflectors } from "./dialect/reflect/index.js"
+import * as Engine from "./Engine.js"
+import type { DatabaseError } from "./Errors.js"
+import * as Ddl from "./internal/ddl.js"
+import { fromPlan } from "./internal/inspect/fromMetaData.js"
+import { finishSchema, type Reflector } from "./internal/inspect/shape.js"
+import type * as MetaData from "./MetaData.js"
+import * as TableModule from "./Table.js"
+import type { DialectName } from "./Url.js"
 
 /**
  * A column's SQL type, as reflected: the retort column type it maps back to. `json` carries
@@ -195,3 +205,120 @@ export interface Schema {
   readonly tables: ReadonlyArray<Table>
   readonly enums: ReadonlyArray<Enum>
 }
+
+const reflectorOf = (dialect: DialectName): Reflector => {
+  const reflector = reflectors[dialect]
+  if (reflector === undefined) throw new Error(`Inspect: no reflection for ${dialect} yet`)
+  return reflector
+}
+
+/**
+ * Options of {@link tablesWith}: `exclude` names tables to leave out (the migrator's own
+ * history table, for one).
+ *
+ * @example
+ * import type { Inspect } from "retort"
+ * const options: Inspect.TablesOptions = { exclude: ["retort_migrations"] }
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TablesOptions {
+  readonly exclude?: ReadonlyArray<string>
+}
+
+/**
+ * Reads the live database the engine points at, like {@link tables}, leaving out the tables
+ * named in `exclude`.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Inspect } from "retort"
+ * const program = Inspect.tablesWith({ exclude: ["retort_migrations"] }).pipe(
+ *   Effect.provide(Engine.layer("sqlite://"))
+ * )
+ *
+ * @since 0.2.0
+ * @category reflection
+ */
+export const tablesWith = (options: TablesOptions): Effect.Effect<Schema, DatabaseError, Engine.Engine> =>
+  Effect.gen(function*() {
+    const engine = yield* Engine.Engine
+    const reflector = reflectorOf(engine.dialect.name)
+    const schema = yield* reflector.read(engine, new Set(options.exclude ?? []))
+    return finishSchema(schema, reflector)
+  })
+
+/**
+ * Reads the live database the engine points at: its current schema (PostgreSQL's
+ * `current_schema()`), its current database (MariaDB's `DATABASE()`) or SQLite's main
+ * database. Tables come sorted by name, columns in table order, keys, indexes, uniques and
+ * checks sorted by name, so that two reflections compare with deep equality; see
+ * {@link fromMetaData} for what each database can and cannot tell back.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Inspect } from "retort"
+ * const program = Effect.gen(function*() {
+ *   const schema = yield* Inspect.tables
+ *   return schema.tables.map((t) => t.name)
+ * }).pipe(Effect.provide(Engine.layer("sqlite://")))
+ *
+ * @since 0.2.0
+ * @category reflection
+ */
+export const tables: Effect.Effect<Schema, DatabaseError, Engine.Engine> = tablesWith({})
+
+/**
+ * The models of a `MetaData` in exactly the shape {@link tables} returns after
+ * `metadata.createAll` on that dialect: the constraint and index names retort's DDL gives
+ * them, defaults and checks normalized as reflection normalizes them, and the types a
+ * database folds folded the same way. Where a database cannot tell two retort types apart,
+ * both sides say the canonical one:
+ * - SQLite: `json` is `text`, `numeric` wider than 15 digits is `text`, `dateTime` has no
+ *   time zone, `bigint` autoincrement is `integer`; a single INTEGER primary key is the
+ *   rowid and so autoincrement.
+ * - MariaDB: `dateTime` has no time zone; a unique index and a unique constraint are the
+ *   same thing and both are reported in `uniques`; the primary key has no name.
+ * - SQLite and MariaDB: a literal column is a VARCHAR with a CHECK (`column IN (…)`), read
+ *   back as `literal` with `enumName: undefined`.
+ * - PostgreSQL: literal columns carry the enum type's name, listed in `enums`.
+ * A DEFAULT NULL is no default. Throws `DefinitionError` for an invalid set of tables, as
+ * `MetaData.ddl` does. Pure: no database.
+ *
+ * @example
+ * import { Column, Inspect, MetaData, Table } from "retort"
+ * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
+ * const schema = Inspect.fromMetaData(MetaData.make(Tag), "sqlite")
+ * schema.tables[0]?.primaryKey // { name: "tags_pkey", columns: ["id"] }
+ *
+ * @since 0.2.0
+ * @category reflection
+ */
+export const fromMetaData = (metadata: MetaData.MetaData, dialect: DialectName): Schema =>
+  fromPlan(Ddl.resolve(metadata.tables.map(TableModule.definition)), dialect, reflectorOf(dialect))
+
+/**
+ * A server default's SQL text in the canonical spelling of a dialect (what reflection and
+ * {@link fromMetaData} report): `undefined` for none or DEFAULT NULL.
+ *
+ * @example
+ * import { Inspect } from "retort"
+ * Inspect.normalizeDefault("postgresql", "'x'::character varying") // "'x'"
+ *
+ * @since 0.2.0
+ * @category normalization
+ */
+export const normalizeDefault = (dialect: DialectName, sql: string): string | undefined => reflectorOf(dialect).normalizeDefault(sql)
+
+/**
+ * A CHECK expression's SQL text in the canonical spelling of a dialect.
+ *
+ * @example
+ * import { Inspect } from "retort"
+ * Inspect.normalizeCheck("mysql", "`pages` > 0") // "pages > 0"
+ *
+ * @since 0.2.0
+ * @category normalization
+ */
+export const normalizeCheck = (dialect: DialectName, sql: string): string => reflectorOf(dialect).normalizeCheck(sql)

@@ -111,7 +111,7 @@ export const resolve = (tables: ReadonlyArray<TableDef>): Plan => {
 }
 
 /** Constraint and index names, shortened with a hash where the database would cut them. */
-const nameOf = (hooks: DdlHooks, ...parts: ReadonlyArray<string>) => {
+export const nameOf = (hooks: DdlHooks, ...parts: ReadonlyArray<string>) => {
   const full = parts.join("_")
   if (full.length <= hooks.maxIdentifierLength) return full
   let hash = 0
@@ -133,7 +133,7 @@ const actions: Record<ReferentialAction, string> = {
 }
 
 /** DDL takes SQL text, constants and `now()`; anything else needs a statement, not a default. */
-const renderNode = (hooks: DdlHooks, node: Node, column: ColumnInfo | undefined): string => {
+export const renderNode = (hooks: DdlHooks, node: Node, column: ColumnInfo | undefined): string => {
   if (node._tag === "Raw") return `(${node.sql})`
   if (node._tag === "Literal") return hooks.literal(node)
   if (node._tag === "Func" && node.name === "now") return hooks.call(node, column?.def.type)
@@ -144,9 +144,9 @@ const renderNode = (hooks: DdlHooks, node: Node, column: ColumnInfo | undefined)
   })
 }
 
-const checkSql = (node: Node, hooks: DdlHooks) => (node._tag === "Raw" ? node.sql : renderNode(hooks, node, undefined))
+export const checkSql = (node: Node, hooks: DdlHooks) => (node._tag === "Raw" ? node.sql : renderNode(hooks, node, undefined))
 
-const foreignKeyName = (hooks: DdlHooks, fk: ForeignKey) => nameOf(hooks, fk.table.tableName, fk.column.name, "fkey")
+export const foreignKeyName = (hooks: DdlHooks, fk: ForeignKey) => nameOf(hooks, fk.table.tableName, fk.column.name, "fkey")
 
 const foreignKeySql = (hooks: DdlHooks, fk: ForeignKey) => {
   const q = hooks.quote
