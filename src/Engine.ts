@@ -9,11 +9,12 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, type FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
+import { type Config, type ConfigError, Context, Effect, FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
 import { type DatabaseError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
 import * as Executor from "./internal/execution/Executor.js"
+import * as Held from "./internal/heldConnection.js"
 import * as Transaction from "./internal/transaction.js"
 import type { EngineOptions } from "./Options.js"
 import * as Url from "./Url.js"
@@ -216,6 +217,8 @@ export const make = (
     const dialect = Dialect.byName(url.dialect)
     const exec = yield* Executor.make(url, options)
     const current = exec.current
+    // A connection held across statements and transactions (internal: the migrator's locks).
+    const pinned = FiberRef.unsafeMake<Conn | undefined>(undefined)
     const context: Dialect.ErrorContext = { url }
     const classifyOne = (e: unknown) => {
       if (!isSqlError(e)) return e
@@ -244,7 +247,9 @@ export const make = (
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
         const level = fiber.getFiberRef(current)
         let effect: Effect.Effect<A, SqlError>
+        const held = fiber.getFiberRef(pinned)
         if (level !== undefined) effect = Transaction.runOn(level, onConn)
+        else if (held !== undefined) effect = onConn(held)
         else {
           const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
           const conn = tx._tag === "Some" ? exec.connOf(tx.value[0]) : undefined
@@ -267,7 +272,8 @@ export const make = (
       classify: classify as Transaction.Dependencies["classify"],
       begin: dialect.compiler.begin,
       end: dialect.compiler.end,
-      dialect: url.dialect
+      dialect: url.dialect,
+      pinned
     }
     const stream = (text: string, params: ReadonlyArray<unknown>, o?: StatementOptions): Stream.Stream<Row, DatabaseError> =>
       Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, SqlError>>((fiber) => {
@@ -280,7 +286,12 @@ export const make = (
         }
         return Effect.succeed(exec.stream(text, params, o))
       })).pipe(Stream.mapError((e) => classifyOne(e) as DatabaseError))
-    return Engine.of({
+    const withConnection: Held.WithConnection = (effect) =>
+      Effect.flatMap(FiberRef.get(pinned), (held) =>
+        held !== undefined
+          ? effect
+          : Effect.scoped(Effect.flatMap(classify(exec.lease), (conn) => Effect.locally(effect, pinned, conn))))
+    return Held.register(Engine.of({
       dialect,
       capabilities: dialect.capabilities,
       url,
@@ -295,7 +306,7 @@ export const make = (
       begin: (options) => Transaction.begin(deps, options),
       currentTransaction: current,
       poolStatus: Effect.sync(() => exec.pool.stats)
-    })
+    }), withConnection)
   })
 
 /** Effect's default tracer, which nobody reads unless a tracer layer replaces it. */

@@ -445,3 +445,36 @@ export class EncodeError extends Data.TaggedError("EncodeError")<{
   /** The refused value, described (long values are shortened), when one value is to blame. */
   readonly value?: string | undefined
 }> {}
+
+/**
+ * A migration that cannot run: its module did not load or export one (`LoadFailed`), an
+ * applied migration was edited (`ChecksumMismatch`), a target id is not known
+ * (`UnknownTarget`), a migration applied here is no longer in the source (`MissingSource`),
+ * it has no `down` (`Irreversible`), another migrator holds the lock for too long
+ * (`LockTimeout`), an operation does not apply (`InvalidOperation`: a column that does not
+ * exist, nothing to change), or it failed while running (`Failed`, the database error as
+ * `cause`).
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import type { Errors } from "retort"
+ * const explain = Effect.catchTag("MigrationError", (e: Errors.MigrationError) => Effect.logError(`${e.reason} ${e.migration ?? ""}: ${e.message}`))
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class MigrationError extends Data.TaggedError("MigrationError")<{
+  readonly message: string
+  readonly reason:
+    | "ChecksumMismatch"
+    | "UnknownTarget"
+    | "LoadFailed"
+    | "MissingSource"
+    | "Failed"
+    | "Irreversible"
+    | "LockTimeout"
+    | "InvalidOperation"
+  /** The migration's id, when one migration is to blame. */
+  readonly migration: string | undefined
+  readonly cause?: unknown
+}> {}

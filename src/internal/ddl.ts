@@ -124,7 +124,7 @@ export const nameOf = (hooks: DdlHooks, ...parts: ReadonlyArray<string>) => {
 export const enumName = (table: TableDef, column: ColumnInfo): string =>
   (column.def.type._tag === "literal" ? column.def.type.enumName : undefined) ?? `${table.tableName}_${column.name}`
 
-const actions: Record<ReferentialAction, string> = {
+export const actions: Record<ReferentialAction, string> = {
   cascade: "CASCADE",
   restrict: "RESTRICT",
   setNull: "SET NULL",

@@ -112,6 +112,8 @@ export interface Dependencies {
   /** Statements that undo per-connection settings of `begin` once the transaction ended (SQLite's query_only). */
   readonly end: (options: CheckedOptions) => ReadonlyArray<string>
   readonly dialect: "sqlite" | "postgresql" | "mysql"
+  /** A connection the fiber holds (`src/internal/heldConnection.ts`): transactions begin on it instead of leasing one. */
+  readonly pinned?: FiberRef.FiberRef<Conn | undefined>
 }
 
 /** Runs one statement on a level's connection, taking the level's lock. */
@@ -194,7 +196,8 @@ export const transaction = <A, E, R>(
 /** Leases a connection into `scope` and begins; if anything fails, the scope is closed and nothing is left open. */
 const open = (deps: Dependencies, options: CheckedOptions, scope: Scope.CloseableScope, restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
   Effect.gen(function*() {
-    const conn = yield* restore(deps.classify(Scope.extend(deps.exec.lease, scope)))
+    const held = deps.pinned === undefined ? undefined : yield* FiberRef.get(deps.pinned)
+    const conn = held ?? (yield* restore(deps.classify(Scope.extend(deps.exec.lease, scope))))
     yield* Effect.forEach(deps.begin(options), (sql) => restore(plain(deps, conn, sql)), { discard: true }).pipe(
       Effect.onError(() => rollbackOn(deps, conn, options))
     )
