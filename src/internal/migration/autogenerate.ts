@@ -18,7 +18,7 @@ export const historyTable = "retort_migrations"
 export const diff = (metadata: MetaData.MetaData): Effect.Effect<ReadonlyArray<Operation>, DatabaseError, Engine.Engine> =>
   Effect.gen(function*() {
     const engine = yield* Engine.Engine
-    const current = yield* Inspect.tables({ exclude: [historyTable] })
-    const target = Inspect.fromMetaData(metadata, engine.dialect)
+    const current = yield* Inspect.tablesWith({ exclude: [historyTable] })
+    const target = Inspect.fromMetaData(metadata, engine.dialect.name)
     return diffSchemas(current, target, { nativeEnum: engine.dialect.capabilities.nativeEnum })
   })

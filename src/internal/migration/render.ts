@@ -112,7 +112,7 @@ export const render = (operations: ReadonlyArray<Operation>, options: RenderOpti
       `Effect.gen(function*() {`,
       comment(`Irreversible: ${refused.join("; ")}.`, `${indent}  `),
       comment("Write this down by hand if it can be undone, then remove the failure below.", `${indent}  `),
-      `${indent}  yield* Effect.fail(Migration.irreversible(${literal(options.id)}, ${literal(refused.join("; "))}))`,
+      `${indent}  yield* new Errors.MigrationError(${literal({ message: `Irreversible: ${refused.join("; ")}`, reason: "Irreversible", migration: options.id }, `${indent}  `)})`,
       ...down.map(({ op }) => `${indent}  yield* ${call(op, `${indent}  `)}`),
       `${indent}})`
     ].join("\n")
@@ -123,7 +123,7 @@ export const render = (operations: ReadonlyArray<Operation>, options: RenderOpti
     ` * Written by retort autogenerate: review it before you apply it.`,
     ` */`,
     `import { Effect } from "effect"`,
-    `import { Migration } from ${literal(options.importFrom ?? "retort")}`,
+    `import { ${refused.length > 0 ? "Errors, " : ""}Migration } from ${literal(options.importFrom ?? "retort")}`,
     ``,
     `export default Migration.make({`,
     `${indent}id: ${literal(options.id)},`,
