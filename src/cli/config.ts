@@ -48,9 +48,20 @@ const isMetaData = (value: unknown): value is MetaData.MetaData =>
   typeof value === "object" && value !== null && Array.isArray((value as MetaData.MetaData).tables) &&
   typeof (value as MetaData.MetaData).toMermaid === "function"
 
+/**
+ * The module's exports. A `.ts` file outside an ESM package loads as CommonJS, its
+ * exports then sit under `default`: they are unwrapped so both kinds read the same.
+ */
+const exportsOf = (mod: Record<string, unknown>): Record<string, unknown> => {
+  const inner = mod.default
+  return typeof inner === "object" && inner !== null && "__esModule" in inner ? (inner as Record<string, unknown>) : mod
+}
+
 const importModule = (path: string, what: string) =>
   Effect.tryPromise({
-    try: () => tsImport(pathToFileURL(path).href, { parentURL: pathToFileURL(`${process.cwd()}/`).href }) as Promise<Record<string, unknown>>,
+    try: () =>
+      (tsImport(pathToFileURL(path).href, { parentURL: pathToFileURL(`${process.cwd()}/`).href }) as Promise<Record<string, unknown>>)
+        .then(exportsOf),
     catch: (e) => new ConfigError({ message: `${what} ${path} does not load: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` })
   })
 
