@@ -17,6 +17,7 @@ import type { DatabaseError } from "./Errors.js"
 import * as Ddl from "./internal/ddl.js"
 import { fromPlan } from "./internal/inspect/fromMetaData.js"
 import { finishSchema, type Reflector } from "./internal/inspect/shape.js"
+import { toModels as render } from "./internal/inspect/toModels.js"
 import type * as MetaData from "./MetaData.js"
 import * as TableModule from "./Table.js"
 import type { DialectName } from "./Url.js"
@@ -206,11 +207,7 @@ export interface Schema {
   readonly enums: ReadonlyArray<Enum>
 }
 
-const reflectorOf = (dialect: DialectName): Reflector => {
-  const reflector = reflectors[dialect]
-  if (reflector === undefined) throw new Error(`Inspect: no reflection for ${dialect} yet`)
-  return reflector
-}
+const reflectorOf = (dialect: DialectName): Reflector => reflectors[dialect]
 
 /**
  * Options of {@link tablesWith}: `exclude` names tables to leave out (the migrator's own
@@ -322,3 +319,38 @@ export const normalizeDefault = (dialect: DialectName, sql: string): string | un
  * @category normalization
  */
 export const normalizeCheck = (dialect: DialectName, sql: string): string => reflectorOf(dialect).normalizeCheck(sql)
+
+/**
+ * Options of {@link toModels}: `importFrom` is the module the generated code imports
+ * `Column`, `Expr`, `MetaData` and `Table` from (`"retort"` unless told).
+ *
+ * @example
+ * import type { Inspect } from "retort"
+ * const options: Inspect.ToModelsOptions = { importFrom: "../src/index.js" }
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ToModelsOptions {
+  readonly importFrom?: string
+}
+
+/**
+ * TypeScript source of `Table.Class` models for a reflected schema, one class per table
+ * (a PascalCase, singular-ish name from the table name), camelCase fields with `name:`
+ * where the column name differs, `references` / `onDelete` / `onUpdate` for single-column
+ * foreign keys, uniques, indexes and checks in the table options (with their names when
+ * retort's DDL would name them otherwise), server defaults as `Expr.raw(…)`, literal
+ * columns with `.with({ enumName })` where needed, and a `metadata` export
+ * (`MetaData.make(…)`) at the end. `json` and `custom` columns get `Schema.Unknown` /
+ * `Schema.String`: refine them by hand.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Inspect } from "retort"
+ * const source = Inspect.tables.pipe(Effect.map((schema) => Inspect.toModels(schema)), Effect.provide(Engine.layer("sqlite://")))
+ *
+ * @since 0.2.0
+ * @category reflection
+ */
+export const toModels = (schema: Schema, options?: ToModelsOptions): string => render(schema, options?.importFrom ?? "retort")

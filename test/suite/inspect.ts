@@ -11,6 +11,7 @@ import * as Engine from "../../src/Engine.js"
 import * as Inspect from "../../src/Inspect.js"
 import { metadata as chinook } from "../../examples/chinook/models.js"
 import { everything } from "../fixtures/inspect-models.js"
+import { toModelsRoundTrip } from "./inspectModels.js"
 import type { Suite } from "../harness/targets.js"
 
 
@@ -68,5 +69,17 @@ export const suite: Suite = (layer, target) => {
         }))
     }
 
+
+    it.effect("toModels of the Chinook database type-checks and creates the same database", () =>
+      Effect.gen(function*() {
+        yield* chinook.dropAll
+        yield* chinook.createAll
+        const original = yield* Inspect.tables
+        yield* chinook.dropAll
+        const { diagnostics, reflected, source } = yield* toModelsRoundTrip(original)
+        assert.deepStrictEqual(diagnostics, [])
+        assert.include(source, "export class InvoiceLine extends Table.Class<InvoiceLine>(\"InvoiceLine\")(\"invoice_line\"")
+        assert.deepStrictEqual(reflected, original)
+      }), 120_000)
   })
 }

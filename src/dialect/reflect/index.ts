@@ -5,10 +5,12 @@
  */
 import type { Reflector } from "../../internal/inspect/shape.js"
 import type { DialectName } from "../../Url.js"
+import { reflector as mysql } from "./mysql.js"
 import { reflector as postgresql } from "./postgres.js"
 import { reflector as sqlite } from "./sqlite.js"
 
-export const reflectors: Readonly<Partial<Record<DialectName, Reflector>>> = {
+export const reflectors: Readonly<Record<DialectName, Reflector>> = {
   sqlite,
-  postgresql
+  postgresql,
+  mysql
 }

@@ -211,6 +211,7 @@ export const reflector: Reflector = {
   autoIncrement: ({ declared }) => declared,
   primaryKeyName: (name) => name,
   uniqueIndexesAreConstraints: false,
+  action: (a) => a,
   enumTypes: true,
   inList: (sql) => inList(sql, options)
 }

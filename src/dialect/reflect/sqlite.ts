@@ -240,6 +240,7 @@ export const reflector: Reflector = {
   autoIncrement,
   primaryKeyName: (name) => name,
   uniqueIndexesAreConstraints: false,
+  action: (a) => a,
   enumTypes: false,
   inList: (sql) => inList(sql, options)
 }

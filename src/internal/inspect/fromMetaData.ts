@@ -72,8 +72,8 @@ const tableShape = (dialect: Dialect.Dialect, reflector: Reflector, plan: Ddl.Pl
     columns: [fk.column.name],
     referencedTable: fk.target.tableName,
     referencedColumns: [fk.targetColumn.name],
-    onDelete: fk.onDelete ?? "noAction",
-    onUpdate: fk.onUpdate ?? "noAction"
+    onDelete: reflector.action(fk.onDelete ?? "noAction"),
+    onUpdate: reflector.action(fk.onUpdate ?? "noAction")
   }))
   return {
     name: table.tableName,

@@ -8,6 +8,7 @@
  * Callers: src/Inspect.ts, src/internal/inspect/fromMetaData.ts, src/dialect/reflect/*.ts.
  */
 import type { Effect } from "effect"
+import type { ReferentialAction } from "../../Column.js"
 import type { Engine } from "../../Engine.js"
 import type { DatabaseError } from "../../Errors.js"
 import type * as Inspect from "../../Inspect.js"
@@ -27,6 +28,8 @@ export interface Reflector {
   readonly primaryKeyName: (name: string) => string | undefined
   /** Unique indexes and unique constraints are one thing here (MariaDB): both are reported as uniques. */
   readonly uniqueIndexesAreConstraints: boolean
+  /** A referential action as reflection reports it (MariaDB: RESTRICT is NO ACTION). */
+  readonly action: (action: ReferentialAction) => ReferentialAction
   /** Literal columns are enum types (PostgreSQL); elsewhere a VARCHAR with a CHECK (… IN (…)). */
   readonly enumTypes: boolean
   /** The CHECK that makes a string column a literal column: its column and values, if `sql` is one. */

@@ -1,0 +1,44 @@
+/**
+ * `Inspect.toModels` round trip, for the reflection suite (test/suite/inspect.ts): the
+ * generated source is written to a temporary folder inside the project, type-checked with
+ * the TypeScript compiler API under the project's compiler options, imported, and its
+ * `metadata.createAll` run on the (empty) database; the result is that database reflected.
+ */
+import { Effect } from "effect"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { join, resolve } from "node:path"
+import ts from "typescript"
+import * as Inspect from "../../src/Inspect.js"
+import type * as MetaData from "../../src/MetaData.js"
+
+const root = resolve(import.meta.dirname, "../..")
+
+/** The diagnostics of one file under the project's compiler options. */
+export const typeCheck = (file: string): ReadonlyArray<string> => {
+  const configPath = join(root, "tsconfig.json")
+  const config = ts.readConfigFile(configPath, ts.sys.readFile)
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
+  const program = ts.createProgram([file], { ...parsed.options, noEmit: true })
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file === undefined ? "" : `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: `
+    return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+  })
+}
+
+export const toModelsRoundTrip = (schema: Inspect.Schema) =>
+  Effect.gen(function*() {
+    const dir = mkdtempSync(join(root, ".inspect-models-"))
+    try {
+      const file = join(dir, "models.ts")
+      const source = Inspect.toModels(schema, { importFrom: "../src/index.js" })
+      writeFileSync(file, source)
+      const diagnostics = typeCheck(file)
+      const generated = (yield* Effect.promise(() => import(file))) as { readonly metadata: MetaData.MetaData }
+      yield* generated.metadata.createAll
+      const reflected = yield* Inspect.tables
+      yield* generated.metadata.dropAll
+      return { source, diagnostics, reflected }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
