@@ -24,6 +24,20 @@ const withValues = (table: string, column: Inspect.Column) => {
 }
 
 export const migrate: MigrateHooks = {
+  precondition: () => undefined,
+  // GET_LOCK belongs to the connection the migrator holds; it waits up to the given seconds.
+  lock: {
+    _tag: "session",
+    tryLock: (waitSeconds) => ({ sql: "SELECT GET_LOCK(?, ?) AS taken", params: ["retort_migrations", waitSeconds] }),
+    taken: (rows) => Number(rows[0]?.["taken"]) === 1,
+    waits: true,
+    unlock: { sql: "SELECT RELEASE_LOCK(?) AS released", params: ["retort_migrations"] }
+  },
+  foreignKeys: undefined,
+  tableExists: (name) => ({
+    sql: "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?",
+    params: [name]
+  }),
   needsTable: (op) => (op._tag === "AlterColumn" && (op.type !== undefined || op.nullable !== undefined) ? op.table : undefined),
   compile: (op, current) => {
     const shared = common(mysql, op)

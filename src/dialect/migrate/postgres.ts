@@ -17,8 +17,25 @@ import { postgres } from "../postgres.js"
 const enumFor = (table: string, column: Inspect.Column): ReadonlyArray<string> =>
   column.type._tag === "literal" ? [postgres.ddl.createEnum(enumNameOf(table, column), column.type.values)] : []
 
+/** A fixed key of retort's own for `pg_advisory_lock`: one migrator per database at a time. */
+const lockKey = 7_426_590_311
+
 export const migrate: MigrateHooks = {
   needsTable: () => undefined,
+  precondition: () => undefined,
+  // Session-level, on the connection the migrator holds; polled, so that waiting has a bound.
+  lock: {
+    _tag: "session",
+    tryLock: () => ({ sql: "SELECT pg_try_advisory_lock($1) AS taken", params: [lockKey] }),
+    taken: (rows) => rows[0]?.["taken"] === true,
+    waits: false,
+    unlock: { sql: "SELECT pg_advisory_unlock($1)", params: [lockKey] }
+  },
+  foreignKeys: undefined,
+  tableExists: (name) => ({
+    sql: "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1",
+    params: [name]
+  }),
   compile: (op) => {
     const shared = common(postgres, op)
     if (shared !== undefined) return Either.right(shared)

@@ -46,6 +46,22 @@ const rebuilt = (op: Operation): string | undefined => {
 
 export const migrate: MigrateHooks = {
   needsTable: rebuilt,
+  precondition: (op) =>
+    rebuilt(op) === undefined ? undefined : {
+      sql: "PRAGMA foreign_keys",
+      refuse: (rows) =>
+        Number(rows[0]?.["foreign_keys"]) === 1
+          ? `${op._tag} rebuilds table "${rebuilt(op)}", which needs foreign keys off (PRAGMA foreign_keys = OFF, outside a transaction): run it through Migrator, which does so`
+          : undefined
+    },
+  lock: { _tag: "transaction" },
+  foreignKeys: {
+    read: "PRAGMA foreign_keys",
+    off: "PRAGMA foreign_keys = OFF",
+    on: "PRAGMA foreign_keys = ON",
+    check: "PRAGMA foreign_key_check"
+  },
+  tableExists: (name) => ({ sql: "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?", params: [name] }),
   compile: (op, current) => {
     if (rebuilt(op) !== undefined) {
       if (current === undefined) return Either.left(`${op._tag} rebuilds the table on SQLite, and its live definition was not found`)

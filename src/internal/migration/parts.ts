@@ -82,9 +82,11 @@ export const createTableSql = (dialect: Dialect, table: Inspect.Table, as: strin
     lines.push(`CONSTRAINT ${q(pkName(dialect, table.name, table.primaryKey))} PRIMARY KEY (${list(dialect, table.primaryKey.columns)})`)
   }
   for (const u of table.uniques) lines.push(`CONSTRAINT ${q(uniqueName(dialect, table.name, u))} ${uniqueClause(dialect, u)}`)
+  // A reflected (or `Inspect.fromMetaData`) table already lists a literal column's CHECK of its values.
+  const listed = new Set(table.checks.map((c) => c.name))
   for (const c of table.columns) {
     const values = valuesCheck(dialect, table.name, c)
-    if (values !== undefined) lines.push(values)
+    if (values !== undefined && !listed.has(valuesCheckName(dialect, table.name, c.name))) lines.push(values)
   }
   table.checks.forEach((c, i) => lines.push(`CONSTRAINT ${q(checkName(dialect, table.name, c, i))} ${checkClause(c)}`))
   for (const fk of table.foreignKeys) lines.push(`CONSTRAINT ${q(fkName(dialect, table.name, fk))} ${foreignKeyClause(dialect, fk)}`)

@@ -11,7 +11,7 @@ import { Either } from "effect"
 import type { Dialect } from "../../Dialect.js"
 import type * as Inspect from "../../Inspect.js"
 import type { Operation } from "./operations.js"
-import { addedCheckName, checkName, createIndexSql, createTableSql, fkName, uniqueName } from "./parts.js"
+import { addedCheckName, checkName, createIndexSql, createTableSql, fkName, uniqueName, valuesCheckName } from "./parts.js"
 
 export interface Change {
   readonly table: Inspect.Table
@@ -67,7 +67,12 @@ export const applyTo = (dialect: Dialect, table: Inspect.Table, op: Operation): 
         ...(op.nullable !== undefined ? { nullable: op.nullable } : {}),
         ...(op.default !== undefined ? { default: op.default === null ? undefined : op.default } : {})
       }
-      return same({ columns: table.columns.map((c) => (c.name === op.column ? next : c)) })
+      // A new type replaces a literal column's CHECK of its values (written again from the new type, if literal).
+      const values = valuesCheckName(dialect, table.name, op.column)
+      return same({
+        columns: table.columns.map((c) => (c.name === op.column ? next : c)),
+        checks: op.type === undefined ? table.checks : table.checks.filter((c) => c.name !== values)
+      })
     }
     case "RenameColumn": {
       if (column(op.from) === undefined) return Either.left(`${where} has no column "${op.from}"`)
