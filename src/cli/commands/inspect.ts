@@ -15,8 +15,8 @@ export const inspect = Command.make("inspect", {
   ...globalOptions,
   models: Options.boolean("models").pipe(Options.withDescription("Print TypeScript models (Table.Class) instead of a table list"))
 }, (flags) =>
-  withEngine(flags, () =>
+  withEngine(flags, (config) =>
     Effect.gen(function*() {
       const schema = yield* Inspect.tablesWith({ exclude: [historyTable] })
-      yield* Console.log(schemaText(schema))
+      yield* Console.log(flags.models ? Inspect.toModels(schema, { importFrom: config.importFrom }) : schemaText(schema))
     }))).pipe(Command.withDescription("Print the live database's tables, keys and constraints (or models with --models)"))
