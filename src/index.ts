@@ -94,3 +94,17 @@ export * as Session from "./Session.js"
  * @since 0.1.0
  */
 export * as Testing from "./Testing.js"
+
+/**
+ * Migrations: operations compiled per dialect.
+ *
+ * @since 0.2.0
+ */
+export * as Migration from "./Migration.js"
+
+/**
+ * The migrator: up, down, status, history and lock.
+ *
+ * @since 0.2.0
+ */
+export * as Migrator from "./Migrator.js"
