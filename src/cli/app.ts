@@ -6,13 +6,13 @@
 import { Command } from "@effect/cli"
 import { erd } from "./commands/erd.js"
 import { inspect } from "./commands/inspect.js"
-
+import { migrate } from "./commands/migrate.js"
 import { revision } from "./commands/revision.js"
 
 /** The root command. */
 export const retort = Command.make("retort").pipe(
   Command.withDescription("Migrations, reflection and diagrams for retort models"),
-  Command.withSubcommands([revision, inspect, erd])
+  Command.withSubcommands([migrate, revision, inspect, erd])
 )
 
 /** Parses `argv` (as `process.argv`) and runs the command it names. */
