@@ -134,7 +134,8 @@ export const diffSchemas = (from: Inspect.Schema, to: Inspect.Schema, options: D
         : {}
       out.alterColumns.push({ _tag: "AlterColumn", table: table.name, column: column.name, ...type, ...nullable, ...def, previous: old, ...note })
     }
-    for (const column of table.columns) {
+    // Last column first, so that down (which adds them back in reverse) restores their order.
+    for (const column of [...table.columns].reverse()) {
       if (target.columns.some((c) => c.name === column.name)) continue
       out.dropColumns.push({ _tag: "DropColumn", table: table.name, column: column.name, previous: column, ...columnNote })
     }
