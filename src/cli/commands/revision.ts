@@ -6,7 +6,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect } from "effect"
-import { existsSync, mkdirSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { diff } from "../../internal/migration/autogenerate.js"
 import type { Operation } from "../../internal/migration/operations.js"
@@ -14,8 +14,24 @@ import { render } from "../../internal/migration/render.js"
 import * as Config from "../config.js"
 import { globalOptions, withEngine } from "./shared.js"
 
-/** `20250102T030405` → `20250102030405`: sorts as it was made. */
+/** `2025-01-02T03:04:05Z` → `20250102030405`: sorts as it was made. */
 const timestamp = (date: Date) => date.toISOString().replace(/[-:T]/g, "").slice(0, 14)
+
+/**
+ * The id's timestamp: now, or one second past the newest migration of the folder when that
+ * one is not older (two revisions in one second still sort in the order they were made).
+ */
+const nextTimestamp = (folder: string): string => {
+  const now = timestamp(new Date())
+  const newest = (existsSync(folder) ? readdirSync(folder) : [])
+    .map((name) => /^(\d{14})_/.exec(name)?.[1])
+    .filter((ts): ts is string => ts !== undefined)
+    .sort()
+    .at(-1)
+  if (newest === undefined || newest < now) return now
+  const [y, mo, d, h, mi, se] = [0, 4, 6, 8, 10, 12].map((i, k) => Number(newest.slice(i, k === 0 ? 4 : i + 2)))
+  return timestamp(new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, se! + 1)))
+}
 
 /** The message as a file-name-safe slug. */
 export const slug = (message: string) =>
@@ -38,7 +54,7 @@ export const revision = Command.make("revision", {
       yield* Console.log("No changes: the database matches the models; no migration written.")
       return
     }
-    const id = `${timestamp(new Date())}_${slug(flags.message)}`
+    const id = `${nextTimestamp(config.migrations)}_${slug(flags.message)}`
     const path = join(config.migrations, `${id}.ts`)
     if (existsSync(path)) return yield* new Config.ConfigError({ message: `${path} exists already` })
     mkdirSync(config.migrations, { recursive: true })
