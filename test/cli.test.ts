@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFile, execFileSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
@@ -58,10 +58,12 @@ const project = (url: string) => {
   writeFileSync(join(dir, "retort.config.ts"), `export default { url: ${JSON.stringify(url)}, metadata: "./src/models.ts", migrations: "./migrations" }\n`)
   mkdirSync(join(dir, "src"))
   writeFileSync(join(dir, "src/models.ts"), modelsV1)
-  const run = (...args: ReadonlyArray<string>): Run => {
-    const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } })
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-  }
+  // Asynchronous, so that the test worker keeps answering vitest while the binary runs.
+  const run = (...args: ReadonlyArray<string>): Promise<Run> =>
+    new Promise((done) => {
+      const child = execFile(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } }, (_error, stdout, stderr) =>
+        done({ code: child.exitCode, stdout, stderr }))
+    })
   return { dir, run }
 }
 
@@ -73,54 +75,56 @@ const ok = (r: Run) => {
 
 const scenario = (label: string, url: () => string) =>
   describe(label, () => {
-    it("revision --autogenerate, migrate up / status / down, inspect, erd", () => {
+    it("revision --autogenerate, migrate up / status / down, inspect, erd", async () => {
       const { dir, run } = project(url())
       try {
         // Nothing applied yet, nothing in the folder.
-        expect(ok(run("migrate", "status"))).toContain("No migrations.")
-        const first = ok(run("revision", "-m", "Create users", "--autogenerate"))
+        const none = await run("migrate", "status")
+        expect(none.code).toBe(1)
+        expect(none.stderr).toMatch(/^error: ConfigError: The migrations folder .* does not exist: write a first migration with retort revision/)
+        const first = ok(await run("revision", "-m", "Create users", "--autogenerate"))
         expect(first).toMatch(/Wrote migrations\/\d{14}_create_users\.ts \(1 operations\)/)
         const [firstFile] = readdirSync(join(dir, "migrations"))
         const firstId = firstFile!.replace(/\.ts$/, "")
         expect(readFileSync(join(dir, "migrations", firstFile!), "utf8")).toContain(`Migration.createTable(`)
 
-        const up = ok(run("migrate", "up"))
+        const up = ok(await run("migrate", "up"))
         expect(up).toMatch(new RegExp(`migrate up ${firstId} Create users \\(\\d+ ms\\)`))
         expect(up).toContain("1 migration applied")
-        expect(ok(run("migrate", "status"))).toMatch(new RegExp(`${firstId}\\s+applied \\d{4}-`))
-        expect(ok(run("revision", "-m", "nothing", "--autogenerate"))).toContain("No changes")
+        expect(ok(await run("migrate", "status"))).toMatch(new RegExp(`${firstId}\\s+applied \\d{4}-`))
+        expect(ok(await run("revision", "-m", "nothing", "--autogenerate"))).toContain("No changes")
 
         writeFileSync(join(dir, "src/models.ts"), modelsV2)
-        expect(ok(run("revision", "-m", "Posts and emails", "--autogenerate"))).toMatch(/posts_and_emails\.ts \(\d+ operations\)/)
+        expect(ok(await run("revision", "-m", "Posts and emails", "--autogenerate"))).toMatch(/posts_and_emails\.ts \(\d+ operations\)/)
         const files = readdirSync(join(dir, "migrations")).sort()
         expect(files).toHaveLength(2)
         const secondId = files[1]!.replace(/\.ts$/, "")
-        expect(ok(run("migrate", "up", "--to", secondId))).toContain(`migrate up ${secondId}`)
+        expect(ok(await run("migrate", "up", "--to", secondId))).toContain(`migrate up ${secondId}`)
 
-        const listed = ok(run("inspect"))
+        const listed = ok(await run("inspect"))
         expect(listed).toMatch(/cli_posts\n {2}id +integer +not null +PK identity/)
         expect(listed).toMatch(/foreign key cli_posts_author_id_fkey \(author_id\) -> cli_users \(id\)/)
         expect(listed).not.toContain("retort_migrations")
-        const models = ok(run("inspect", "--models"))
+        const models = ok(await run("inspect", "--models"))
         expect(models).toContain(`from "retort"`)
         expect(models).toMatch(/Table\.Class<\w+>\("\w+"\)\("cli_posts"/)
-        const erd = ok(run("erd"))
+        const erd = ok(await run("erd"))
         expect(erd).toMatch(/^erDiagram\n/)
         expect(erd).toContain("cli_users ||--o{ cli_posts")
 
-        const down = ok(run("migrate", "down"))
+        const down = ok(await run("migrate", "down"))
         expect(down).toContain(`migrate down ${secondId}`)
-        expect(ok(run("migrate", "status"))).toMatch(new RegExp(`${secondId}\\s+pending`))
-        expect(ok(run("inspect"))).not.toContain("cli_posts")
-        expect(ok(run("migrate", "down", "--steps", "1"))).toContain(`migrate down ${firstId}`)
-        expect(ok(run("inspect"))).toBe("(no tables)\n")
-        expect(ok(run("migrate", "down"))).toContain("Nothing to revert.")
-        expect(ok(run("migrate", "up"))).toContain("2 migrations applied")
-        expect(ok(run("migrate", "down", "--to", firstId))).toContain(`migrate down ${secondId}`)
+        expect(ok(await run("migrate", "status"))).toMatch(new RegExp(`${secondId}\\s+pending`))
+        expect(ok(await run("inspect"))).not.toContain("cli_posts")
+        expect(ok(await run("migrate", "down", "--steps", "1"))).toContain(`migrate down ${firstId}`)
+        expect(ok(await run("inspect"))).toBe("(no tables)\n")
+        expect(ok(await run("migrate", "down"))).toContain("Nothing to revert.")
+        expect(ok(await run("migrate", "up"))).toContain("2 migrations applied")
+        expect(ok(await run("migrate", "down", "--to", firstId))).toContain(`migrate down ${secondId}`)
 
         // An edited applied migration is a typed error: one line, exit 1.
         writeFileSync(join(dir, "migrations", firstFile!), `${readFileSync(join(dir, "migrations", firstFile!), "utf8")}\n// edited\n`)
-        const edited = run("migrate", "up")
+        const edited = await run("migrate", "up")
         expect(edited.code).toBe(1)
         expect(edited.stderr).toMatch(/^error: MigrationError: .*\n$/)
       } finally {
@@ -130,29 +134,29 @@ const scenario = (label: string, url: () => string) =>
   })
 
 describe("retort", () => {
-  it("--help on every command, exit 2 on bad usage, exit 1 and a masked password on a typed error", () => {
+  it("--help on every command, exit 2 on bad usage, exit 1 and a masked password on a typed error", async () => {
     const { dir, run } = project("sqlite://")
     try {
       for (const args of [[], ["migrate"], ["migrate", "up"], ["migrate", "down"], ["migrate", "status"], ["revision"], ["inspect"], ["erd"]]) {
-        const help = run(...args, "--help")
+        const help = await run(...args, "--help")
         expect(help.code, args.join(" ")).toBe(0)
         expect(help.stdout).toContain("USAGE")
       }
-      expect(run("migrate", "up", "--help").stdout).toContain("--to")
-      expect(run("bogus").code).toBe(2)
-      expect(run("migrate", "down", "--steps", "many").code).toBe(2)
-      expect(run("migrate", "down", "--steps", "1", "--to", "x").code).toBe(2)
-      expect(run("revision").code).toBe(2)
+      expect((await run("migrate", "up", "--help")).stdout).toContain("--to")
+      expect((await run("bogus")).code).toBe(2)
+      expect((await run("migrate", "down", "--steps", "many")).code).toBe(2)
+      expect((await run("migrate", "down", "--steps", "1", "--to", "x")).code).toBe(2)
+      expect((await run("revision")).code).toBe(2)
 
-      const failed = run("inspect", "--url", "postgresql://me:s3cretpw@127.0.0.1:1/nowhere")
+      const failed = await run("inspect", "--url", "postgresql://me:s3cretpw@127.0.0.1:1/nowhere")
       expect(failed.code).toBe(1)
       expect(failed.stderr).toMatch(/^error: ConnectionError: .*\n$/)
       expect(failed.stderr + failed.stdout).not.toContain("s3cretpw")
-      const bad = run("inspect", "--url", "oracle://me:s3cretpw@host/db")
+      const bad = await run("inspect", "--url", "oracle://me:s3cretpw@host/db")
       expect(bad.code).toBe(1)
       expect(bad.stderr).toMatch(/^error: UrlError: .*\n$/)
       expect(bad.stderr).not.toContain("s3cretpw")
-      const noConfig = run("erd", "--config", "missing.config.ts")
+      const noConfig = await run("erd", "--config", "missing.config.ts")
       expect(noConfig.code).toBe(1)
       expect(noConfig.stderr).toMatch(/^error: ConfigError: The configuration file .*missing\.config\.ts does not exist\n$/)
     } finally {

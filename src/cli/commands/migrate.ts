@@ -6,7 +6,8 @@
 import { Command, HelpDoc, Options, ValidationError } from "@effect/cli"
 import { Console, Effect, Layer, Logger, LogLevel, Option } from "effect"
 import * as Migrator from "../../Migrator.js"
-import type * as Config from "../config.js"
+import { existsSync } from "node:fs"
+import { ConfigError, type GlobalFlags } from "../config.js"
 import { duration } from "../output.js"
 import { globalOptions, withEngine } from "./shared.js"
 
@@ -20,11 +21,16 @@ const progress = Logger.replace(
   })
 )
 
-const withMigrator = <A, E, R>(flags: Config.GlobalFlags, effect: Effect.Effect<A, E, R>) =>
+const withMigrator = <A, E, R>(flags: GlobalFlags, effect: Effect.Effect<A, E, R>) =>
   withEngine(flags, (config) =>
-    effect.pipe(
-      Effect.provide(Layer.merge(Migrator.layer(Migrator.fromFolder(config.migrations)), progress))
-    ))
+    Effect.gen(function*() {
+      if (!existsSync(config.migrations)) {
+        return yield* new ConfigError({
+          message: `The migrations folder ${config.migrations} does not exist: write a first migration with retort revision -m MESSAGE`
+        })
+      }
+      return yield* effect.pipe(Effect.provide(Layer.merge(Migrator.layer(Migrator.fromFolder(config.migrations)), progress)))
+    }))
 
 const summary = (verb: string, ran: ReadonlyArray<Migrator.Ran>) =>
   Console.log(
