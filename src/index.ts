@@ -68,6 +68,13 @@ export * as MetaData from "./MetaData.js"
 export * as Table from "./Table.js"
 
 /**
+ * Reflection of a live database, models as the same shape, and models as source.
+ *
+ * @since 0.2.0
+ */
+export * as Inspect from "./Inspect.js"
+
+/**
  * Queries (Core).
  *
  * @since 0.1.0

@@ -90,9 +90,12 @@ export const tokenize = (sql: string, options: { readonly backslashEscapes: bool
 /** Words written upper case in the canonical form. */
 const keywords = new Set([
   "AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "ILIKE", "GLOB", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END",
-  "TRUE", "FALSE", "AT", "TIME", "ZONE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP",
+  "TRUE", "FALSE", "AT", "TIME", "ZONE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME",
   "ESCAPE", "DISTINCT", "FROM", "AS", "INTERVAL", "ANY", "ALL", "SOME", "ARRAY", "COLLATE", "REGEXP", "SIMILAR", "TO"
 ])
+
+/** Keywords that are also functions: `current_timestamp()`. */
+const valueFunctions = new Set(["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "LOCALTIME"])
 
 /** Type words that may follow the first word of a PostgreSQL cast (`::character varying`). */
 const castWords = new Set(["varying", "precision", "with", "without", "time", "zone"])
@@ -158,7 +161,7 @@ const group = (tokens: ReadonlyArray<Token>): Array<Item> => {
     if (token.value === "(" && token.kind === "punct") {
       const prev = top[top.length - 1]
       const call = prev !== undefined && prev._tag === "token" && (prev.token.kind === "ident" || prev.token.kind === "quoted") &&
-        !keywords.has(prev.token.value.toUpperCase())
+        (!keywords.has(prev.token.value.toUpperCase()) || valueFunctions.has(prev.token.value.toUpperCase()))
       const g: Item = { _tag: "group", items: [], call }
       top.push(g)
       stack.push(g.items)
@@ -174,7 +177,7 @@ const group = (tokens: ReadonlyArray<Token>): Array<Item> => {
 const isKeyword = (item: Item | undefined, word: string) =>
   item !== undefined && item._tag === "token" && item.token.kind === "ident" && item.token.value.toUpperCase() === word
 
-/** Removes parentheses that change nothing: doubled, around one token, around one group. */
+/** Removes parentheses that change nothing: doubled, around one token or call, around an operand of AND / OR. */
 const simplify = (items: Array<Item>): Array<Item> => {
   const out: Array<Item> = []
   for (let i = 0; i < items.length; i++) {
@@ -183,8 +186,17 @@ const simplify = (items: Array<Item>): Array<Item> => {
       let inner = simplify(item.items)
       if (!item.call && !isKeyword(items[i - 1], "IN")) {
         while (inner.length === 1 && inner[0]!._tag === "group" && !inner[0]!.call) inner = inner[0]!.items
-        if (inner.length === 1 && (inner[0]!._tag === "token" || inner[0]!.call)) {
-          out.push(inner[0]!)
+        // One token, or one function call: `('x')`, `(lower(name))`.
+        const single = inner.length === 1 && inner[0]!._tag === "token"
+        const call = inner.length === 2 && inner[0]!._tag === "token" && inner[1]!._tag === "group" && inner[1]!.call
+        if (single || call) {
+          out.push(...inner)
+          continue
+        }
+        // An operand of AND / OR that holds no AND / OR itself: NOT and comparisons bind tighter.
+        const boundary = (x: Item | undefined) => x === undefined || isKeyword(x, "AND") || isKeyword(x, "OR")
+        if (boundary(items[i - 1]) && boundary(items[i + 1]) && !inner.some((x) => isKeyword(x, "AND") || isKeyword(x, "OR"))) {
+          out.push(...inner)
           continue
         }
       }

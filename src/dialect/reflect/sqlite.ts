@@ -74,6 +74,8 @@ const typeOf = (sqlType: string): Inspect.ColumnType => {
 }
 
 interface TableText {
+  /** `WITHOUT ROWID`: no column is the rowid, so none autoincrements. */
+  readonly withoutRowid: boolean
   readonly primaryKeyName: string | undefined
   readonly uniqueNames: ReadonlyMap<string, string>
   readonly foreignKeyNames: ReadonlyMap<string, string>
@@ -105,8 +107,9 @@ const readTableText = (sql: string): TableText => {
   const checks: Array<Inspect.Check> = []
   let primaryKeyName: string | undefined
   const open = tokens.findIndex((t) => t.kind === "punct" && t.value === "(")
-  if (open === -1) return { primaryKeyName, uniqueNames, foreignKeyNames, checks }
+  if (open === -1) return { withoutRowid: false, primaryKeyName, uniqueNames, foreignKeyNames, checks }
   const end = closing(tokens, open)
+  const withoutRowid = tokens.slice(end + 1).some((t, i, rest) => isWord(t, "WITHOUT") && isWord(rest[i + 1], "ROWID"))
   // Definitions split at top-level commas.
   const definitions: Array<ReadonlyArray<Token>> = []
   let start = open + 1
@@ -150,7 +153,7 @@ const readTableText = (sql: string): TableText => {
       }
     }
   }
-  return { primaryKeyName, uniqueNames, foreignKeyNames, checks }
+  return { withoutRowid, primaryKeyName, uniqueNames, foreignKeyNames, checks }
 }
 
 const readTable = (engine: Engine, name: string, sql: string) =>
@@ -167,7 +170,8 @@ const readTable = (engine: Engine, name: string, sql: string) =>
         type: typeOf(declared),
         nullable: num(r, "notnull") === 0 && num(r, "pk") === 0,
         default: dflt === undefined ? undefined : normalizeDefault(dflt),
-        autoIncrement: autoIncrement({ sqlType: declared, declared: false, soleKey: primaryKeyColumns.length === 1 && num(r, "pk") === 1 })
+        autoIncrement: !info.withoutRowid &&
+          autoIncrement({ sqlType: declared, declared: false, soleKey: primaryKeyColumns.length === 1 && num(r, "pk") === 1 })
       }
     })
 
