@@ -116,7 +116,9 @@ export const fromFolder = (path: string): Migrations => ({
         },
         catch: (cause) => loadFailed(`cannot load ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, undefined, cause)
       })
-      const found = [module["default"], module["migration"]].find(Migration.isMigration)
+      // A .ts file outside an ESM package loads as CommonJS: its exports are under `default`.
+      const inner = (module["default"] ?? {}) as Record<string, unknown>
+      const found = [module["default"], module["migration"], inner["default"], inner["migration"]].find(Migration.isMigration)
       if (found === undefined) {
         return yield* loadFailed(`${file} does not export a migration (Migration.make(…)) as default or as "migration"`)
       }

@@ -1,0 +1,279 @@
+/**
+ * Migrations on a real database: each operation applied and reverted through the migrator,
+ * checked by what the database then accepts and refuses (and by reflection where it exists);
+ * rows and foreign keys surviving SQLite's table rebuilds; up / down / status over a record
+ * of migrations; an edited applied migration refused; two migrators at once applying each
+ * migration exactly once; a failing migration leaving the previous revision (PostgreSQL,
+ * SQLite); migrations loaded from a folder of .ts files.
+ */
+import { assert, layer as testLayer } from "@effect/vitest"
+import { Effect, Either, Layer } from "effect"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import * as Column from "../../src/Column.js"
+import * as Engine from "../../src/Engine.js"
+import * as Inspect from "../../src/Inspect.js"
+import * as Migration from "../../src/Migration.js"
+import * as Migrator from "../../src/Migrator.js"
+import { reflectors } from "../../src/dialect/reflect/index.js"
+import * as Table from "../../src/Table.js"
+import type { Suite } from "../harness/targets.js"
+
+class Team extends Table.Class<Team>("Team")("mg_teams", {
+  id: Column.integer({ primaryKey: true }),
+  name: Column.string({ length: 50 })
+}) {}
+class Member extends Table.Class<Member>("Member")("mg_members", {
+  id: Column.integer({ primaryKey: true }),
+  email: Column.string({ length: 100 }),
+  age: Column.integer({ nullable: true }),
+  teamId: Column.integer({ name: "team_id", nullable: true, references: () => Team.c.id })
+}) {}
+
+const all = ["mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "retort_migrations"]
+
+const reset = Effect.gen(function*() {
+  const engine = yield* Engine.Engine
+  for (const t of all) yield* engine.execute(`DROP TABLE IF EXISTS ${engine.dialect.ddl.quote(t)}`)
+})
+
+let counter = 0
+/** Runs one migration up through the migrator; returns a way to run it down. */
+const migrate = (up: Migration.Step, down: Migration.Step) => {
+  const m = Migration.make({ id: `op_${String(++counter).padStart(4, "0")}`, message: "op", up, down })
+  const layer = Migrator.layer(Migrator.fromRecord([m]))
+  return Effect.gen(function*() {
+    yield* Migrator.up().pipe(Effect.provide(layer))
+    return Migrator.down({ steps: 1 }).pipe(Effect.provide(layer))
+  })
+}
+
+const fails = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.map(Effect.either(effect), Either.isLeft)
+const table = (name: string) =>
+  Effect.map(Inspect.tablesWith({ exclude: ["retort_migrations"] }), (s) => s.tables.find((t) => t.name === name))
+
+export const suite: Suite = (layer, target) => {
+  const reflects = reflectors[target.dialect] !== undefined
+  const q = (s: string) => (target.dialect === "mysql" ? `\`${s}\`` : `"${s}"`)
+  const p = (i: number) => (target.dialect === "postgresql" ? `$${i}` : "?")
+
+  testLayer(layer, { excludeTestServices: true, timeout: 60_000 })("Migrations", (it) => {
+    it.effect("applies and reverts each operation", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const engine = yield* Engine.Engine
+        const x = (sql: string, params: ReadonlyArray<unknown> = []) => engine.execute(sql, params)
+        const insertMember = (id: number, email: string, age: number | null, team: number | null) =>
+          x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}, ${q("age")}, ${q("team_id")}) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [id, email, age, team])
+
+        const dropTables = yield* migrate(
+          Effect.zipRight(Migration.createTable(Team), Migration.createTable(Member)),
+          Effect.zipRight(Migration.dropTable("mg_members"), Migration.dropTable("mg_teams"))
+        )
+        yield* x(`INSERT INTO ${q("mg_teams")} (${q("id")}, ${q("name")}) VALUES (1, 'a')`)
+        yield* insertMember(1, "a@x", 30, 1)
+        assert.isTrue(yield* fails(insertMember(2, "b@x", 1, 99)), "the model's foreign key holds")
+
+        // addColumn / dropColumn
+        const undoAdd = yield* migrate(
+          Migration.addColumn("mg_members", "nickname", Column.string({ length: 20, nullable: true })),
+          Migration.dropColumn("mg_members", "nickname")
+        )
+        yield* x(`UPDATE ${q("mg_members")} SET ${q("nickname")} = 'n'`)
+        yield* undoAdd
+        assert.isTrue(yield* fails(x(`SELECT ${q("nickname")} FROM ${q("mg_members")}`)))
+
+        // addUnique / dropUnique
+        const undoUnique = yield* migrate(Migration.addUnique("mg_members", { name: "mg_members_email_key", columns: ["email"] }), Migration.dropUnique("mg_members", "mg_members_email_key"))
+        assert.isTrue(yield* fails(insertMember(2, "a@x", 1, 1)), "unique refuses a duplicate")
+        yield* undoUnique
+        yield* insertMember(2, "a@x", 1, 1)
+
+        // addCheck / dropCheck
+        const undoCheck = yield* migrate(Migration.addCheck("mg_members", { name: "mg_members_age_check", sql: "age >= 0" }), Migration.dropCheck("mg_members", "mg_members_age_check"))
+        assert.isTrue(yield* fails(insertMember(3, "c@x", -1, 1)), "check refuses")
+        yield* undoCheck
+        yield* insertMember(3, "c@x", -1, 1)
+
+        // dropForeignKey / addForeignKey (the reverse of the model's key)
+        const fk = { name: "mg_members_team_id_fkey", columns: ["team_id"], referencedTable: "mg_teams", referencedColumns: ["id"], onDelete: "noAction", onUpdate: "noAction" } as const
+        const undoDropFk = yield* migrate(Migration.dropForeignKey("mg_members", fk.name), Migration.addForeignKey("mg_members", fk))
+        yield* insertMember(4, "d@x", 1, 99)
+        yield* x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} = 4`)
+        yield* undoDropFk
+        assert.isTrue(yield* fails(insertMember(4, "d@x", 1, 99)), "the foreign key is back")
+
+        // createIndex / dropIndex (a unique index refuses duplicates)
+        yield* x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} > 1`)
+        const undoIndex = yield* migrate(Migration.createIndex("mg_members", { name: "ix_mg_members_email", columns: ["email"], unique: true }), Migration.dropIndex("mg_members", "ix_mg_members_email"))
+        assert.isTrue(yield* fails(insertMember(5, "a@x", 1, 1)))
+        yield* undoIndex
+        yield* insertMember(5, "a@x", 1, 1)
+
+        // alterColumn: nullability and default (MariaDB's MODIFY needs reflection of the live column)
+        const modify = target.dialect !== "mysql" || reflects
+        if (modify) {
+          const undoNotNull = yield* migrate(Migration.alterColumn("mg_members", "age", { nullable: false, default: "7" }), Migration.alterColumn("mg_members", "age", { nullable: true, default: null }))
+          assert.isTrue(yield* fails(insertMember(6, "e@x", null, 1)), "NOT NULL refuses")
+          yield* x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (7, 'f@x')`)
+          assert.strictEqual(Number((yield* x(`SELECT ${q("age")} FROM ${q("mg_members")} WHERE ${q("id")} = 7`))[0]!["age"]), 7)
+          yield* undoNotNull
+          yield* insertMember(6, "e@x", null, 1)
+          const undoType = yield* migrate(Migration.alterColumn("mg_members", "email", { type: { _tag: "string", length: 200 } }), Migration.alterColumn("mg_members", "email", { type: { _tag: "string", length: 100 } }))
+          yield* x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (8, ${p(1)})`, ["x".repeat(150)])
+          yield* x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} = 8`)
+          yield* undoType
+        }
+        yield* Effect.flatMap(migrate(Migration.alterColumn("mg_members", "age", { default: "3" }), Migration.alterColumn("mg_members", "age", { default: null })), (undo) => undo)
+
+        // renameColumn / renameTable
+        const undoRenames = yield* migrate(
+          Effect.zipRight(Migration.renameColumn("mg_members", "email", "mail"), Migration.renameTable("mg_members", "mg_people")),
+          Effect.zipRight(Migration.renameTable("mg_people", "mg_members"), Migration.renameColumn("mg_members", "mail", "email"))
+        )
+        assert.isAbove((yield* x(`SELECT ${q("mail")} FROM ${q("mg_people")}`)).length, 0)
+        yield* undoRenames
+        const rows = yield* x(`SELECT ${q("id")}, ${q("email")}, ${q("team_id")} FROM ${q("mg_members")} ORDER BY ${q("id")}`)
+        // Every row survived every rebuild, with its foreign key.
+        assert.deepStrictEqual(rows.map((r) => Number(r["id"])), modify ? [1, 5, 6, 7] : [1, 5])
+        assert.isTrue(yield* fails(insertMember(9, "z@x", 1, 99)))
+        if (reflects) {
+          const members = yield* table("mg_members")
+          assert.deepStrictEqual(members?.foreignKeys.map((f) => f.name), ["mg_members_team_id_fkey"])
+          assert.deepStrictEqual(members?.uniques, [])
+          assert.deepStrictEqual(members?.checks, [])
+          assert.deepStrictEqual(members?.columns.map((c) => c.name), ["id", "email", "age", "team_id"])
+        }
+        yield* dropTables
+        assert.isUndefined(reflects ? yield* table("mg_members") : undefined)
+        assert.isTrue(yield* fails(x(`SELECT 1 FROM ${q("mg_teams")}`)))
+      }))
+
+    if (target.dialect === "postgresql") {
+      it.effect("creates, extends and drops an enum type", () =>
+        Effect.gen(function*() {
+          yield* reset
+          const engine = yield* Engine.Engine
+          yield* engine.execute(`DROP TYPE IF EXISTS "mg_mood"`)
+          const undo = yield* migrate(
+            Effect.zipRight(Migration.createEnum({ name: "mg_mood", values: ["happy"] }), Migration.addEnumValue("mg_mood", "sad")),
+            Migration.dropEnum("mg_mood")
+          )
+          const labels = yield* engine.execute(`SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mg_mood' ORDER BY enumsortorder`)
+          assert.deepStrictEqual(labels.map((r) => r["enumlabel"]), ["happy", "sad"])
+          yield* undo
+          assert.lengthOf(yield* engine.execute(`SELECT 1 FROM pg_type WHERE typname = 'mg_mood'`), 0)
+        }))
+    }
+
+    const three = (tag: string) => [
+      Migration.make({ id: "0001_a", message: "a", up: Migration.execute(`CREATE TABLE ${q("mg_a")} (id INTEGER PRIMARY KEY)`), down: Migration.dropTable("mg_a") }),
+      Migration.make({ id: "0002_b", message: "b", up: Migration.execute(`CREATE TABLE ${q("mg_b")} (id INTEGER PRIMARY KEY)`), down: Migration.dropTable("mg_b") }),
+      Migration.make({ id: "0003_c", message: `c${tag}`, up: Migration.execute(`CREATE TABLE ${q("mg_c")} (id INTEGER PRIMARY KEY)`), down: Migration.dropTable("mg_c") })
+    ]
+    const exists = (name: string) => Effect.map(Effect.either(Engine.execute(`SELECT 1 FROM ${q(name)}`)), Either.isRight)
+
+    it.effect("up, down and status over a record of migrations", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const source = Migrator.layer(Migrator.fromRecord(three("")))
+        const run = <A, E>(e: Effect.Effect<A, E, Engine.Engine | Migrator.Source>) => Effect.provide(e, source)
+        assert.deepStrictEqual((yield* run(Migrator.status)).map((s) => s.state), ["pending", "pending", "pending"])
+        assert.deepStrictEqual((yield* run(Migrator.up("0002_b"))).map((r) => r.id), ["0001_a", "0002_b"])
+        assert.isFalse(yield* exists("mg_c"))
+        const status = yield* run(Migrator.status)
+        assert.deepStrictEqual(status.map((s) => s.state), ["applied", "applied", "pending"])
+        assert.isString(status[0]!.appliedAt)
+        assert.deepStrictEqual((yield* run(Migrator.up())).map((r) => r.id), ["0003_c"])
+        assert.deepStrictEqual(yield* run(Migrator.up()), [])
+        assert.deepStrictEqual((yield* run(Migrator.down({ steps: 1 }))).map((r) => r.id), ["0003_c"])
+        assert.isFalse(yield* exists("mg_c"))
+        assert.deepStrictEqual((yield* run(Migrator.down({ to: "0001_a" }))).map((r) => r.id), ["0002_b"])
+        assert.isTrue(yield* exists("mg_a"))
+        assert.isFalse(yield* exists("mg_b"))
+        const unknown = yield* Effect.flip(run(Migrator.up("9999")))
+        assert.strictEqual(unknown._tag === "MigrationError" && unknown.reason, "UnknownTarget")
+        // A migration applied here but gone from the source is reported missing.
+        const missing = yield* Migrator.status.pipe(Effect.provide(Migrator.layer(Migrator.fromRecord([]))))
+        assert.deepStrictEqual(missing.map((s) => [s.id, s.state]), [["0001_a", "missing"]])
+        yield* run(Migrator.down({ steps: 5 }))
+        assert.isFalse(yield* exists("mg_a"))
+      }))
+
+    it.effect("refuses an edited applied migration, running nothing", () =>
+      Effect.gen(function*() {
+        yield* reset
+        yield* Migrator.up("0002_b").pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(three("")))))
+        const edited = three("")
+        edited[1] = Migration.make({ id: "0002_b", message: "b", up: Migration.execute(`CREATE TABLE ${q("mg_b")} (id INTEGER PRIMARY KEY, x INTEGER)`), down: Migration.dropTable("mg_b") })
+        const source = Migrator.layer(Migrator.fromRecord(edited))
+        const error = yield* Effect.flip(Migrator.up().pipe(Effect.provide(source)))
+        assert.strictEqual(error._tag === "MigrationError" && error.reason, "ChecksumMismatch")
+        assert.strictEqual(error._tag === "MigrationError" && error.migration, "0002_b")
+        assert.isFalse(yield* exists("mg_c"), "nothing ran")
+        assert.deepStrictEqual((yield* Migrator.status.pipe(Effect.provide(source))).map((s) => s.checksumMismatch), [false, true, false])
+        // The checksum sees the operations, not only the message.
+        const downEdited = three("")
+        downEdited[0] = Migration.make({ id: "0001_a", message: "a", up: downEdited[0]!.up, down: Migration.execute("SELECT 1") })
+        const e2 = yield* Effect.flip(Migrator.down({ steps: 1 }).pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(downEdited)))))
+        assert.strictEqual(e2._tag === "MigrationError" && e2.reason, "ChecksumMismatch")
+      }))
+
+    it.effect("a failing migration leaves the previous revision", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const bad = [
+          three("")[0]!,
+          Migration.make({
+            id: "0002_bad",
+            message: "bad",
+            up: Effect.zipRight(Migration.execute(`CREATE TABLE ${q("mg_f1")} (id INTEGER PRIMARY KEY)`), Migration.execute(`INSERT INTO ${q("mg_nope")} VALUES (1)`)),
+            down: Migration.dropTable("mg_f1")
+          })
+        ]
+        const error = yield* Effect.flip(Migrator.up().pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(bad)))))
+        assert.strictEqual(error._tag === "MigrationError" && error.reason, "Failed")
+        assert.strictEqual(error._tag === "MigrationError" && error.migration, "0002_bad")
+        const status = yield* Migrator.status.pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(bad))))
+        assert.deepStrictEqual(status.map((s) => s.state), ["applied", "pending"])
+        assert.isTrue(yield* exists("mg_a"))
+        // MariaDB commits each DDL statement: the table the failed migration created stays.
+        assert.strictEqual(yield* exists("mg_f1"), !target.capabilities.transactionalDdl)
+      }))
+
+    it.effect("two migrators at once apply each migration exactly once", () =>
+      Effect.gen(function*() {
+        const shared = Engine.layer(target.sharedUrl).pipe(Layer.orDie)
+        yield* reset.pipe(Effect.provide(shared))
+        const source = Migrator.layer(Migrator.fromRecord(three("")))
+        const one = Migrator.up().pipe(Effect.provide(source), Effect.provide(shared))
+        const [a, b] = yield* Effect.all([one, one], { concurrency: 2 })
+        assert.deepStrictEqual([...a, ...b].map((r) => r.id).sort(), ["0001_a", "0002_b", "0003_c"])
+        const history = yield* Engine.execute(`SELECT id FROM ${q("retort_migrations")}`).pipe(Effect.provide(shared))
+        assert.lengthOf(history, 3)
+        yield* reset.pipe(Effect.provide(shared))
+      }))
+
+    it.effect("loads .ts migrations from a folder", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const dir = mkdtempSync(join(tmpdir(), "retort-migrations-"))
+        yield* Effect.addFinalizer(() => Effect.sync(() => rmSync(dir, { recursive: true, force: true })))
+        const migrationModule = new URL("../../src/Migration.js", import.meta.url).pathname.replace(/\.js$/, ".ts")
+        const write = (file: string, body: string) => writeFileSync(join(dir, file), `import * as Migration from ${JSON.stringify(migrationModule)}\n${body}\n`)
+        write("0001_d.ts", `export default Migration.make({ id: "0001_d", message: "d", up: Migration.execute(${JSON.stringify(`CREATE TABLE ${q("mg_d")} (id INTEGER PRIMARY KEY)`)}), down: Migration.dropTable("mg_d") })`)
+        write("0002_a.ts", `const n: number = 1\nexport const migration = Migration.make({ id: "0002_a", message: "a" + n, up: Migration.execute(${JSON.stringify(`CREATE TABLE ${q("mg_a")} (id INTEGER PRIMARY KEY)`)}), down: Migration.dropTable("mg_a") })`)
+        const source = Migrator.layer(Migrator.fromFolder(dir))
+        assert.deepStrictEqual((yield* Migrator.up().pipe(Effect.provide(source))).map((r) => [r.id, r.message]), [["0001_d", "d"], ["0002_a", "a1"]])
+        assert.isTrue(yield* exists("mg_d"))
+        // Editing an applied file is refused.
+        write("0001_d.ts", `// edited\nexport default Migration.make({ id: "0001_d", message: "d", up: Migration.execute("SELECT 1"), down: Migration.dropTable("mg_d") })`)
+        const error = yield* Effect.flip(Migrator.down({ steps: 2 }).pipe(Effect.provide(source)))
+        assert.strictEqual(error._tag === "MigrationError" && error.reason, "ChecksumMismatch")
+        write("0003_bad.ts", "export const nothing = 1")
+        const bad = yield* Effect.flip(Migrator.status.pipe(Effect.provide(source)))
+        assert.strictEqual(bad._tag === "MigrationError" && bad.reason, "LoadFailed")
+      }).pipe(Effect.scoped))
+  })
+}
