@@ -1,12 +1,14 @@
 /**
  * `diffSchemas` without a database: each kind of change gives the right operations, in an
  * order that applies, with `previous` for `down`; rename detection only for a unique match
- * of the same shape.
+ * of the same shape. `render` and `inverse`: down from previous, refusals for what has none.
  */
 import { describe, expect, it } from "@effect/vitest"
 import type * as Inspect from "../src/Inspect.js"
 import { diffSchemas } from "../src/internal/migration/diff.js"
+import { inverse } from "../src/internal/migration/inverse.js"
 import type { Operation } from "../src/internal/migration/operations.js"
+import { render } from "../src/internal/migration/render.js"
 
 const col = (name: string, type: Inspect.ColumnType = { _tag: "integer" }, extra: Partial<Inspect.Column> = {}): Inspect.Column => ({
   name,
@@ -183,5 +185,62 @@ describe("diffSchemas", () => {
     // Without native enums, the values are part of the column's type.
     const lits = (values: ReadonlyArray<string>) => schema(table("posts", [col("status", { _tag: "literal", values, enumName: undefined })]))
     expect(diffSchemas(lits(["a"]), lits(["a", "b"]), lite)).toMatchObject([{ _tag: "AlterColumn", type: { values: ["a", "b"] } }])
+  })
+})
+
+describe("render", () => {
+  const users: Inspect.Table = table("users", [col("name", { _tag: "string", length: 50 })])
+
+  it("writes up in order and down as the inverses in reverse, notes as comments", () => {
+    const ops = diffSchemas(schema(), schema(users), lite)
+    const alter: Operation = {
+      _tag: "AlterColumn",
+      table: "users",
+      column: "name",
+      type: { _tag: "text" },
+      default: "'x'",
+      previous: users.columns[1]!,
+      note: "Widened.\nReview."
+    }
+    const source = render([...ops, alter], { id: "0001_users", message: "users */ and more" })
+    expect(source).toContain(`import { Migration } from "retort"`)
+    expect(source).toContain(` * users *\\/ and more`)
+    expect(source).toContain(`    // Widened.\n    // Review.\n    yield* Migration.alterColumn("users", "name", { type: { _tag: "text" }, default: "'x'" })`)
+    const down = source.slice(source.indexOf("down:"))
+    expect(down.indexOf(`Migration.alterColumn("users", "name", { type: { _tag: "string", length: 50 }, default: null })`)).toBeLessThan(
+      down.indexOf(`Migration.dropTable("users")`)
+    )
+    expect(source).not.toContain("Irreversible")
+  })
+
+  it("an operation without a known inverse makes down refuse first, with the reason", () => {
+    const source = render([
+      { _tag: "CreateTable", table: users },
+      { _tag: "AddEnumValue", name: "mood", value: "meh" },
+      { _tag: "Execute", sql: "UPDATE users SET name = ?", params: ["x"] },
+      { _tag: "DropColumn", table: "users", column: "age" }
+    ], { id: "0002", message: "m", importFrom: "../src/index.js" })
+    expect(source).toContain(`import { Errors, Migration } from "../src/index.js"`)
+    const down = source.slice(source.indexOf("down:"))
+    const refusal = down.indexOf("yield* new Errors.MigrationError(")
+    expect(refusal).toBeGreaterThan(0)
+    expect(refusal).toBeLessThan(down.indexOf(`Migration.dropTable("users")`))
+    expect(down).toContain(`reason: "Irreversible"`)
+    expect(down).toContain("PostgreSQL cannot drop the value 'meh'")
+    expect(down).toContain("a raw SQL statement (execute) has no known inverse")
+    expect(down).toContain(`dropColumn("users", "age") was written without its previous state`)
+  })
+
+  it("inverse: each operation and back", () => {
+    const fk: Inspect.ForeignKey = { name: "a_fkey", columns: ["b"], referencedTable: "b", referencedColumns: ["id"], onDelete: "noAction", onUpdate: "noAction" }
+    expect(inverse({ _tag: "AddForeignKey", table: "a", foreignKey: fk })).toEqual({
+      _tag: "Inverse",
+      operation: { _tag: "DropForeignKey", table: "a", name: "a_fkey", previous: fk }
+    })
+    expect(inverse({ _tag: "RenameColumn", table: "t", from: "a", to: "b" })).toEqual({
+      _tag: "Inverse",
+      operation: { _tag: "RenameColumn", table: "t", from: "b", to: "a" }
+    })
+    expect(inverse({ _tag: "AddForeignKey", table: "a", foreignKey: { ...fk, name: undefined } })._tag).toBe("Irreversible")
   })
 })

@@ -46,6 +46,12 @@ const rebuildReason = (from: Inspect.Table, to: Inspect.Table): string | undefin
   return undefined
 }
 
+/** A note for a constraint the database reports without a name: the drop cannot name it. */
+const unnamed = (name: string | undefined, table: string, what: string): { note?: string } =>
+  name === undefined
+    ? { note: `The database reports this ${what} of "${table}" without a name: write its name here before you apply this.` }
+    : {}
+
 /** Tables in an order where each comes after the tables it references (cycles broken by name). */
 const parentsFirst = (tables: ReadonlyArray<Inspect.Table>): ReadonlyArray<Inspect.Table> => {
   const names = new Set(tables.map((t) => t.name))
@@ -92,7 +98,7 @@ export const diffSchemas = (from: Inspect.Schema, to: Inspect.Schema, options: D
     const intoGone = (fk: Inspect.ForeignKey) => gone.has(fk.referencedTable)
     const kept = target.foreignKeys.filter((fk) => !fks.added.includes(fk))
     for (const fk of [...fks.removed, ...table.foreignKeys.filter((fk) => intoGone(fk) && !fks.removed.includes(fk))]) {
-      out.dropForeignKeys.push({ _tag: "DropForeignKey", table: table.name, name: fk.name ?? "", previous: fk })
+      out.dropForeignKeys.push({ _tag: "DropForeignKey", table: table.name, name: fk.name ?? "", previous: fk, ...unnamed(fk.name, table.name, "foreign key") })
     }
     for (const fk of [...fks.added, ...kept.filter(intoGone)]) {
       out.addForeignKeys.push({ _tag: "AddForeignKey", table: table.name, foreignKey: fk })
@@ -102,8 +108,12 @@ export const diffSchemas = (from: Inspect.Schema, to: Inspect.Schema, options: D
     const uq = matchUniques(table.uniques, target.uniques)
     const ck = matchChecks(table.checks, target.checks)
     for (const i of ix.removed) out.dropConstraints.push({ _tag: "DropIndex", table: table.name, name: i.name, previous: i })
-    for (const u of uq.removed) out.dropConstraints.push({ _tag: "DropUnique", table: table.name, name: u.name ?? "", previous: u })
-    for (const c of ck.removed) out.dropConstraints.push({ _tag: "DropCheck", table: table.name, name: c.name ?? "", previous: c })
+    for (const u of uq.removed) {
+      out.dropConstraints.push({ _tag: "DropUnique", table: table.name, name: u.name ?? "", previous: u, ...unnamed(u.name, table.name, "unique constraint") })
+    }
+    for (const c of ck.removed) {
+      out.dropConstraints.push({ _tag: "DropCheck", table: table.name, name: c.name ?? "", previous: c, ...unnamed(c.name, table.name, "check constraint") })
+    }
     for (const i of ix.added) out.addConstraints.push({ _tag: "CreateIndex", table: table.name, index: i })
     for (const u of uq.added) out.addConstraints.push({ _tag: "AddUnique", table: table.name, unique: u })
     for (const c of ck.added) out.addConstraints.push({ _tag: "AddCheck", table: table.name, check: c })
