@@ -392,3 +392,14 @@ export const status: Effect.Effect<ReadonlyArray<StatusEntry>, MigrationError | 
   }
   return entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 })
+
+export {
+  /** @since 0.2.0 */
+  diff,
+  /** @since 0.2.0 */
+  diffSchemas,
+  /** @since 0.2.0 */
+  render,
+  /** @since 0.2.0 */
+  type RenderOptions
+} from "./internal/migration/autogenerate.js"
