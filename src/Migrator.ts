@@ -22,11 +22,11 @@
  */
 import { readdir, readFile } from "node:fs/promises"
 import { join, resolve } from "node:path"
-import { pathToFileURL } from "node:url"
 import { Context, Duration, Effect, Either, Layer } from "effect"
 import * as Engine from "./Engine.js"
 import { type DatabaseError, MigrationError } from "./Errors.js"
 import * as History from "./internal/migration/history.js"
+import { importFile } from "./internal/tsLoader.js"
 import { guarded, type RunContext } from "./internal/migration/guard.js"
 import * as Migration from "./Migration.js"
 
@@ -83,7 +83,7 @@ export const fromRecord = (
 
 /**
  * Migrations from a folder: every `*.ts` / `*.js` / `*.mts` / `*.mjs` module in it (not
- * `.d.ts`), loaded with `import()` (TypeScript through tsx's `tsImport`), each exporting a
+ * `.d.ts`), loaded with `import()` (TypeScript through tsx, registered once), each exporting a
  * migration as `default` or `migration`. Their checksums are computed from their source.
  *
  * @example
@@ -107,12 +107,7 @@ export const fromFolder = (path: string): Migrations => ({
       const source = yield* Effect.tryPromise({ try: () => readFile(file, "utf8"), catch: (cause) => loadFailed(`cannot read ${file}: ${String(cause)}`, undefined, cause) })
       const module = yield* Effect.tryPromise({
         try: async (): Promise<Record<string, unknown>> => {
-          const url = pathToFileURL(file).href
-          if (/\.m?ts$/.test(name)) {
-            const { tsImport } = await import("tsx/esm/api")
-            return await tsImport(url, import.meta.url) as Record<string, unknown>
-          }
-          return await import(url) as Record<string, unknown>
+          return await importFile(file)
         },
         catch: (cause) => loadFailed(`cannot load ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, undefined, cause)
       })

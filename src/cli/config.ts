@@ -1,14 +1,13 @@
 /**
  * The `retort` command's configuration: `retort.config.ts` (or `--config PATH`) loaded
- * with tsx's `tsImport`, then `--url` and `DATABASE_URL` over its `url`; the metadata
+ * with tsx (`src/internal/tsLoader.ts`), then `--url` and `DATABASE_URL` over its `url`; the metadata
  * module and the migrations folder resolved against the config file's folder. Called by
  * the commands in `src/cli/commands/`.
  */
 import { Data, Effect, Option } from "effect"
 import { existsSync } from "node:fs"
 import { dirname, isAbsolute, resolve } from "node:path"
-import { pathToFileURL } from "node:url"
-import { tsImport } from "tsx/esm/api"
+import { importFile } from "../internal/tsLoader.js"
 import type * as MetaData from "../MetaData.js"
 
 /**
@@ -60,8 +59,7 @@ const exportsOf = (mod: Record<string, unknown>): Record<string, unknown> => {
 const importModule = (path: string, what: string) =>
   Effect.tryPromise({
     try: () =>
-      (tsImport(pathToFileURL(path).href, { parentURL: pathToFileURL(`${process.cwd()}/`).href }) as Promise<Record<string, unknown>>)
-        .then(exportsOf),
+      importFile(path).then(exportsOf),
     catch: (e) => new ConfigError({ message: `${what} ${path} does not load: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` })
   })
 
