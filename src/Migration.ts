@@ -23,12 +23,11 @@ import * as Engine from "./Engine.js"
 import { type DatabaseError, DefinitionError, MigrationError } from "./Errors.js"
 import type * as Inspect from "./Inspect.js"
 import * as Ddl from "./internal/ddl.js"
-import { fromPlan } from "./internal/inspect/fromMetaData.js"
-import { columnOf, fromModel } from "./internal/migration/fromModel.js"
+import { fromTableDefs } from "./internal/inspect/fromMetaData.js"
 import type { Operation } from "./internal/migration/operations.js"
 import * as Run from "./internal/migration/run.js"
-import type { TableDef } from "./internal/tableDef.js"
-import { reflectors } from "./dialect/reflect/index.js"
+import { valuesCheckName } from "./internal/migration/parts.js"
+import * as TableDef from "./internal/tableDef.js"
 import * as Table from "./Table.js"
 import type { DialectName } from "./Url.js"
 
@@ -168,9 +167,9 @@ const definitionFailed = (e: unknown) =>
   })
 
 /** A model's table and the tables its foreign keys reach (a set `Ddl.resolve` accepts). */
-const closure = (def: TableDef): ReadonlyArray<TableDef> => {
-  const seen = new Set<TableDef>()
-  const visit = (t: TableDef) => {
+const closure = (def: TableDef.TableDef): ReadonlyArray<TableDef.TableDef> => {
+  const seen = new Set<TableDef.TableDef>()
+  const visit = (t: TableDef.TableDef) => {
     if (seen.has(t)) return
     seen.add(t)
     for (const c of t.columns) if (c.def.references !== undefined) visit(c.def.references().table.def)
@@ -179,14 +178,55 @@ const closure = (def: TableDef): ReadonlyArray<TableDef> => {
   return [...seen]
 }
 
-/** A model as an `Inspect.Table` in a dialect's shape (`Inspect.fromMetaData`'s, where there is reflection for it). */
+/** A model as `Inspect.fromMetaData` reports it on a dialect (its table of the model and the tables its keys reach). */
 const modelTable = (model: Table.Any, dialect: DialectName): Either.Either<Inspect.Table, MigrationError> =>
   Either.try({
     try: () => {
       const def = Table.definition(model)
-      const reflector = reflectors[dialect]
-      if (reflector === undefined) return fromModel(Dialect.byName(dialect), def)
-      return fromPlan(Ddl.resolve(closure(def)), dialect, reflector).tables.find((t) => t.name === def.tableName)!
+      return fromTableDefs(closure(def), dialect).tables.find((t) => t.name === def.tableName)!
+    },
+    catch: definitionFailed
+  })
+
+/**
+ * The operations that add a model column to `table` under `name`: the column as
+ * `Inspect.fromMetaData` reports it (in a one-column table of that name), then its
+ * column-level constraints (unique, index, check, foreign key), which `MetaData.createAll`
+ * would give it too.
+ */
+const addedColumn = (table: string, name: string, column: Column.Any, dialect: DialectName): Either.Either<ReadonlyArray<Operation>, MigrationError> =>
+  Either.try({
+    try: () => {
+      const def = Column.definition(column)
+      if (def.name !== undefined && def.name !== name) {
+        throw new DefinitionError({ message: `addColumn ${table}.${name}: the column is named "${def.name}" by its name option`, table, column: name })
+      }
+      // References are left out of the one-column table (its target need not be a model in reach); the key is added below.
+      const bare: Column.Any = Object.assign(Object.create(column) as Column.Any, { [Column.TypeId]: { ...def, references: undefined } })
+      const shape = fromTableDefs([TableDef.make(`addColumn ${table}.${name}`, table, { [name]: bare }, {})], dialect).tables[0]!
+      const values = valuesCheckName(Dialect.byName(dialect), table, name)
+      const ops: Array<Operation> = [{ _tag: "AddColumn", table, column: shape.columns[0]! }]
+      for (const unique of shape.uniques) ops.push({ _tag: "AddUnique", table, unique })
+      for (const index of shape.indexes) ops.push({ _tag: "CreateIndex", table, index })
+      // A literal column's CHECK of its values comes with AddColumn itself.
+      for (const check of shape.checks) if (check.name !== values) ops.push({ _tag: "AddCheck", table, check })
+      if (def.references !== undefined) {
+        const ref = def.references()
+        if (ref === undefined || ref._tag !== "ColumnRef") throw new DefinitionError({ message: `addColumn ${table}.${name}: references must return a column reference such as () => User.c.id`, table, column: name })
+        ops.push({
+          _tag: "AddForeignKey",
+          table,
+          foreignKey: {
+            name: Ddl.nameOf(Dialect.byName(dialect).ddl, table, name, "fkey"),
+            columns: [name],
+            referencedTable: ref.table.def.tableName,
+            referencedColumns: [ref.name],
+            onDelete: def.onDelete ?? "noAction",
+            onUpdate: def.onUpdate ?? "noAction"
+          }
+        })
+      }
+      return ops
     },
     catch: definitionFailed
   })
@@ -240,7 +280,10 @@ export const renameTable = (from: string, to: string): Step => run({ _tag: "Rena
 
 /**
  * Adds a column, given as a table definition's column or as a model column under a name
- * (a SQLite column that `ALTER TABLE ADD COLUMN` cannot add rebuilds the table).
+ * (a SQLite column that `ALTER TABLE ADD COLUMN` cannot add rebuilds the table). A model
+ * column is converted as `Inspect.fromMetaData` converts it and brings its column-level
+ * constraints (`unique`, `index`, `check`, `references`), each added after the column; a
+ * `down` that drops the column drops the foreign key first on MariaDB (`dropForeignKey`).
  *
  * @example
  * import { Column, Migration } from "retort"
@@ -261,9 +304,8 @@ export const addColumn: {
         return yield* new MigrationError({ message: `addColumn ${table}.${a}: the third argument must be a Column`, reason: "InvalidOperation", migration: undefined })
       }
       const engine = yield* Engine.Engine
-      const def = Column.definition(b)
-      const column = yield* Either.try({ try: () => columnOf(engine.dialect, table, a, def, def.autoIncrement), catch: definitionFailed })
-      return yield* run({ _tag: "AddColumn", table, column })
+      const ops = yield* addedColumn(table, a, b, engine.dialect.name)
+      for (const op of ops) yield* run(op)
     })
 
 /**
