@@ -269,8 +269,7 @@ const runWith = (
         }
         return { done, failure: undefined as MigrationError | undefined }
       })
-    const result = yield* guarded(engine, source.lockTimeoutMillis, (context) =>
-      context.wholeRun ? engine.transaction(body(context), { isolation: "serializable" }) : body(context))
+    const result = yield* guarded(engine, source.lockTimeoutMillis, body)
     if (result.failure !== undefined) return yield* result.failure
     return result.done
   })

@@ -7,7 +7,7 @@
  * SQLite); migrations loaded from a folder of .ts files.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Effect, Either, Layer } from "effect"
+import { Deferred, Effect, Either, Fiber, Layer, Option } from "effect"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -31,7 +31,7 @@ class Member extends Table.Class<Member>("Member")("mg_members", {
   teamId: Column.integer({ name: "team_id", nullable: true, references: () => Team.c.id })
 }) {}
 
-const all = ["mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "retort_migrations"]
+const all = ["mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "mg_runs", "retort_migrations"]
 
 const reset = Effect.gen(function*() {
   const engine = yield* Engine.Engine
@@ -275,7 +275,10 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(e2._tag === "MigrationError" && e2.reason, "ChecksumMismatch")
       }))
 
-    it.effect("a failing migration leaves the previous revision", () =>
+    const historyIds = Effect.map(Engine.execute(`SELECT ${q("id")} FROM ${q("retort_migrations")} ORDER BY ${q("id")}`), (rows) => rows.map((r) => String(r["id"])))
+    const reflected = Effect.map(Inspect.tablesWith({ exclude: ["retort_migrations"] }), (s) => s.tables.map(sorted))
+
+    it.effect("a failing migration leaves the previous revision (PostgreSQL, SQLite: reflection and history unchanged)", () =>
       Effect.gen(function*() {
         yield* reset
         const bad = [
@@ -283,31 +286,101 @@ export const suite: Suite = (layer, target) => {
           Migration.make({
             id: "0002_bad",
             message: "bad",
-            up: Effect.zipRight(Migration.execute(`CREATE TABLE ${q("mg_f1")} (id INTEGER PRIMARY KEY)`), Migration.execute(`INSERT INTO ${q("mg_nope")} VALUES (1)`)),
+            // DDL of every kind before the failure: a new table, a column on an existing one, an index.
+            up: Effect.all([
+              Migration.execute(`CREATE TABLE ${q("mg_f1")} (id INTEGER PRIMARY KEY)`),
+              Migration.addColumn("mg_a", { name: "extra", type: { _tag: "integer" }, nullable: true, default: undefined, autoIncrement: false }),
+              Migration.createIndex("mg_a", { name: "ix_mg_a_extra", columns: ["extra"], unique: false }),
+              Migration.execute(`INSERT INTO ${q("mg_nope")} VALUES (1)`)
+            ], { discard: true }),
             down: Migration.dropTable("mg_f1")
-          })
+          }),
+          three("")[2]!
         ]
-        const error = yield* Effect.flip(Migrator.up().pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(bad)))))
-        assert.strictEqual(error._tag === "MigrationError" && error.reason, "Failed")
-        assert.strictEqual(error._tag === "MigrationError" && error.migration, "0002_bad")
-        const status = yield* Migrator.status.pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(bad))))
-        assert.deepStrictEqual(status.map((s) => s.state), ["applied", "pending"])
+        const source = Migrator.layer(Migrator.fromRecord(bad))
+        const failedUp = Effect.gen(function*() {
+          const error = yield* Effect.flip(Migrator.up().pipe(Effect.provide(source)))
+          assert.strictEqual(error._tag === "MigrationError" && error.reason, "Failed")
+          assert.strictEqual(error._tag === "MigrationError" && error.migration, "0002_bad")
+          // The database's own error (an unknown table), as the cause.
+          assert.strictEqual(error._tag === "MigrationError" && (error.cause as { _tag?: string } | undefined)?._tag, "SqlError")
+        })
+
+        // In a run of its own, after the previous revision was applied by an earlier run.
+        assert.deepStrictEqual((yield* Migrator.up("0001_a").pipe(Effect.provide(source))).map((r) => r.id), ["0001_a"])
+        const previous = yield* reflected
+        yield* failedUp
+        assert.deepStrictEqual(yield* historyIds, ["0001_a"], "history unchanged")
+        assert.deepStrictEqual((yield* Migrator.status.pipe(Effect.provide(source))).map((s) => s.state), ["applied", "pending", "pending"])
+        assert.isFalse(yield* exists("mg_c"), "the migration after the failed one did not run")
+        if (target.capabilities.transactionalDdl) {
+          assert.deepStrictEqual(yield* reflected, previous, "the schema is the previous revision's")
+        } else {
+          // MariaDB commits each DDL statement: what the failed migration did before failing stays.
+          assert.isTrue(yield* exists("mg_f1"))
+          assert.isDefined((yield* table("mg_a"))?.columns.find((c) => c.name === "extra"))
+        }
+
+        // In the same run as the migration before it (SQLite: one transaction, a savepoint each).
+        yield* reset
+        yield* failedUp
+        assert.deepStrictEqual(yield* historyIds, ["0001_a"], "the migration before the failed one is committed")
         assert.isTrue(yield* exists("mg_a"))
-        // MariaDB commits each DDL statement: the table the failed migration created stays.
-        assert.strictEqual(yield* exists("mg_f1"), !target.capabilities.transactionalDdl)
+        assert.isFalse(yield* exists("mg_c"))
+        if (target.capabilities.transactionalDdl) {
+          assert.isFalse(yield* exists("mg_f1"))
+          assert.deepStrictEqual(yield* reflected, previous)
+        }
       }))
 
-    it.effect("two migrators at once apply each migration exactly once", () =>
+    it.effect("two migrators started at once apply each migration exactly once", () =>
       Effect.gen(function*() {
         const shared = Engine.layer(target.sharedUrl).pipe(Layer.orDie)
-        yield* reset.pipe(Effect.provide(shared))
-        const source = Migrator.layer(Migrator.fromRecord(three("")))
-        const one = Migrator.up().pipe(Effect.provide(source), Effect.provide(shared))
+        const onShared = <A, E>(e: Effect.Effect<A, E, Engine.Engine>) => Effect.provide(e, shared)
+        // Each migration records that its statements ran in mg_runs, in its own transaction where there is one.
+        const counted = (id: string, t: string, extra: Migration.Step = Effect.void) =>
+          Migration.make({
+            id,
+            message: id,
+            up: Effect.all([
+              Migration.execute(`INSERT INTO ${q("mg_runs")} (${q("id")}) VALUES (${p(1)})`, [id]),
+              Migration.execute(`CREATE TABLE ${q(t)} (id INTEGER PRIMARY KEY)`),
+              extra
+            ], { discard: true }),
+            down: Migration.dropTable(t)
+          })
+        const prepare = onShared(Effect.zipRight(reset, Engine.execute(`CREATE TABLE ${q("mg_runs")} (${q("id")} VARCHAR(20) NOT NULL)`)))
+        const runs = onShared(Effect.map(Engine.execute(`SELECT ${q("id")} FROM ${q("mg_runs")} ORDER BY ${q("id")}`), (rows) => rows.map((r) => String(r["id"]))))
+        const ids = ["0001_a", "0002_b", "0003_c"]
+
+        // 1. A latch: the first migrator holds the lock inside its first migration while the second one starts.
+        yield* prepare
+        const inside = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        const loaded = yield* Deferred.make<void>()
+        const gate: Migration.Step = Effect.zipRight(Deferred.succeed(inside, undefined), Deferred.await(release))
+        const base = Migrator.fromRecord([counted("0001_a", "mg_a", gate), counted("0002_b", "mg_b"), counted("0003_c", "mg_c")])
+        const first = yield* Effect.fork(onShared(Migrator.up().pipe(Effect.provide(Migrator.layer(base)))))
+        yield* Deferred.await(inside)
+        const signalling: Migrator.Migrations = { load: Effect.tap(base.load, () => Deferred.succeed(loaded, undefined)) }
+        const second = yield* Effect.fork(onShared(Migrator.up().pipe(Effect.provide(Migrator.layer(signalling)))))
+        yield* Deferred.await(loaded)
+        yield* Effect.sleep("500 millis")
+        assert.isTrue(Option.isNone(yield* Fiber.poll(second)), "the second migrator waits for the lock")
+        yield* Deferred.succeed(release, undefined)
+        assert.deepStrictEqual((yield* Fiber.join(first)).map((r) => r.id), ids)
+        assert.deepStrictEqual(yield* Fiber.join(second), [], "the second migrator finds everything applied")
+        assert.deepStrictEqual(yield* runs, ids, "each migration's statements ran once")
+        assert.deepStrictEqual(yield* onShared(historyIds), ids)
+
+        // 2. No latch: two migrators forked together, whichever wins.
+        yield* prepare
+        const one = onShared(Migrator.up().pipe(Effect.provide(Migrator.layer(Migrator.fromRecord([counted("0001_a", "mg_a"), counted("0002_b", "mg_b"), counted("0003_c", "mg_c")])))))
         const [a, b] = yield* Effect.all([one, one], { concurrency: 2 })
-        assert.deepStrictEqual([...a, ...b].map((r) => r.id).sort(), ["0001_a", "0002_b", "0003_c"])
-        const history = yield* Engine.execute(`SELECT id FROM ${q("retort_migrations")}`).pipe(Effect.provide(shared))
-        assert.lengthOf(history, 3)
-        yield* reset.pipe(Effect.provide(shared))
+        assert.deepStrictEqual([...a, ...b].map((r) => r.id).sort(), ids)
+        assert.deepStrictEqual(yield* runs, ids, "each migration's statements ran once")
+        assert.deepStrictEqual(yield* onShared(historyIds), ids)
+        yield* onShared(reset)
       }))
 
     it.effect("loads .ts migrations from a folder", () =>
