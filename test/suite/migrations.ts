@@ -124,6 +124,22 @@ export const suite: Suite = (layer, target) => {
         yield* undoCode
         assert.deepStrictEqual(yield* members, before, "addColumn(model column): reverted")
 
+        // addColumn (a model column with references): the foreign key comes with it
+        const lead = { name: "mg_members_lead_id_fkey", columns: ["lead_id"], referencedTable: "mg_teams", referencedColumns: ["id"], onDelete: "cascade", onUpdate: "noAction" } as const
+        yield* step("addColumn(model column, references)",
+          Migration.addColumn("mg_members", "lead_id", Column.integer({ nullable: true, references: () => Team.c.id, onDelete: "cascade" })),
+          Effect.zipRight(Migration.dropForeignKey("mg_members", lead.name), Migration.dropColumn("mg_members", "lead_id")),
+          (t) => ({
+            ...t,
+            columns: [...t.columns, { name: "lead_id", type: { _tag: "integer" }, nullable: true, default: undefined, autoIncrement: false }],
+            foreignKeys: [...t.foreignKeys, lead]
+          }),
+          Effect.map(fails(x(`UPDATE ${q("mg_members")} SET ${q("lead_id")} = 99`)), (refused) => assert.isTrue(refused, "its foreign key holds")))
+        // A column whose own name option differs from the name given is refused, nothing run.
+        const misnamed = yield* Effect.flip(migrate(Migration.addColumn("mg_members", "x", Column.integer({ name: "y", nullable: true })), Migration.dropColumn("mg_members", "x")))
+        assert.strictEqual(misnamed._tag === "MigrationError" && misnamed.reason, "InvalidOperation")
+        assert.match(misnamed.message, /named "y"/)
+
         // addUnique / dropUnique
         const unique = { name: "mg_members_email_key", columns: ["email"] }
         yield* step("addUnique", Migration.addUnique("mg_members", unique), Migration.dropUnique("mg_members", unique.name), (t) => ({ ...t, uniques: [...t.uniques, unique] }),
