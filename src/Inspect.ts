@@ -14,8 +14,7 @@ import type { ReferentialAction } from "./Column.js"
 import { reflectors } from "./dialect/reflect/index.js"
 import * as Engine from "./Engine.js"
 import type { DatabaseError } from "./Errors.js"
-import * as Ddl from "./internal/ddl.js"
-import { fromPlan } from "./internal/inspect/fromMetaData.js"
+import { fromTableDefs } from "./internal/inspect/fromMetaData.js"
 import { finishSchema, type Reflector } from "./internal/inspect/shape.js"
 import { toModels as render } from "./internal/inspect/toModels.js"
 import type * as MetaData from "./MetaData.js"
@@ -293,7 +292,7 @@ export const tables: Effect.Effect<Schema, DatabaseError, Engine.Engine> = table
  * @category reflection
  */
 export const fromMetaData = (metadata: MetaData.MetaData, dialect: DialectName): Schema =>
-  fromPlan(Ddl.resolve(metadata.tables.map(TableModule.definition)), dialect, reflectorOf(dialect))
+  fromTableDefs(metadata.tables.map(TableModule.definition), dialect)
 
 /**
  * A server default's SQL text in the canonical spelling of a dialect (what reflection and

@@ -195,7 +195,8 @@ export interface StatusEntry {
 
 const failed = (m: Migration.Migration, direction: "up" | "down") => (e: DatabaseError | MigrationError): MigrationError =>
   e._tag === "MigrationError"
-    ? (e.migration === undefined ? new MigrationError({ ...e, migration: m.id }) : e)
+    // Not `{ ...e }`: an error's message is not an own enumerable property.
+    ? (e.migration === undefined ? new MigrationError({ message: e.message, reason: e.reason, migration: m.id, cause: e.cause }) : e)
     : new MigrationError({ message: `migration ${m.id} (${direction}) failed: ${e.message}`, reason: "Failed", migration: m.id, cause: e })
 
 interface State {
@@ -264,8 +265,7 @@ const runWith = (
         }
         return { done, failure: undefined as MigrationError | undefined }
       })
-    const result = yield* guarded(engine, source.lockTimeoutMillis, (context) =>
-      context.wholeRun ? engine.transaction(body(context), { isolation: "serializable" }) : body(context))
+    const result = yield* guarded(engine, source.lockTimeoutMillis, body)
     if (result.failure !== undefined) return yield* result.failure
     return result.done
   })

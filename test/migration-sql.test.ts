@@ -66,6 +66,19 @@ describe("Migration.sql", () => {
     expect(Migration.sql({ _tag: "DropColumn", table: "users", column: "id" }, "sqlite", [users])[0]).toMatch(/primary key/)
   })
 
+  it("MariaDB's MODIFY writes the whole live column: type, nullability, default, AUTO_INCREMENT", () => {
+    expect(Migration.sql({ _tag: "AlterColumn", table: "users", column: "age", nullable: false }, "mysql", [users])).toEqual([
+      "ALTER TABLE `users` MODIFY COLUMN `age` INT NOT NULL DEFAULT 0"
+    ])
+    expect(Migration.sql({ _tag: "AlterColumn", table: "users", column: "id", type: { _tag: "bigint" } }, "mysql", [users])).toEqual([
+      "ALTER TABLE `users` MODIFY COLUMN `id` BIGINT NOT NULL AUTO_INCREMENT"
+    ])
+    expect(Migration.sql({ _tag: "AlterColumn", table: "users", column: "age", type: { _tag: "bigint" }, default: "5" }, "mysql", [users])).toEqual([
+      "ALTER TABLE `users` MODIFY COLUMN `age` BIGINT DEFAULT 5"
+    ])
+    expect(Migration.sql({ _tag: "AlterColumn", table: "users", column: "age", nullable: false }, "mysql")[0]).toMatch(/^-- AlterColumn: .*live table/)
+  })
+
   it("quotes identifiers and renders literals with the dialect's functions", () => {
     expect(Migration.sql({ _tag: "RenameTable", from: "a\"b", to: "c`d" }, "postgresql")).toEqual([`ALTER TABLE "a""b" RENAME TO "c\`d"`])
     expect(Migration.sql({ _tag: "RenameTable", from: "a\"b", to: "c`d" }, "mysql")).toEqual(["ALTER TABLE `a\"b` RENAME TO `c``d`"])

@@ -7,16 +7,16 @@
  * SQLite); migrations loaded from a folder of .ts files.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Effect, Either, Layer } from "effect"
+import { Deferred, Effect, Either, Fiber, Layer, Option } from "effect"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Column from "../../src/Column.js"
 import * as Engine from "../../src/Engine.js"
 import * as Inspect from "../../src/Inspect.js"
+import * as MetaData from "../../src/MetaData.js"
 import * as Migration from "../../src/Migration.js"
 import * as Migrator from "../../src/Migrator.js"
-import { reflectors } from "../../src/dialect/reflect/index.js"
 import * as Table from "../../src/Table.js"
 import type { Suite } from "../harness/targets.js"
 
@@ -31,7 +31,7 @@ class Member extends Table.Class<Member>("Member")("mg_members", {
   teamId: Column.integer({ name: "team_id", nullable: true, references: () => Team.c.id })
 }) {}
 
-const all = ["mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "retort_migrations"]
+const all = ["mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "mg_runs", "retort_migrations"]
 
 const reset = Effect.gen(function*() {
   const engine = yield* Engine.Engine
@@ -52,102 +52,171 @@ const migrate = (up: Migration.Step, down: Migration.Step) => {
 const fails = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.map(Effect.either(effect), Either.isLeft)
 const table = (name: string) =>
   Effect.map(Inspect.tablesWith({ exclude: ["retort_migrations"] }), (s) => s.tables.find((t) => t.name === name))
+const byName = <A extends { readonly name?: string | undefined }>(xs: ReadonlyArray<A>) =>
+  [...xs].sort((a, b) => ((a.name ?? "") < (b.name ?? "") ? -1 : (a.name ?? "") > (b.name ?? "") ? 1 : 0))
+/** A table with its constraints and indexes in name order (columns keep theirs), to compare reflections. */
+const sorted = (t: Inspect.Table): Inspect.Table => ({
+  ...t,
+  foreignKeys: byName(t.foreignKeys),
+  indexes: byName(t.indexes),
+  uniques: byName(t.uniques),
+  checks: byName(t.checks)
+})
 
 export const suite: Suite = (layer, target) => {
-  const reflects = reflectors[target.dialect] !== undefined
   const q = (s: string) => (target.dialect === "mysql" ? `\`${s}\`` : `"${s}"`)
   const p = (i: number) => (target.dialect === "postgresql" ? `$${i}` : "?")
 
   testLayer(layer, { excludeTestServices: true, timeout: 60_000 })("Migrations", (it) => {
-    it.effect("applies and reverts each operation", () =>
+    it.effect("applies and reverts each operation, checked by reflection and by behaviour", () =>
       Effect.gen(function*() {
         yield* reset
         const engine = yield* Engine.Engine
         const x = (sql: string, params: ReadonlyArray<unknown> = []) => engine.execute(sql, params)
         const insertMember = (id: number, email: string, age: number | null, team: number | null) =>
           x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}, ${q("age")}, ${q("team_id")}) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [id, email, age, team])
+        const members = Effect.map(table("mg_members"), (t) => sorted(t!))
+        /**
+         * Applies `up` through the migrator, checks the reflected table against `expected(before)`,
+         * then reverts it and checks that reflection gives back exactly the table before.
+         */
+        const step = (label: string, up: Migration.Step, down: Migration.Step, expected: (before: Inspect.Table) => Inspect.Table, between?: Effect.Effect<void, unknown, Engine.Engine>) =>
+          Effect.gen(function*() {
+            const before = yield* members
+            const undo = yield* migrate(up, down)
+            assert.deepStrictEqual(yield* members, sorted(expected(before)), `${label}: applied`)
+            if (between !== undefined) yield* between
+            yield* undo
+            assert.deepStrictEqual(yield* members, before, `${label}: reverted`)
+          })
+        const columnOf = (t: Inspect.Table, name: string) => t.columns.find((c) => c.name === name)!
+        const withColumn = (t: Inspect.Table, name: string, change: Partial<Inspect.Column>): Inspect.Table => ({
+          ...t,
+          columns: t.columns.map((c) => (c.name === name ? { ...c, ...change } : c))
+        })
 
+        // createTable(Model): what Inspect.fromMetaData says the models are
         const dropTables = yield* migrate(
           Effect.zipRight(Migration.createTable(Team), Migration.createTable(Member)),
           Effect.zipRight(Migration.dropTable("mg_members"), Migration.dropTable("mg_teams"))
         )
+        const models = Inspect.fromMetaData(MetaData.make(Team, Member), target.dialect).tables
+        assert.deepStrictEqual(yield* members, sorted(models.find((t) => t.name === "mg_members")!))
+        assert.deepStrictEqual(sorted((yield* table("mg_teams"))!), sorted(models.find((t) => t.name === "mg_teams")!))
         yield* x(`INSERT INTO ${q("mg_teams")} (${q("id")}, ${q("name")}) VALUES (1, 'a')`)
         yield* insertMember(1, "a@x", 30, 1)
         assert.isTrue(yield* fails(insertMember(2, "b@x", 1, 99)), "the model's foreign key holds")
 
-        // addColumn / dropColumn
-        const undoAdd = yield* migrate(
-          Migration.addColumn("mg_members", "nickname", Column.string({ length: 20, nullable: true })),
-          Migration.dropColumn("mg_members", "nickname")
-        )
-        yield* x(`UPDATE ${q("mg_members")} SET ${q("nickname")} = 'n'`)
-        yield* undoAdd
+        // addColumn (a table definition's column) / dropColumn
+        const nick: Inspect.Column = { name: "nickname", type: { _tag: "string", length: 20 }, nullable: true, default: undefined, autoIncrement: false }
+        yield* step("addColumn", Migration.addColumn("mg_members", nick), Migration.dropColumn("mg_members", "nickname"), (t) => ({ ...t, columns: [...t.columns, nick] }),
+          Effect.asVoid(x(`UPDATE ${q("mg_members")} SET ${q("nickname")} = 'n'`)))
         assert.isTrue(yield* fails(x(`SELECT ${q("nickname")} FROM ${q("mg_members")}`)))
 
+        // addColumn (a model column under a name, with its unique constraint) / dropColumn
+        const before = yield* members
+        const undoCode = yield* migrate(Migration.addColumn("mg_members", "code", Column.string({ length: 10, nullable: true, unique: true })), Migration.dropColumn("mg_members", "code"))
+        const withCode = yield* members
+        assert.deepStrictEqual(columnOf(withCode, "code"), { name: "code", type: { _tag: "string", length: 10 }, nullable: true, default: undefined, autoIncrement: false })
+        assert.deepStrictEqual(withCode.uniques, [{ name: "mg_members_code_key", columns: ["code"] }])
+        yield* x(`UPDATE ${q("mg_members")} SET ${q("code")} = 'c'`)
+        assert.isTrue(yield* fails(x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}, ${q("code")}) VALUES (2, 'b@x', 'c')`)), "its unique constraint holds")
+        yield* undoCode
+        assert.deepStrictEqual(yield* members, before, "addColumn(model column): reverted")
+
+        // addColumn (a model column with references): the foreign key comes with it
+        const lead = { name: "mg_members_lead_id_fkey", columns: ["lead_id"], referencedTable: "mg_teams", referencedColumns: ["id"], onDelete: "cascade", onUpdate: "noAction" } as const
+        yield* step("addColumn(model column, references)",
+          Migration.addColumn("mg_members", "lead_id", Column.integer({ nullable: true, references: () => Team.c.id, onDelete: "cascade" })),
+          Effect.zipRight(Migration.dropForeignKey("mg_members", lead.name), Migration.dropColumn("mg_members", "lead_id")),
+          (t) => ({
+            ...t,
+            columns: [...t.columns, { name: "lead_id", type: { _tag: "integer" }, nullable: true, default: undefined, autoIncrement: false }],
+            foreignKeys: [...t.foreignKeys, lead]
+          }),
+          Effect.map(fails(x(`UPDATE ${q("mg_members")} SET ${q("lead_id")} = 99`)), (refused) => assert.isTrue(refused, "its foreign key holds")))
+        // A column whose own name option differs from the name given is refused, nothing run.
+        const misnamed = yield* Effect.flip(migrate(Migration.addColumn("mg_members", "x", Column.integer({ name: "y", nullable: true })), Migration.dropColumn("mg_members", "x")))
+        assert.strictEqual(misnamed._tag === "MigrationError" && misnamed.reason, "InvalidOperation")
+        assert.match(misnamed.message, /named "y"/)
+
         // addUnique / dropUnique
-        const undoUnique = yield* migrate(Migration.addUnique("mg_members", { name: "mg_members_email_key", columns: ["email"] }), Migration.dropUnique("mg_members", "mg_members_email_key"))
-        assert.isTrue(yield* fails(insertMember(2, "a@x", 1, 1)), "unique refuses a duplicate")
-        yield* undoUnique
+        const unique = { name: "mg_members_email_key", columns: ["email"] }
+        yield* step("addUnique", Migration.addUnique("mg_members", unique), Migration.dropUnique("mg_members", unique.name), (t) => ({ ...t, uniques: [...t.uniques, unique] }),
+          Effect.map(fails(insertMember(2, "a@x", 1, 1)), (refused) => assert.isTrue(refused, "unique refuses a duplicate")))
         yield* insertMember(2, "a@x", 1, 1)
 
         // addCheck / dropCheck
-        const undoCheck = yield* migrate(Migration.addCheck("mg_members", { name: "mg_members_age_check", sql: "age >= 0" }), Migration.dropCheck("mg_members", "mg_members_age_check"))
-        assert.isTrue(yield* fails(insertMember(3, "c@x", -1, 1)), "check refuses")
-        yield* undoCheck
+        const check = { name: "mg_members_age_check", sql: "age >= 0" }
+        yield* step("addCheck", Migration.addCheck("mg_members", check), Migration.dropCheck("mg_members", check.name),
+          (t) => ({ ...t, checks: [...t.checks, { name: check.name, sql: Inspect.normalizeCheck(target.dialect, check.sql) }] }),
+          Effect.map(fails(insertMember(3, "c@x", -1, 1)), (refused) => assert.isTrue(refused, "check refuses")))
         yield* insertMember(3, "c@x", -1, 1)
 
         // dropForeignKey / addForeignKey (the reverse of the model's key)
         const fk = { name: "mg_members_team_id_fkey", columns: ["team_id"], referencedTable: "mg_teams", referencedColumns: ["id"], onDelete: "noAction", onUpdate: "noAction" } as const
-        const undoDropFk = yield* migrate(Migration.dropForeignKey("mg_members", fk.name), Migration.addForeignKey("mg_members", fk))
-        yield* insertMember(4, "d@x", 1, 99)
-        yield* x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} = 4`)
-        yield* undoDropFk
+        yield* step("dropForeignKey", Migration.dropForeignKey("mg_members", fk.name), Migration.addForeignKey("mg_members", fk), (t) => ({ ...t, foreignKeys: t.foreignKeys.filter((f) => f.name !== fk.name) }),
+          Effect.asVoid(Effect.zipRight(insertMember(4, "d@x", 1, 99), x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} = 4`))))
         assert.isTrue(yield* fails(insertMember(4, "d@x", 1, 99)), "the foreign key is back")
 
-        // createIndex / dropIndex (a unique index refuses duplicates)
+        // createIndex / dropIndex (a unique index refuses duplicates; MariaDB reports one as a unique constraint)
         yield* x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} > 1`)
-        const undoIndex = yield* migrate(Migration.createIndex("mg_members", { name: "ix_mg_members_email", columns: ["email"], unique: true }), Migration.dropIndex("mg_members", "ix_mg_members_email"))
-        assert.isTrue(yield* fails(insertMember(5, "a@x", 1, 1)))
-        yield* undoIndex
+        const index = { name: "ix_mg_members_email", columns: ["email"], unique: true }
+        yield* step("createIndex", Migration.createIndex("mg_members", index), Migration.dropIndex("mg_members", index.name),
+          (t) => target.dialect === "mysql" ? { ...t, uniques: [...t.uniques, { name: index.name, columns: index.columns }] } : { ...t, indexes: [...t.indexes, index] },
+          Effect.map(fails(insertMember(5, "a@x", 1, 1)), (refused) => assert.isTrue(refused, "the unique index refuses a duplicate")))
         yield* insertMember(5, "a@x", 1, 1)
 
-        // alterColumn: nullability and default (MariaDB's MODIFY needs reflection of the live column)
-        const modify = target.dialect !== "mysql" || reflects
-        if (modify) {
-          const undoNotNull = yield* migrate(Migration.alterColumn("mg_members", "age", { nullable: false, default: "7" }), Migration.alterColumn("mg_members", "age", { nullable: true, default: null }))
-          assert.isTrue(yield* fails(insertMember(6, "e@x", null, 1)), "NOT NULL refuses")
-          yield* x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (7, 'f@x')`)
-          assert.strictEqual(Number((yield* x(`SELECT ${q("age")} FROM ${q("mg_members")} WHERE ${q("id")} = 7`))[0]!["age"]), 7)
-          yield* undoNotNull
-          yield* insertMember(6, "e@x", null, 1)
-          const undoType = yield* migrate(Migration.alterColumn("mg_members", "email", { type: { _tag: "string", length: 200 } }), Migration.alterColumn("mg_members", "email", { type: { _tag: "string", length: 100 } }))
-          yield* x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (8, ${p(1)})`, ["x".repeat(150)])
-          yield* x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} = 8`)
-          yield* undoType
-        }
-        yield* Effect.flatMap(migrate(Migration.alterColumn("mg_members", "age", { default: "3" }), Migration.alterColumn("mg_members", "age", { default: null })), (undo) => undo)
+        // alterColumn: nullability and default together (MariaDB: MODIFY of the reflected column)
+        yield* step("alterColumn nullable", Migration.alterColumn("mg_members", "age", { nullable: false, default: "7" }), Migration.alterColumn("mg_members", "age", { nullable: true, default: null }),
+          (t) => withColumn(t, "age", { nullable: false, default: Inspect.normalizeDefault(target.dialect, "7") }),
+          Effect.gen(function*() {
+            assert.isTrue(yield* fails(insertMember(6, "e@x", null, 1)), "NOT NULL refuses")
+            yield* x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (7, 'f@x')`)
+            assert.strictEqual(Number((yield* x(`SELECT ${q("age")} FROM ${q("mg_members")} WHERE ${q("id")} = 7`))[0]!["age"]), 7)
+          }))
+        yield* insertMember(6, "e@x", null, 1)
+        // alterColumn: a default; then, with it, a type change keeps it (MariaDB's MODIFY writes it again)
+        yield* step("alterColumn default", Migration.alterColumn("mg_members", "age", { default: "3" }), Migration.alterColumn("mg_members", "age", { default: null }),
+          (t) => withColumn(t, "age", { default: Inspect.normalizeDefault(target.dialect, "3") }),
+          step("alterColumn type keeps default", Migration.alterColumn("mg_members", "age", { type: { _tag: "bigint" } }), Migration.alterColumn("mg_members", "age", { type: { _tag: "integer" } }),
+            (t) => withColumn(t, "age", { type: { _tag: "bigint" } })))
+        // alterColumn: type
+        yield* step("alterColumn type", Migration.alterColumn("mg_members", "email", { type: { _tag: "string", length: 200 } }), Migration.alterColumn("mg_members", "email", { type: { _tag: "string", length: 100 } }),
+          (t) => withColumn(t, "email", { type: { _tag: "string", length: 200 } }),
+          Effect.asVoid(Effect.zipRight(
+            x(`INSERT INTO ${q("mg_members")} (${q("id")}, ${q("email")}) VALUES (8, ${p(1)})`, ["x".repeat(150)]),
+            x(`DELETE FROM ${q("mg_members")} WHERE ${q("id")} = 8`)
+          )))
+        // alterColumn on the primary key: MariaDB's MODIFY keeps AUTO_INCREMENT and the key
+        yield* step("alterColumn key", Migration.alterColumn("mg_members", "id", { type: { _tag: "bigint" } }), Migration.alterColumn("mg_members", "id", { type: { _tag: "integer" } }),
+          // SQLite's autoincremented key is its rowid, INTEGER PRIMARY KEY whatever the type asked (a rowid is 64-bit already).
+          (t) => target.dialect === "sqlite" ? t : withColumn(t, "id", { type: { _tag: "bigint" } }))
 
         // renameColumn / renameTable
+        const renamedBefore = yield* members
         const undoRenames = yield* migrate(
           Effect.zipRight(Migration.renameColumn("mg_members", "email", "mail"), Migration.renameTable("mg_members", "mg_people")),
           Effect.zipRight(Migration.renameTable("mg_people", "mg_members"), Migration.renameColumn("mg_members", "mail", "email"))
         )
+        assert.isUndefined(yield* table("mg_members"))
+        const people = sorted((yield* table("mg_people"))!)
+        assert.deepStrictEqual(people.columns.map((c) => c.name), ["id", "mail", "age", "team_id"])
+        assert.deepStrictEqual(people.columns.find((c) => c.name === "mail"), { ...columnOf(renamedBefore, "email"), name: "mail" })
         assert.isAbove((yield* x(`SELECT ${q("mail")} FROM ${q("mg_people")}`)).length, 0)
         yield* undoRenames
+        assert.isUndefined(yield* table("mg_people"))
+        assert.deepStrictEqual(yield* members, renamedBefore, "renames: reverted")
+
         const rows = yield* x(`SELECT ${q("id")}, ${q("email")}, ${q("team_id")} FROM ${q("mg_members")} ORDER BY ${q("id")}`)
         // Every row survived every rebuild, with its foreign key.
-        assert.deepStrictEqual(rows.map((r) => Number(r["id"])), modify ? [1, 5, 6, 7] : [1, 5])
+        assert.deepStrictEqual(rows.map((r) => Number(r["id"])), [1, 5, 6, 7])
         assert.isTrue(yield* fails(insertMember(9, "z@x", 1, 99)))
-        if (reflects) {
-          const members = yield* table("mg_members")
-          assert.deepStrictEqual(members?.foreignKeys.map((f) => f.name), ["mg_members_team_id_fkey"])
-          assert.deepStrictEqual(members?.uniques, [])
-          assert.deepStrictEqual(members?.checks, [])
-          assert.deepStrictEqual(members?.columns.map((c) => c.name), ["id", "email", "age", "team_id"])
-        }
+        // After all of it, the table is the model's again.
+        assert.deepStrictEqual(yield* members, sorted(models.find((t) => t.name === "mg_members")!))
         yield* dropTables
-        assert.isUndefined(reflects ? yield* table("mg_members") : undefined)
-        assert.isTrue(yield* fails(x(`SELECT 1 FROM ${q("mg_teams")}`)))
+        assert.isUndefined(yield* table("mg_members"))
+        assert.isUndefined(yield* table("mg_teams"))
       }))
 
     if (target.dialect === "postgresql") {
@@ -162,7 +231,9 @@ export const suite: Suite = (layer, target) => {
           )
           const labels = yield* engine.execute(`SELECT enumlabel FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid WHERE t.typname = 'mg_mood' ORDER BY enumsortorder`)
           assert.deepStrictEqual(labels.map((r) => r["enumlabel"]), ["happy", "sad"])
+          assert.deepStrictEqual((yield* Inspect.tables).enums.filter((e) => e.name === "mg_mood"), [{ name: "mg_mood", values: ["happy", "sad"] }])
           yield* undo
+          assert.deepStrictEqual((yield* Inspect.tables).enums.filter((e) => e.name === "mg_mood"), [])
           assert.lengthOf(yield* engine.execute(`SELECT 1 FROM pg_type WHERE typname = 'mg_mood'`), 0)
         }))
     }
@@ -220,7 +291,10 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(e2._tag === "MigrationError" && e2.reason, "ChecksumMismatch")
       }))
 
-    it.effect("a failing migration leaves the previous revision", () =>
+    const historyIds = Effect.map(Engine.execute(`SELECT ${q("id")} FROM ${q("retort_migrations")} ORDER BY ${q("id")}`), (rows) => rows.map((r) => String(r["id"])))
+    const reflected = Effect.map(Inspect.tablesWith({ exclude: ["retort_migrations"] }), (s) => s.tables.map(sorted))
+
+    it.effect("a failing migration leaves the previous revision (PostgreSQL, SQLite: reflection and history unchanged)", () =>
       Effect.gen(function*() {
         yield* reset
         const bad = [
@@ -228,31 +302,101 @@ export const suite: Suite = (layer, target) => {
           Migration.make({
             id: "0002_bad",
             message: "bad",
-            up: Effect.zipRight(Migration.execute(`CREATE TABLE ${q("mg_f1")} (id INTEGER PRIMARY KEY)`), Migration.execute(`INSERT INTO ${q("mg_nope")} VALUES (1)`)),
+            // DDL of every kind before the failure: a new table, a column on an existing one, an index.
+            up: Effect.all([
+              Migration.execute(`CREATE TABLE ${q("mg_f1")} (id INTEGER PRIMARY KEY)`),
+              Migration.addColumn("mg_a", { name: "extra", type: { _tag: "integer" }, nullable: true, default: undefined, autoIncrement: false }),
+              Migration.createIndex("mg_a", { name: "ix_mg_a_extra", columns: ["extra"], unique: false }),
+              Migration.execute(`INSERT INTO ${q("mg_nope")} VALUES (1)`)
+            ], { discard: true }),
             down: Migration.dropTable("mg_f1")
-          })
+          }),
+          three("")[2]!
         ]
-        const error = yield* Effect.flip(Migrator.up().pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(bad)))))
-        assert.strictEqual(error._tag === "MigrationError" && error.reason, "Failed")
-        assert.strictEqual(error._tag === "MigrationError" && error.migration, "0002_bad")
-        const status = yield* Migrator.status.pipe(Effect.provide(Migrator.layer(Migrator.fromRecord(bad))))
-        assert.deepStrictEqual(status.map((s) => s.state), ["applied", "pending"])
+        const source = Migrator.layer(Migrator.fromRecord(bad))
+        const failedUp = Effect.gen(function*() {
+          const error = yield* Effect.flip(Migrator.up().pipe(Effect.provide(source)))
+          assert.strictEqual(error._tag === "MigrationError" && error.reason, "Failed")
+          assert.strictEqual(error._tag === "MigrationError" && error.migration, "0002_bad")
+          // The database's own error (an unknown table), as the cause.
+          assert.strictEqual(error._tag === "MigrationError" && (error.cause as { _tag?: string } | undefined)?._tag, "SqlError")
+        })
+
+        // In a run of its own, after the previous revision was applied by an earlier run.
+        assert.deepStrictEqual((yield* Migrator.up("0001_a").pipe(Effect.provide(source))).map((r) => r.id), ["0001_a"])
+        const previous = yield* reflected
+        yield* failedUp
+        assert.deepStrictEqual(yield* historyIds, ["0001_a"], "history unchanged")
+        assert.deepStrictEqual((yield* Migrator.status.pipe(Effect.provide(source))).map((s) => s.state), ["applied", "pending", "pending"])
+        assert.isFalse(yield* exists("mg_c"), "the migration after the failed one did not run")
+        if (target.capabilities.transactionalDdl) {
+          assert.deepStrictEqual(yield* reflected, previous, "the schema is the previous revision's")
+        } else {
+          // MariaDB commits each DDL statement: what the failed migration did before failing stays.
+          assert.isTrue(yield* exists("mg_f1"))
+          assert.isDefined((yield* table("mg_a"))?.columns.find((c) => c.name === "extra"))
+        }
+
+        // In the same run as the migration before it (SQLite: one transaction, a savepoint each).
+        yield* reset
+        yield* failedUp
+        assert.deepStrictEqual(yield* historyIds, ["0001_a"], "the migration before the failed one is committed")
         assert.isTrue(yield* exists("mg_a"))
-        // MariaDB commits each DDL statement: the table the failed migration created stays.
-        assert.strictEqual(yield* exists("mg_f1"), !target.capabilities.transactionalDdl)
+        assert.isFalse(yield* exists("mg_c"))
+        if (target.capabilities.transactionalDdl) {
+          assert.isFalse(yield* exists("mg_f1"))
+          assert.deepStrictEqual(yield* reflected, previous)
+        }
       }))
 
-    it.effect("two migrators at once apply each migration exactly once", () =>
+    it.effect("two migrators started at once apply each migration exactly once", () =>
       Effect.gen(function*() {
         const shared = Engine.layer(target.sharedUrl).pipe(Layer.orDie)
-        yield* reset.pipe(Effect.provide(shared))
-        const source = Migrator.layer(Migrator.fromRecord(three("")))
-        const one = Migrator.up().pipe(Effect.provide(source), Effect.provide(shared))
+        const onShared = <A, E>(e: Effect.Effect<A, E, Engine.Engine>) => Effect.provide(e, shared)
+        // Each migration records that its statements ran in mg_runs, in its own transaction where there is one.
+        const counted = (id: string, t: string, extra: Migration.Step = Effect.void) =>
+          Migration.make({
+            id,
+            message: id,
+            up: Effect.all([
+              Migration.execute(`INSERT INTO ${q("mg_runs")} (${q("id")}) VALUES (${p(1)})`, [id]),
+              Migration.execute(`CREATE TABLE ${q(t)} (id INTEGER PRIMARY KEY)`),
+              extra
+            ], { discard: true }),
+            down: Migration.dropTable(t)
+          })
+        const prepare = onShared(Effect.zipRight(reset, Engine.execute(`CREATE TABLE ${q("mg_runs")} (${q("id")} VARCHAR(20) NOT NULL)`)))
+        const runs = onShared(Effect.map(Engine.execute(`SELECT ${q("id")} FROM ${q("mg_runs")} ORDER BY ${q("id")}`), (rows) => rows.map((r) => String(r["id"]))))
+        const ids = ["0001_a", "0002_b", "0003_c"]
+
+        // 1. A latch: the first migrator holds the lock inside its first migration while the second one starts.
+        yield* prepare
+        const inside = yield* Deferred.make<void>()
+        const release = yield* Deferred.make<void>()
+        const loaded = yield* Deferred.make<void>()
+        const gate: Migration.Step = Effect.zipRight(Deferred.succeed(inside, undefined), Deferred.await(release))
+        const base = Migrator.fromRecord([counted("0001_a", "mg_a", gate), counted("0002_b", "mg_b"), counted("0003_c", "mg_c")])
+        const first = yield* Effect.fork(onShared(Migrator.up().pipe(Effect.provide(Migrator.layer(base)))))
+        yield* Deferred.await(inside)
+        const signalling: Migrator.Migrations = { load: Effect.tap(base.load, () => Deferred.succeed(loaded, undefined)) }
+        const second = yield* Effect.fork(onShared(Migrator.up().pipe(Effect.provide(Migrator.layer(signalling)))))
+        yield* Deferred.await(loaded)
+        yield* Effect.sleep("500 millis")
+        assert.isTrue(Option.isNone(yield* Fiber.poll(second)), "the second migrator waits for the lock")
+        yield* Deferred.succeed(release, undefined)
+        assert.deepStrictEqual((yield* Fiber.join(first)).map((r) => r.id), ids)
+        assert.deepStrictEqual(yield* Fiber.join(second), [], "the second migrator finds everything applied")
+        assert.deepStrictEqual(yield* runs, ids, "each migration's statements ran once")
+        assert.deepStrictEqual(yield* onShared(historyIds), ids)
+
+        // 2. No latch: two migrators forked together, whichever wins.
+        yield* prepare
+        const one = onShared(Migrator.up().pipe(Effect.provide(Migrator.layer(Migrator.fromRecord([counted("0001_a", "mg_a"), counted("0002_b", "mg_b"), counted("0003_c", "mg_c")])))))
         const [a, b] = yield* Effect.all([one, one], { concurrency: 2 })
-        assert.deepStrictEqual([...a, ...b].map((r) => r.id).sort(), ["0001_a", "0002_b", "0003_c"])
-        const history = yield* Engine.execute(`SELECT id FROM ${q("retort_migrations")}`).pipe(Effect.provide(shared))
-        assert.lengthOf(history, 3)
-        yield* reset.pipe(Effect.provide(shared))
+        assert.deepStrictEqual([...a, ...b].map((r) => r.id).sort(), ids)
+        assert.deepStrictEqual(yield* runs, ids, "each migration's statements ran once")
+        assert.deepStrictEqual(yield* onShared(historyIds), ids)
+        yield* onShared(reset)
       }))
 
     it.effect("loads .ts migrations from a folder", () =>

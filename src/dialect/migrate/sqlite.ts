@@ -54,7 +54,11 @@ export const migrate: MigrateHooks = {
           ? `${op._tag} rebuilds table "${rebuilt(op)}", which needs foreign keys off (PRAGMA foreign_keys = OFF, outside a transaction): run it through Migrator, which does so`
           : undefined
     },
-  lock: { _tag: "transaction" },
+  // BEGIN IMMEDIATE with busy_timeout 0, polled by the migrator (src/internal/migration/guard.ts).
+  lock: {
+    _tag: "transaction",
+    busyTimeout: { read: "PRAGMA busy_timeout", set: (millis) => `PRAGMA busy_timeout = ${Math.max(0, Math.round(millis))}` }
+  },
   foreignKeys: {
     read: "PRAGMA foreign_keys",
     off: "PRAGMA foreign_keys = OFF",

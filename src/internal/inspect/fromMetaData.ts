@@ -4,9 +4,12 @@
  * write read back through the dialect's reflector (so a type a database folds is folded
  * here the same way), and defaults and CHECKs normalized by the same functions.
  *
- * Caller: `Inspect.fromMetaData` (src/Inspect.ts), which autogenerate compares with reflection.
+ * Callers: `Inspect.fromMetaData` (src/Inspect.ts), which autogenerate compares with reflection;
+ * the migration builders (`Migration.createTable(Model)`, `Migration.addColumn(table, name, column)`),
+ * through {@link fromTableDefs}, so that a migration creates what `fromMetaData` reports.
  */
 import * as Dialect from "../../Dialect.js"
+import { reflectors } from "../../dialect/reflect/index.js"
 import type * as Inspect from "../../Inspect.js"
 import type { DialectName } from "../../Url.js"
 import * as Ddl from "../ddl.js"
@@ -108,3 +111,7 @@ export const fromPlan = (plan: Ddl.Plan, dialectName: DialectName, reflector: Re
     enums: dialect.ddl.enumTypes ? enums(plan) : []
   }, reflector)
 }
+
+/** `Inspect.fromMetaData` of tables given by their definitions. Throws `DefinitionError` for an invalid set of tables. */
+export const fromTableDefs = (tables: ReadonlyArray<TableDef>, dialectName: DialectName): Inspect.Schema =>
+  fromPlan(Ddl.resolve(tables), dialectName, reflectors[dialectName])

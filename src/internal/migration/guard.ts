@@ -5,9 +5,15 @@
  * SQLite foreign-key enforcement turned off for the run (it cannot change inside a
  * transaction, and table rebuilds need it off) and restored after.
  *
+ * SQLite's write lock is polled: with the connection's busy_timeout at 0 for the run,
+ * `BEGIN IMMEDIATE` fails at once while another connection writes, and is tried again every
+ * 100 ms until the migrator's lock timeout. The driver's own wait would block the whole
+ * process (better-sqlite3 is synchronous), the other migrator with it if it runs in the same
+ * process, and would give up after busy_timeout instead of the migrator's lock timeout.
+ *
  * Callers: src/Migrator.ts.
  */
-import { Effect } from "effect"
+import { Effect, type Scope } from "effect"
 import type * as Engine from "../../Engine.js"
 import { type DatabaseError, MigrationError } from "../../Errors.js"
 import { migrateHooks } from "../../dialect/migrate/index.js"
@@ -20,7 +26,7 @@ export interface RunContext {
   readonly wholeRun: boolean
 }
 
-const lockTimeout = (millis: number) =>
+const lockTimeout = (millis: number): MigrationError =>
   new MigrationError({
     message: `another migrator has held the migration lock for more than ${millis} ms`,
     reason: "LockTimeout",
@@ -52,8 +58,40 @@ const sessionLock = (engine: Engine.Engine, timeoutMillis: number) =>
   })
 
 /**
+ * `body` in one serializable (SQLite: IMMEDIATE) transaction, begun again every 100 ms while
+ * another connection holds the write lock, at most `timeoutMillis`. Only the lock refused at
+ * BEGIN is retried: nothing of `body` has run then.
+ */
+const polledTransaction = <A, E, R>(
+  engine: Engine.Engine,
+  busy: { readonly read: string; readonly set: (millis: number) => string },
+  timeoutMillis: number,
+  body: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | DatabaseError | MigrationError, R | Scope.Scope> =>
+  Effect.gen(function*() {
+    const previous = Number((yield* engine.execute(busy.read))[0]?.["timeout"] ?? 0)
+    yield* engine.execute(busy.set(0))
+    yield* Effect.addFinalizer(() => Effect.ignore(engine.execute(busy.set(previous))))
+    const deadline = Date.now() + timeoutMillis
+    let begun = false
+    const attempt: Effect.Effect<A, E | DatabaseError | MigrationError, R> = engine.transaction(
+      Effect.suspend(() => {
+        begun = true
+        return body
+      }),
+      { isolation: "serializable" }
+    ).pipe(
+      Effect.catchIf(
+        (e): e is DatabaseError => !begun && typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "LockTimeout",
+        () => (Date.now() < deadline ? Effect.zipRight(Effect.sleep("100 millis"), Effect.suspend(() => attempt)) : Effect.fail(lockTimeout(timeoutMillis)))
+      )
+    )
+    return yield* attempt
+  })
+
+/**
  * Runs `body` guarded: on one held connection, under the lock, foreign keys off where the
- * dialect needs it. `body` is the whole run; on SQLite the caller wraps it in one transaction.
+ * dialect needs it. `body` is the whole run; on SQLite it runs in one transaction (the lock).
  */
 export const guarded = <A, E, R>(
   engine: Engine.Engine,
@@ -75,7 +113,9 @@ export const guarded = <A, E, R>(
         }
       }
       yield* sessionLock(engine, timeoutMillis)
-      return yield* body({ checkForeignKeys: wasOn ? fk?.check : undefined, wholeRun: hooks.lock._tag === "transaction" })
+      const context: RunContext = { checkForeignKeys: wasOn ? fk?.check : undefined, wholeRun: hooks.lock._tag === "transaction" }
+      if (hooks.lock._tag === "session") return yield* body(context)
+      return yield* polledTransaction(engine, hooks.lock.busyTimeout, timeoutMillis, body(context))
     }))
   )
 }

@@ -28,8 +28,16 @@ export interface MigrateHooks {
       readonly waits: boolean
       readonly unlock: { readonly sql: string; readonly params: ReadonlyArray<unknown> }
     }
-    /** The whole run is one write transaction (SQLite's BEGIN IMMEDIATE), each migration a savepoint in it. */
-    | { readonly _tag: "transaction" }
+    /**
+     * The whole run is one write transaction (SQLite's BEGIN IMMEDIATE), each migration a
+     * savepoint in it. Waiting for it is polled, not left to the driver's busy wait (which
+     * blocks the process): `busyTimeout` reads the connection's wait (`read`, a row with
+     * `timeout`) and sets it (`set`), so that it is 0 while the migrator polls.
+     */
+    | {
+      readonly _tag: "transaction"
+      readonly busyTimeout: { readonly read: string; readonly set: (millis: number) => string }
+    }
   /**
    * Foreign-key enforcement, which SQLite's rebuilds need off and which only changes outside a
    * transaction: read it, turn it off for the run, check the data after each migration, turn it back on.

@@ -12,7 +12,6 @@ import * as Engine from "../../Engine.js"
 import { type DatabaseError, MigrationError } from "../../Errors.js"
 import * as Inspect from "../../Inspect.js"
 import { migrateHooks } from "../../dialect/migrate/index.js"
-import { reflectors } from "../../dialect/reflect/index.js"
 import type { Operation } from "./operations.js"
 
 /** The migrator's history table, left out of reflection. */
@@ -49,7 +48,7 @@ export const run = (op: Operation): Effect.Effect<ReadonlyArray<Engine.Row>, Dat
     }
     let tables: ReadonlyArray<Inspect.Table> | undefined
     if (hooks.needsTable(op) !== undefined) {
-      if (reflectors[engine.dialect.name] === undefined) return yield* invalid(`${op._tag} needs reflection of ${engine.dialect.name}, which is not available`)
+      // Read on the migration's own connection, inside its transaction: the table as the migration has left it so far.
       tables = (yield* Inspect.tablesWith({ exclude: [historyTable] })).tables
     }
     const statements = compile(engine.dialect, op, tables)
