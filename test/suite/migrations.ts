@@ -13,6 +13,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Column from "../../src/Column.js"
 import * as Engine from "../../src/Engine.js"
+import * as Expr from "../../src/Expr.js"
+import * as Fn from "../../src/Fn.js"
 import * as Inspect from "../../src/Inspect.js"
 import * as MetaData from "../../src/MetaData.js"
 import * as Migration from "../../src/Migration.js"
@@ -31,7 +33,14 @@ class Member extends Table.Class<Member>("Member")("mg_members", {
   teamId: Column.integer({ name: "team_id", nullable: true, references: () => Team.c.id })
 }) {}
 
-const all = ["mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "mg_runs", "retort_migrations"]
+class Stamped extends Table.Class<Stamped>("Stamped")("mg_stamped", {
+  id: Column.integer({ primaryKey: true }),
+  createdAt: Column.dateTime({ name: "created_at", serverDefault: Fn.now() }),
+  code: Column.string({ length: 20, serverDefault: Expr.raw("lower('ABC')") }),
+  rank: Column.integer({ serverDefault: Expr.literal(3) })
+}) {}
+
+const all = ["mg_stamped", "mg_members", "mg_people", "mg_teams", "mg_a", "mg_b", "mg_c", "mg_d", "mg_f1", "mg_f2", "mg_runs", "retort_migrations"]
 
 const reset = Effect.gen(function*() {
   const engine = yield* Engine.Engine
@@ -244,6 +253,37 @@ export const suite: Suite = (layer, target) => {
       Migration.make({ id: "0003_c", message: `c${tag}`, up: Migration.execute(`CREATE TABLE ${q("mg_c")} (id INTEGER PRIMARY KEY)`), down: Migration.dropTable("mg_c") })
     ]
     const exists = (name: string) => Effect.map(Effect.either(Engine.execute(`SELECT 1 FROM ${q(name)}`)), Either.isRight)
+
+    it.effect("function and expression server defaults: createTable, addColumn and alterColumn write them as the database needs", () =>
+      Effect.gen(function*() {
+        yield* reset
+        const expected = Inspect.fromMetaData(MetaData.make(Stamped), target.dialect).tables[0]!
+        const down = yield* migrate(Migration.createTable(Stamped), Migration.dropTable("mg_stamped"))
+        assert.deepStrictEqual(sorted((yield* table("mg_stamped"))!), sorted(expected))
+        const engine = yield* Engine.Engine
+        yield* engine.execute(`INSERT INTO ${q("mg_stamped")} (${q("id")}) VALUES (${p(1)})`, [1])
+        const [row] = yield* engine.execute(`SELECT ${q("code")} AS code, ${q("rank")} AS r, ${q("created_at")} AS c FROM ${q("mg_stamped")}`)
+        assert.deepStrictEqual([row!["code"], Number(row!["r"])], ["abc", 3])
+        assert.isNotNull(row!["c"])
+        const now = expected.columns.find((c) => c.name === "created_at")!.default!
+        const code = Inspect.normalizeDefault(target.dialect, "abs(-7)")!
+        const undoAdd = yield* migrate(
+          Migration.addColumn("mg_stamped", { name: "touched_at", type: expected.columns.find((c) => c.name === "created_at")!.type, nullable: false, default: now, autoIncrement: false }),
+          Migration.dropColumn("mg_stamped", "touched_at")
+        )
+        const added = (yield* table("mg_stamped"))!.columns.find((c) => c.name === "touched_at")!
+        assert.strictEqual(added.default, now)
+        const undoAlter = yield* migrate(
+          Migration.alterColumn("mg_stamped", "rank", { default: "abs(-7)" }),
+          Migration.alterColumn("mg_stamped", "rank", { default: "3" })
+        )
+        assert.strictEqual((yield* table("mg_stamped"))!.columns.find((c) => c.name === "rank")!.default, code)
+        yield* undoAlter
+        yield* undoAdd
+        assert.deepStrictEqual(sorted((yield* table("mg_stamped"))!), sorted(expected))
+        yield* down
+        assert.isUndefined(yield* table("mg_stamped"))
+      }))
 
     it.effect("up, down and status over a record of migrations", () =>
       Effect.gen(function*() {

@@ -12,7 +12,7 @@
 import { Either } from "effect"
 import type * as Inspect from "../../Inspect.js"
 import type { MigrateHooks } from "../../internal/migration/hooks.js"
-import { alter, columnSql, common, valuesCheck, valuesCheckName } from "../../internal/migration/parts.js"
+import { alter, columnSql, common, defaultSql, valuesCheck, valuesCheckName } from "../../internal/migration/parts.js"
 import { applyTo } from "../../internal/migration/rebuild.js"
 import { mysql } from "../mysql.js"
 
@@ -52,7 +52,7 @@ export const migrate: MigrateHooks = {
         const c = q(op.column)
         if (op.type === undefined && op.nullable === undefined) {
           if (op.default === undefined) return Either.left(`alterColumn ${op.table}.${op.column}: nothing to change (give type, nullable or default)`)
-          return Either.right([`${alter(mysql, op.table)}ALTER COLUMN ${c} ${op.default === null ? "DROP DEFAULT" : `SET DEFAULT ${op.default}`}`])
+          return Either.right([`${alter(mysql, op.table)}ALTER COLUMN ${c} ${op.default === null ? "DROP DEFAULT" : `SET DEFAULT ${defaultSql(op.default)}`}`])
         }
         if (current === undefined) return Either.left(`alterColumn ${op.table}.${op.column}: MODIFY needs the live table, which was not found`)
         const before = current.columns.find((col) => col.name === op.column)

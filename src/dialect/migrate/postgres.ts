@@ -10,7 +10,7 @@
 import { Either } from "effect"
 import type * as Inspect from "../../Inspect.js"
 import type { MigrateHooks } from "../../internal/migration/hooks.js"
-import { alter, columnSql, common, enumNameOf, typeSql } from "../../internal/migration/parts.js"
+import { alter, columnSql, common, defaultSql, enumNameOf, typeSql } from "../../internal/migration/parts.js"
 import { quoteDouble as q, quoteString } from "../../internal/sqlText.js"
 import { postgres } from "../postgres.js"
 
@@ -56,10 +56,10 @@ export const migrate: MigrateHooks = {
           if (op.default === undefined && op.previous?.default !== undefined) parts.push(`ALTER COLUMN ${c} DROP DEFAULT`)
           // Through text, so that any type converts to an enum and back.
           parts.push(`ALTER COLUMN ${c} TYPE ${type} USING ${c}::text::${type}`)
-          if (op.default === undefined && op.previous?.default !== undefined) parts.push(`ALTER COLUMN ${c} SET DEFAULT ${op.previous.default}`)
+          if (op.default === undefined && op.previous?.default !== undefined) parts.push(`ALTER COLUMN ${c} SET DEFAULT ${defaultSql(op.previous.default)}`)
         }
         if (op.nullable !== undefined) parts.push(`ALTER COLUMN ${c} ${op.nullable ? "DROP" : "SET"} NOT NULL`)
-        if (op.default !== undefined) parts.push(op.default === null ? `ALTER COLUMN ${c} DROP DEFAULT` : `ALTER COLUMN ${c} SET DEFAULT ${op.default}`)
+        if (op.default !== undefined) parts.push(op.default === null ? `ALTER COLUMN ${c} DROP DEFAULT` : `ALTER COLUMN ${c} SET DEFAULT ${defaultSql(op.default)}`)
         if (parts.length === 0) return Either.left(`alterColumn ${op.table}.${op.column}: nothing to change (give type, nullable or default)`)
         return Either.right([...before, `${alter(postgres, op.table)}${parts.join(", ")}`])
       }

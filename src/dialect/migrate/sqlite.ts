@@ -15,7 +15,7 @@ import { Either } from "effect"
 import type * as Inspect from "../../Inspect.js"
 import type { Operation } from "../../internal/migration/operations.js"
 import type { MigrateHooks } from "../../internal/migration/hooks.js"
-import { alter, columnSql, common } from "../../internal/migration/parts.js"
+import { alter, columnSql, common, isConstantDefault } from "../../internal/migration/parts.js"
 import { applyTo, rebuildStatements } from "../../internal/migration/rebuild.js"
 import { sqlite } from "../sqlite.js"
 
@@ -24,7 +24,7 @@ const q = sqlite.ddl.quote
 /** ADD COLUMN works for a column that may be NULL or has a constant default, and is not a key or a literal. */
 const simpleAdd = (column: Inspect.Column) =>
   !column.autoIncrement && column.type._tag !== "literal" &&
-  (column.default === undefined ? column.nullable : !column.default.trimStart().startsWith("("))
+  (column.default === undefined ? column.nullable : isConstantDefault(column.default))
 
 const rebuilt = (op: Operation): string | undefined => {
   switch (op._tag) {

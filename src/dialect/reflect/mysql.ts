@@ -35,7 +35,9 @@ const options: NormalizeOptions = {
   simpleIdentifier: /^[A-Za-z_][A-Za-z0-9_]*$/,
   foldLower: false,
   stripCasts: false,
-  nowFunctions: ["now", "current_timestamp", "localtimestamp", "localtime"]
+  nowFunctions: ["now", "current_timestamp", "localtimestamp", "localtime"],
+  // information_schema reports these under MariaDB's own names.
+  synonyms: { lcase: "lower", ucase: "upper" }
 }
 
 /** The canonical text of a server default or CHECK expression on MariaDB. */

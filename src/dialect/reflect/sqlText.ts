@@ -114,6 +114,8 @@ export interface NormalizeOptions {
   readonly stripCasts: boolean
   /** Function calls that mean CURRENT_TIMESTAMP. */
   readonly nowFunctions: ReadonlyArray<string>
+  /** Functions the database reports under another name (MariaDB writes `lower` as `lcase`): name → canonical name. */
+  readonly synonyms?: Readonly<Record<string, string>>
 }
 
 type Item =
@@ -274,7 +276,7 @@ const signNumbers = (tokens: ReadonlyArray<Token>): Array<Token> => {
 }
 
 /** The calls that mean CURRENT_TIMESTAMP, rewritten. */
-const rewriteNow = (items: Array<Item>, names: ReadonlyArray<string>): Array<Item> => {
+const rewriteNow = (items: Array<Item>, names: ReadonlyArray<string>, synonyms: Readonly<Record<string, string>> = {}): Array<Item> => {
   const out: Array<Item> = []
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!
@@ -287,7 +289,14 @@ const rewriteNow = (items: Array<Item>, names: ReadonlyArray<string>): Array<Ite
       i++
       continue
     }
-    out.push(item._tag === "group" ? { ...item, items: rewriteNow(item.items, names) } : item)
+    const synonym = item._tag === "token" && item.token.kind === "ident" && next !== undefined && next._tag === "group" && next.call
+      ? synonyms[item.token.value.toLowerCase()]
+      : undefined
+    if (synonym !== undefined && item._tag === "token") {
+      out.push({ _tag: "token", token: { ...item.token, value: synonym } })
+      continue
+    }
+    out.push(item._tag === "group" ? { ...item, items: rewriteNow(item.items, names, synonyms) } : item)
   }
   return out
 }
@@ -297,7 +306,7 @@ export const normalize = (sql: string, options: NormalizeOptions): string => {
   let tokens = tokenize(sql, options)
   if (options.stripCasts) tokens = stripCasts(tokens)
   tokens = signNumbers(tokens)
-  let items = rewriteNow(group(tokens), options.nowFunctions)
+  let items = rewriteNow(group(tokens), options.nowFunctions, options.synonyms)
   items = simplify(items)
   while (items.length === 1 && items[0]!._tag === "group" && !items[0]!.call) items = items[0]!.items
   return render(items, options)

@@ -28,13 +28,29 @@ export const enumNameOf = (table: string, column: Inspect.Column): string =>
 export const typeSql = (dialect: Dialect, table: string, column: Inspect.Column): string =>
   dialect.ddl.columnType(modelType(column.type), enumNameOf(table, column))
 
+const literalDefault = /^(-?\d+(\.\d+)?([eE][-+]?\d+)?|'([^']|'')*'|NULL|TRUE|FALSE)$/i
+const niladic = /^(CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME)$/i
+
+/** A constant: a number, a string, NULL, TRUE or FALSE (what SQLite's ADD COLUMN accepts as a default). */
+export const isConstantDefault = (text: string): boolean => literalDefault.test(text.trim())
+
+/** A literal or niladic keyword stands bare after DEFAULT on every database. */
+const bareDefault = (text: string) => isConstantDefault(text) || niladic.test(text.trim())
+
+/**
+ * A server default's SQL after `DEFAULT`: an expression in parentheses, which SQLite
+ * requires for anything but a literal (a reflected default has its parentheses stripped
+ * by the normalizer) and PostgreSQL and MariaDB accept.
+ */
+export const defaultSql = (text: string): string => (bareDefault(text) ? text : `(${text})`)
+
 /** `"name" TYPE [NOT NULL] [DEFAULT …] [identity]`. */
 export const columnSql = (dialect: Dialect, table: string, column: Inspect.Column): string => {
   const hooks = dialect.ddl
   const auto = column.autoIncrement ? hooks.autoIncrement(modelType(column.type)) : undefined
   let line = `${hooks.quote(column.name)} ${auto?.type ?? typeSql(dialect, table, column)}`
   if (!column.nullable) line += " NOT NULL"
-  if (column.default !== undefined) line += ` DEFAULT ${column.default}`
+  if (column.default !== undefined) line += ` DEFAULT ${defaultSql(column.default)}`
   if (auto !== undefined && auto.clause !== "") line += ` ${auto.clause}`
   return line
 }
