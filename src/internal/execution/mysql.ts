@@ -29,6 +29,9 @@ const isServerError = (e: unknown) => {
   return typeof errno === "number" && errno < 2000 && (e as { fatal?: unknown }).fatal !== true
 }
 
+/** Statements that may be prepared: the ones that read or write rows. */
+const preparable = /^\s*(select|insert|update|delete|with|replace)\b/i
+
 export const connectionOptions = (url: ServerUrl, settings: MysqlSettings): Mysql.ConnectionOptions => {
   const options: Mysql.ConnectionOptions = {
     host: url.host,
@@ -114,13 +117,15 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
     })
 
   const rowsOf = (result: unknown): ReadonlyArray<Row> => (Array.isArray(result) ? result as ReadonlyArray<Row> : [])
-  const method = (params: ReadonlyArray<unknown>) => (params.length === 0 ? "query" : "execute")
+  // Reads and writes go through the binary protocol as prepared statements (cached), with or
+  // without parameters; other statements (DDL, SET, transaction control) as plain text.
+  const method = (sql: string, params: ReadonlyArray<unknown>) => (params.length > 0 || preparable.test(sql) ? "execute" : "query")
 
   const conn: Conn = {
     ...connState(),
     native: connection,
-    query: (sql, params, options) => call(method(params), sql, params, options?.timeoutMillis, rowsOf),
-    run: (sql, params, options) => call(method(params), sql, params, options?.timeoutMillis, (r) => r),
+    query: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, rowsOf),
+    run: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, (r) => r),
     command: (sql, options) => call("query", sql, [], options?.timeoutMillis, () => undefined),
     stream: (sql, params, options) =>
       Stream.suspend(() => {
