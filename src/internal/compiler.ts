@@ -382,16 +382,17 @@ const insert = (dialect: Dialect, node: Ast.Insert, validated = false): Readonly
   const out: Array<Step> = []
   const result = node.returning === undefined ? "count" : "rows"
   // Consecutive rows that set the same columns share a statement (SQLite has no DEFAULT in VALUES).
+  const sameColumns = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const c of table.columns) if ((a[c.key] === undefined) !== (b[c.key] === undefined)) return false
+    return true
+  }
   let i = 0
   while (i < rows.length) {
-    const columns = table.columns.filter((c) => rows[i]![c.key] !== undefined)
-    const signature = columns.map((c) => c.key).join(",")
+    const first = rows[i]!
+    const columns = table.columns.filter((c) => first[c.key] !== undefined)
     const perStatement = Math.max(1, Math.floor(dialect.compiler.maxParameters / Math.max(1, columns.length)))
     const group: Array<Record<string, unknown>> = []
-    while (
-      i < rows.length && group.length < perStatement &&
-      table.columns.filter((c) => rows[i]![c.key] !== undefined).map((c) => c.key).join(",") === signature
-    ) {
+    while (i < rows.length && group.length < perStatement && sameColumns(first, rows[i]!)) {
       group.push(rows[i]!)
       i++
     }
