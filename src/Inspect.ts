@@ -10,7 +10,7 @@
  * @since 0.2.0
  */
 import { Effect } from "effect"
-import type { ReferentialAction } from "./Column.js"
+import type { ColumnType as ModelColumnType, ReferentialAction } from "./Column.js"
 import { reflectors } from "./dialect/reflect/index.js"
 import * as Engine from "./Engine.js"
 import type { DatabaseError } from "./Errors.js"
@@ -34,20 +34,8 @@ import type { DialectName } from "./Url.js"
  * @category models
  */
 export type ColumnType =
-  | { readonly _tag: "integer" }
-  | { readonly _tag: "bigint" }
-  | { readonly _tag: "float" }
-  | { readonly _tag: "numeric"; readonly precision: number; readonly scale: number }
-  | { readonly _tag: "string"; readonly length: number }
-  | { readonly _tag: "text" }
-  | { readonly _tag: "boolean" }
-  | { readonly _tag: "date" }
-  | { readonly _tag: "dateTime"; readonly timezone: boolean; readonly precision: number }
-  | { readonly _tag: "time"; readonly precision: number }
-  | { readonly _tag: "uuid" }
+  | Exclude<ModelColumnType, { readonly _tag: "json" | "custom" }>
   | { readonly _tag: "json" }
-  | { readonly _tag: "literal"; readonly values: ReadonlyArray<string>; readonly enumName: string | undefined }
-  | { readonly _tag: "binary" }
   | { readonly _tag: "custom"; readonly sqlType: string }
 
 /**

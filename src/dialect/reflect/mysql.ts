@@ -26,7 +26,7 @@ import type * as Inspect from "../../Inspect.js"
 import type { Reflector } from "../../internal/inspect/shape.js"
 import { quoteString } from "../../internal/sqlText.js"
 import { action, num, optionalText, text, typeParts, typeText } from "./common.js"
-import { inList, normalize, type NormalizeOptions } from "./sqlText.js"
+import { defaultOf, inList, normalize, type NormalizeOptions } from "./sqlText.js"
 
 const options: NormalizeOptions = {
   backslashEscapes: true,
@@ -43,10 +43,10 @@ const options: NormalizeOptions = {
 /** The canonical text of a server default or CHECK expression on MariaDB. */
 export const normalizeSql = (sql: string): string => normalize(sql, options)
 
+// MariaDB writes a DECIMAL default with the column's scale (0.00): trailing zeros go.
 const normalizeDefault = (sql: string): string | undefined => {
-  const n = normalizeSql(sql)
-  if (n === "" || n === "NULL") return undefined
-  return /^-?\d+\.\d+$/.test(n) ? n.replace(/0+$/, "").replace(/\.$/, "") : n
+  const n = defaultOf(normalizeSql(sql))
+  return n !== undefined && /^-?\d+\.\d+$/.test(n) ? n.replace(/0+$/, "").replace(/\.$/, "") : n
 }
 
 const typeOf = (sqlType: string): Inspect.ColumnType => {

@@ -24,7 +24,7 @@ import type * as Inspect from "../../Inspect.js"
 import type { Reflector } from "../../internal/inspect/shape.js"
 import { quoteDouble, quoteString } from "../../internal/sqlText.js"
 import { bool, optionalText, text, typeParts, typeText } from "./common.js"
-import { inList, normalize, type NormalizeOptions } from "./sqlText.js"
+import { defaultOf, inList, normalize, type NormalizeOptions } from "./sqlText.js"
 
 const options: NormalizeOptions = {
   backslashEscapes: false,
@@ -39,10 +39,7 @@ const options: NormalizeOptions = {
 /** The canonical text of a server default or CHECK expression on PostgreSQL. */
 export const normalizeSql = (sql: string): string => normalize(sql, options)
 
-const normalizeDefault = (sql: string): string | undefined => {
-  const n = normalizeSql(sql)
-  return n === "" || n === "NULL" ? undefined : n
-}
+const normalizeDefault = (sql: string): string | undefined => defaultOf(normalizeSql(sql))
 
 const typeOf = (sqlType: string): Inspect.ColumnType => {
   const t = typeText(sqlType)

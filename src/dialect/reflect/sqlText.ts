@@ -301,6 +301,10 @@ const rewriteNow = (items: Array<Item>, names: ReadonlyArray<string>, synonyms: 
   return out
 }
 
+/** A normalized server default, or none: `DEFAULT NULL` is no default. */
+export const defaultOf = (normalized: string): string | undefined =>
+  normalized === "" || normalized === "NULL" ? undefined : normalized
+
 /** The canonical spelling of an SQL expression. */
 export const normalize = (sql: string, options: NormalizeOptions): string => {
   let tokens = tokenize(sql, options)
