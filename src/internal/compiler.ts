@@ -4,6 +4,7 @@
  * upserts and LIMIT. Every value becomes a bound parameter, encoded for the dialect;
  * every identifier is quoted. Called by `src/Query.ts`.
  */
+import type { ColumnType } from "../Column.js"
 import type { Dialect } from "../Dialect.js"
 import { EncodeError } from "../Errors.js"
 import * as Ast from "./ast/nodes.js"
@@ -88,7 +89,7 @@ const expression = (ctx: Context, node: Ast.Node): string => {
         const type = typeOfValue(node.value)
         if (node.value === null) return ctx.bind(null)
         if (type === undefined) return ctx.bind(checkCustom(node.value, ctx.dialect.values, { boolean: (b) => b, bytes: (b) => b }))
-        return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values, "compare")), type)
+        return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values, "compare")), sqlTypeOfLiteral(type, node.value))
       })
     case "Param":
       return ctx.value(node, () => ctx.bind(encodeParam(ctx, node)))
@@ -338,6 +339,16 @@ const returningKeyOf = (selection: ReadonlyArray<Ast.Selection>): string | undef
   }
   return key
 }
+
+/**
+ * The SQL type a literal is bound as: its value's type, widened to a 64-bit integer when an
+ * integer does not fit in 32 bits (a database's INTEGER). The expression keeps its own type
+ * for decoding: a JavaScript number.
+ */
+const sqlTypeOfLiteral = (type: ColumnType, value: unknown): ColumnType =>
+  type._tag === "integer" && typeof value === "number" && (value > 2_147_483_647 || value < -2_147_483_648)
+    ? { _tag: "bigint" }
+    : type
 
 const insertOne = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> | undefined => {
   if (node.rows.length !== 1 || node.onConflict !== undefined) return undefined
