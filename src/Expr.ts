@@ -235,11 +235,16 @@ export const notExists = (query: { readonly node: Ast.SelectStatement }): Expr<b
  * @category constructors
  */
 const case_ = <A>(whens: ReadonlyArray<readonly [Expr<boolean> | Expr<boolean | null>, A | Expr<A>]>, otherwise?: A | Expr<A>): Expr<A> => {
-  const first = whens[0]?.[1]
-  const like = isExpr(first) ? first : undefined
-  const type = like?.valueType ?? typeOfValue(first) ?? { _tag: "unknown" as const }
-  const nodes = whens.map(([condition, value]) => [condition.node, operand(value, like)] as const)
-  return cast<A>(make({ _tag: "Case", whens: nodes, otherwise: otherwise === undefined ? undefined : operand(otherwise, like) }, type, otherwise === undefined))
+  const results: ReadonlyArray<unknown> = [...whens.map(([, value]) => value), ...(otherwise === undefined ? [] : [otherwise])]
+  // The results take their type from the first one that is an expression; when all are
+  // plain values, from the first value, and each is bound with that type spelled out.
+  const like = results.find(isExpr) as ExprLike | undefined
+  const plainType = like === undefined ? typeOfValue(results.find((r) => r !== null && r !== undefined)) : undefined
+  const type = like?.valueType ?? plainType ?? { _tag: "unknown" as const }
+  const result = (value: unknown): Ast.Node =>
+    like !== undefined || plainType === undefined || isExpr(value) ? operand(value, like) : Ast.param(value, typeOfValue(value) ?? plainType, true, true)
+  const nodes = whens.map(([condition, value]) => [condition.node, result(value)] as const)
+  return cast<A>(make({ _tag: "Case", whens: nodes, otherwise: otherwise === undefined ? undefined : result(otherwise) }, type, otherwise === undefined))
 }
 
 export { case_ as case }

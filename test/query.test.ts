@@ -392,7 +392,8 @@ describe("Query compiler", () => {
       check(Query.select({ g: Expr.case([[User.c.age.lt(18), "minor"], [User.c.age.lt(65), "adult"]], "senior") }).from(User), {
         sqlite: [`SELECT (CASE WHEN ("users"."age" < ?) THEN ? WHEN ("users"."age" < ?) THEN ? ELSE ? END) AS "g" FROM "users"`, [18, "minor", 65, "adult", "senior"]],
         postgresql: [
-          `SELECT (CASE WHEN ("users"."age" < $1) THEN $2 WHEN ("users"."age" < $3) THEN $4 ELSE $5 END) AS "g" FROM "users"`,
+          // Plain results are typed: PostgreSQL reads an untyped CASE result as text (a boolean came back as "false").
+          `SELECT (CASE WHEN ("users"."age" < $1) THEN CAST($2 AS TEXT) WHEN ("users"."age" < $3) THEN CAST($4 AS TEXT) ELSE CAST($5 AS TEXT) END) AS "g" FROM "users"`,
           [18, "minor", 65, "adult", "senior"]
         ],
         mysql: ["SELECT (CASE WHEN (`users`.`age` < ?) THEN ? WHEN (`users`.`age` < ?) THEN ? ELSE ? END) AS `g` FROM `users`", [18, "minor", 65, "adult", "senior"]]

@@ -92,7 +92,12 @@ const expression = (ctx: Context, node: Ast.Node): string => {
         return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values, "compare")), sqlTypeOfLiteral(type, node.value))
       })
     case "Param":
-      return ctx.value(node, () => ctx.bind(encodeParam(ctx, node)))
+      return ctx.value(node, () => {
+        const bound = ctx.bind(encodeParam(ctx, node))
+        return node.typed === true && node.type !== undefined && node.value !== null && node.value !== undefined
+          ? ctx.dialect.compiler.typedLiteral(bound, sqlTypeOfLiteral(node.type, node.value))
+          : bound
+      })
     case "ColumnRef":
       return `${q(node.table.alias ?? node.table.tableName)}.${q(node.name)}`
     case "SourceColumn":

@@ -37,5 +37,23 @@ export const suite: Suite = (layer) => {
         assert.strictEqual(sum!.n, 2_147_483_650)
         yield* metadata.dropAll
       }))
+
+    it.effect("a CASE of plain values has their type: booleans, numbers, strings, each read back as such", () =>
+      Effect.gen(function*() {
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        yield* Query.execute(Query.insert(Counter).values([{ id: 1, hits: 3n }, { id: 2, hits: 50n }]))
+        const rows = yield* Query.execute(
+          Query.select({
+            id: Counter.c.id,
+            big: Expr.case([[Counter.c.hits.gt(10n), true]], false),
+            size: Expr.case([[Counter.c.hits.gt(10n), 100]], 1),
+            wide: Expr.case([[Counter.c.hits.gt(10n), 3_000_000_000]], 0),
+            label: Expr.case([[Counter.c.hits.gt(10n), "many"]], "few")
+          }).from(Counter).orderBy(Counter.c.id)
+        )
+        assert.deepStrictEqual(rows.map((r) => [r.id, r.big, r.size, r.wide, r.label]), [[1, false, 1, 0, "few"], [2, true, 100, 3_000_000_000, "many"]])
+        yield* metadata.dropAll
+      }))
   })
 }

@@ -42,6 +42,12 @@ export interface Param {
    * an operand, compared with a column of `type`.
    */
   readonly target?: { readonly table: TableDef; readonly column: ColumnInfo } | undefined
+  /**
+   * Bound with its type spelled out (`CAST(? AS …)` where the dialect casts literals): for a
+   * value whose type nothing around it gives, such as every result of a CASE of plain values,
+   * which PostgreSQL would otherwise read as text.
+   */
+  readonly typed?: boolean | undefined
 }
 
 /** A column of a table (a `Column.Ref` is this node). */
@@ -292,8 +298,8 @@ export type Statement = Select | Compound | Insert | Update | Delete
 
 export const raw = (sql: string): Raw => Object.freeze({ _tag: "Raw", sql })
 export const literal = (value: Literal["value"]): Literal => Object.freeze({ _tag: "Literal", value })
-export const param = (value: unknown, type: Column.ColumnType | undefined, nullable = true): Param =>
-  Object.freeze({ _tag: "Param", value, type, nullable })
+export const param = (value: unknown, type: Column.ColumnType | undefined, nullable = true, typed = false): Param =>
+  Object.freeze(typed ? { _tag: "Param", value, type, nullable, typed } : { _tag: "Param", value, type, nullable })
 /** A value written to `column` of `table`. */
 export const assigned = (value: unknown, table: TableDef, column: ColumnInfo): Param =>
   Object.freeze({ _tag: "Param", value, type: column.def.type, nullable: column.def.nullable, target: Object.freeze({ table, column }) })
