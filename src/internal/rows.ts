@@ -107,7 +107,7 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
   if (typeof input === "object" && input !== null && validRows.get(input) === table) return input as Record<string, unknown>
   const quick = quickInsert(table, input)
-  if (quick !== undefined) return remember(table, quick)
+  if (quick !== undefined) return quick
   const validated = Schema.validateEither(model.insert)(input)
   if (Either.isLeft(validated)) {
     const issues = schemaIssues(validated.left)
@@ -127,17 +127,19 @@ export const insertValues = (model: Table.Any, table: TableDef, input: unknown):
   for (const column of table.columns) {
     if (values[column.key] === undefined && column.def.default !== undefined) values[column.key] = column.def.default()
   }
-  return remember(table, values)
+  return values
 }
 
 /**
- * The objects `insertValues` returned: already valid, defaults filled, and never handed to
- * users (the session keeps them as its pending inserts), so writing one at flush needs no
- * second validation.
+ * Rows the session validated when they were added (`Persister.validate`): kept as its
+ * pending inserts and never handed to users, so writing one at flush needs no second
+ * validation. Only those are marked: a one-row insert is validated once anyway.
  */
 const validRows = new WeakMap<object, TableDef>()
 
-const remember = (table: TableDef, values: Record<string, unknown>) => {
+/** `insertValues`, remembering the result as valid for `table`. */
+export const insertValuesOnce = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
+  const values = insertValues(model, table, input)
   validRows.set(values, table)
   return values
 }

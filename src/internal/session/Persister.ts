@@ -15,7 +15,7 @@ import * as Expr from "../../Expr.js"
 import * as Query from "../../Query.js"
 import * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
-import { insertValues, instantiate } from "../rows.js"
+import { insertValuesOnce, instantiate } from "../rows.js"
 import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
 import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
@@ -27,7 +27,7 @@ type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError | C
 export const validate = (model: Table.Any, def: TableDef, values: unknown): Effect.Effect<Record<string, unknown>, EncodeError> =>
   Effect.suspend(() => {
     try {
-      return Effect.succeed(insertValues(model, def, values))
+      return Effect.succeed(insertValuesOnce(model, def, values))
     } catch (e) {
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e
