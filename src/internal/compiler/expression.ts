@@ -1,0 +1,125 @@
+/**
+ * Expressions: every `Ast.Node` kind rendered with the dialect's hooks. Subqueries
+ * inside expressions are rendered by `select.ts`.
+ */
+import * as Ast from "../ast/nodes.js"
+import { typeOfValue } from "../expr.js"
+import { checkCustom, checkText } from "../representable.js"
+import { describe, toDriver, ValueError } from "../values.js"
+import { Context, encodeParam, sqlTypeOfLiteral } from "./context.js"
+import { selectStatement } from "./select.js"
+
+export const expression = (ctx: Context, node: Ast.Node): string => {
+  const q = (id: string) => ctx.q(id)
+  const e = (n: Ast.Node) => expression(ctx, n)
+  switch (node._tag) {
+    case "Raw":
+      return node.sql
+    case "Literal":
+      return ctx.value(node, () => {
+        const type = typeOfValue(node.value)
+        if (node.value === null) return ctx.bind(null)
+        if (type === undefined) return ctx.bind(checkCustom(node.value, ctx.dialect.values, { boolean: (b) => b, bytes: (b) => b }))
+        return ctx.dialect.compiler.typedLiteral(ctx.bind(toDriver(type, node.value, ctx.dialect.values, "compare")), sqlTypeOfLiteral(type, node.value))
+      })
+    case "Param":
+      return ctx.value(node, () => {
+        const bound = ctx.bind(encodeParam(ctx, node))
+        return node.typed === true && node.type !== undefined && node.value !== null && node.value !== undefined
+          ? ctx.dialect.compiler.typedLiteral(bound, sqlTypeOfLiteral(node.type, node.value))
+          : bound
+      })
+    case "ColumnRef":
+      return `${q(node.table.alias ?? node.table.tableName)}.${q(node.name)}`
+    case "SourceColumn":
+      return `${q(node.source)}.${q(node.name)}`
+    case "Excluded":
+      return ctx.dialect.compiler.excluded(q(node.column))
+    case "Binary":
+      return `(${e(node.left)} ${node.op} ${e(node.right)})`
+    case "Not":
+      return `(NOT ${e(node.operand)})`
+    case "IsNull":
+      return `(${e(node.operand)} IS ${node.negated ? "NOT " : ""}NULL)`
+    case "In": {
+      if (Array.isArray(node.list)) {
+        // An empty IN list is valid SQL nowhere: it is false (NOT IN: true).
+        if (node.list.length === 0) return node.negated ? "(1 = 1)" : "(1 = 0)"
+        return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${node.list.map(e).join(", ")}))`
+      }
+      return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${selectStatement(ctx, node.list as Ast.SelectStatement)}))`
+    }
+    case "Between":
+      return `(${e(node.operand)} ${node.negated ? "NOT " : ""}BETWEEN ${e(node.low)} AND ${e(node.high)})`
+    case "Like": {
+      const operand = text(ctx, node.operand)
+      const pattern = e(node.pattern)
+      let sql = node.caseInsensitive ? ctx.dialect.compiler.ilike(operand, pattern) : ctx.dialect.compiler.like(operand, pattern)
+      if (node.escape !== undefined) {
+        const escape: unknown = node.escape
+        if (typeof escape !== "string" || [...escape].length !== 1) {
+          throw new ValueError(`a LIKE escape is one character, not ${describe(escape)}`, describe(escape))
+        }
+        checkText(escape, ctx.dialect.values, "the LIKE escape")
+        sql += ` ESCAPE ${ctx.dialect.ddl.literal({ _tag: "Literal", value: escape })}`
+      }
+      return node.negated ? `(NOT (${sql}))` : `(${sql})`
+    }
+    case "Func":
+      return func(ctx, node)
+    case "Over": {
+      const parts: Array<string> = []
+      if (node.partitionBy.length > 0) parts.push(`PARTITION BY ${node.partitionBy.map(e).join(", ")}`)
+      if (node.orderBy.length > 0) parts.push(`ORDER BY ${node.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`)
+      return `${e(node.fn)} OVER (${parts.join(" ")})`
+    }
+    case "Case": {
+      const whens = node.whens.map(([c, r]) => `WHEN ${e(c)} THEN ${e(r)}`).join(" ")
+      return `(CASE ${whens}${node.otherwise === undefined ? "" : ` ELSE ${e(node.otherwise)}`} END)`
+    }
+    case "Exists":
+      return `(${node.negated ? "NOT " : ""}EXISTS (${selectStatement(ctx, node.query)}))`
+    case "Scalar":
+      return `(${selectStatement(ctx, node.query)})`
+  }
+}
+
+/** An operand used as text: an enum column (a PostgreSQL enum type) is cast. */
+export const text = (ctx: Context, node: Ast.Node): string => {
+  const rendered = expression(ctx, node)
+  return node._tag === "ColumnRef" && node.column.type._tag === "literal" ? ctx.dialect.compiler.enumAsText(rendered) : rendered
+}
+
+export const func = (ctx: Context, node: Ast.Func): string => {
+  const textual = node.name === "lower" || node.name === "upper" || node.name === "concat"
+  const args = node.args.map((a) => (textual ? text(ctx, a) : expression(ctx, a)))
+  switch (node.name) {
+    case "count":
+      return node.star ? "COUNT(*)" : `COUNT(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`
+    case "sum":
+    case "avg":
+    case "min":
+    case "max":
+    case "coalesce":
+    case "lower":
+    case "upper":
+      return `${node.name.toUpperCase()}(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`
+    case "concat":
+      return ctx.dialect.compiler.concat(args)
+    case "now":
+      return ctx.dialect.ddl.call(node, undefined)
+    case "rowNumber":
+      return "ROW_NUMBER()"
+    case "rank":
+      return "RANK()"
+    case "denseRank":
+      return "DENSE_RANK()"
+  }
+}
+
+export const orderTerm = (ctx: Context, term: Ast.OrderTerm, alias?: (node: Ast.Node) => string | undefined): string => {
+  const named = alias?.(term.node)
+  const rendered = named !== undefined ? ctx.q(named) : expression(ctx, term.node)
+  return ctx.dialect.compiler.orderTerm(rendered, term.direction === "asc" ? "ASC" : "DESC", term.nulls)
+}
+

@@ -1,0 +1,137 @@
+/**
+ * INSERT: rows split into statements by the columns they set and the dialect's parameter
+ * limit, upserts, RETURNING, and a per-shape cache for one-row inserts (the hot path).
+ */
+import type { Dialect } from "../../Dialect.js"
+import * as Ast from "../ast/nodes.js"
+import { encodeValue, insertValues } from "../rows.js"
+import type { ColumnInfo, TableDef } from "../tableDef.js"
+import { Context, type Step } from "./context.js"
+import { expression } from "./expression.js"
+
+export const returning = (ctx: Context, selection: ReadonlyArray<Ast.Selection> | undefined): string =>
+  selection === undefined || selection.length === 0
+    ? ""
+    : ` RETURNING ${selection.map((sel) => `${returningColumn(ctx, sel.node)} AS ${ctx.q(sel.alias)}`).join(", ")}`
+
+/** In RETURNING, columns are written unqualified (MariaDB rejects a table prefix there). */
+export const returningColumn = (ctx: Context, node: Ast.Node) => (node._tag === "ColumnRef" ? ctx.q(node.name) : expression(ctx, node))
+
+/**
+ * Single-row inserts by shape (table, dialect, the columns set, the RETURNING list): the SQL
+ * text is built once per shape; each call only validates and encodes its values.
+ */
+export interface InsertShape {
+  readonly sql: string
+  readonly columns: ReadonlyArray<ColumnInfo>
+  readonly identity: Step["identity"]
+}
+
+/** Per table, per dialect and RETURNING list, per set of columns: the statement of a one-row insert. */
+export const insertShapes = new WeakMap<TableDef, Map<string, Map<string, Map<number | string, InsertShape>>>>()
+
+/** A RETURNING list of plain columns, as a cache key; undefined when it holds anything else. */
+/** Keys of selections seen before (a model's own selection is one shared array). */
+export const returningKeys = new WeakMap<ReadonlyArray<Ast.Selection>, string | undefined>()
+
+export const returningKey = (selection: ReadonlyArray<Ast.Selection> | undefined): string | undefined => {
+  if (selection === undefined) return ""
+  if (returningKeys.has(selection)) return returningKeys.get(selection)
+  const key = returningKeyOf(selection)
+  returningKeys.set(selection, key)
+  return key
+}
+
+export const returningKeyOf = (selection: ReadonlyArray<Ast.Selection>): string | undefined => {
+  let key = ""
+  for (const sel of selection) {
+    if (sel.node._tag !== "ColumnRef") return undefined
+    key += `${sel.node.name}\u0000${sel.alias}\u0001`
+  }
+  return key
+}
+
+
+export const insertOne = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> | undefined => {
+  if (node.rows.length !== 1 || node.onConflict !== undefined) return undefined
+  const ret = returningKey(node.returning)
+  if (ret === undefined) return undefined
+  const { table } = node
+  const row = insertValues(node.model, table, node.rows[0])
+  // Which columns the row sets, as a bit set (a string of their names past 31 columns).
+  let present: number | string = 0
+  if (table.columns.length <= 31) {
+    for (let i = 0; i < table.columns.length; i++) if (row[table.columns[i]!.key] !== undefined) present |= 1 << i
+  } else {
+    present = ""
+    for (const c of table.columns) if (row[c.key] !== undefined) present += `\u0000${c.key}`
+  }
+  let byDialect = insertShapes.get(table)
+  if (byDialect === undefined) insertShapes.set(table, byDialect = new Map())
+  let byReturning = byDialect.get(dialect.name)
+  if (byReturning === undefined) byDialect.set(dialect.name, byReturning = new Map())
+  let byShape = byReturning.get(ret)
+  if (byShape === undefined) byReturning.set(ret, byShape = new Map())
+  const signature = present
+  let shape = byShape.get(signature)
+  if (shape === undefined) {
+    const [step] = insert(dialect, { ...node, rows: [row], onConflict: undefined }, true)
+    shape = { sql: step!.sql, columns: table.columns.filter((c) => row[c.key] !== undefined), identity: step!.identity }
+    byShape.set(signature, shape)
+  }
+  const params = shape.columns.map((c) => encodeValue(dialect, table, c, row[c.key]))
+  const result = node.returning === undefined ? "count" : "rows"
+  return [shape.identity === undefined ? { sql: shape.sql, params, result } : { sql: shape.sql, params, result, identity: shape.identity }]
+}
+
+export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): ReadonlyArray<Step> => {
+  if (!validated) {
+    const one = insertOne(dialect, node)
+    if (one !== undefined) return one
+  }
+  const { table } = node
+  const q = dialect.ddl.quote
+  const rows = validated ? node.rows as ReadonlyArray<Record<string, unknown>> : node.rows.map((row) => insertValues(node.model, table, row))
+  const out: Array<Step> = []
+  const result = node.returning === undefined ? "count" : "rows"
+  // Consecutive rows that set the same columns share a statement (SQLite has no DEFAULT in VALUES).
+  const sameColumns = (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const c of table.columns) if ((a[c.key] === undefined) !== (b[c.key] === undefined)) return false
+    return true
+  }
+  let i = 0
+  while (i < rows.length) {
+    const first = rows[i]!
+    const columns = table.columns.filter((c) => first[c.key] !== undefined)
+    const perStatement = Math.max(1, Math.floor(dialect.compiler.maxParameters / Math.max(1, columns.length)))
+    const group: Array<Record<string, unknown>> = []
+    while (i < rows.length && group.length < perStatement && sameColumns(first, rows[i]!)) {
+      group.push(rows[i]!)
+      i++
+    }
+    const ctx = new Context(dialect)
+    const tuples = group.map((row) => `(${columns.map((c) => ctx.bind(encodeValue(dialect, table, c, row[c.key]))).join(", ")})`)
+    let sql = columns.length === 0
+      ? dialect.compiler.insertDefaults(q(table.tableName))
+      : `INSERT INTO ${q(table.tableName)} (${columns.map((c) => q(c.name)).join(", ")}) VALUES ${tuples.join(", ")}`
+    if (node.onConflict !== undefined) {
+      const set = node.onConflict.action._tag === "DoUpdate"
+        ? node.onConflict.action.set.map((a) => [q(a.column), expression(ctx, a.value)] as const)
+        : []
+      sql += dialect.compiler.upsert(
+        node.onConflict.target.map(q),
+        set,
+        table.primaryKey.map((k) => q(table.byKey.get(k)!.name))
+      )
+    }
+    sql += returning(ctx, node.returning)
+    const identity = table.autoIncrement
+    const step: Step = identity === undefined
+      ? { sql, params: ctx.params, result }
+      : { sql, params: ctx.params, result, identity: { table: table.tableName, column: identity.name, explicit: columns.includes(identity) } }
+    if (columns.length === 0) group.slice(1).forEach(() => out.push(step))
+    out.push(step)
+  }
+  return out
+}
+

@@ -1,0 +1,119 @@
+/**
+ * SELECT and compound statements, their FROM sources and the one WITH clause that holds
+ * every CTE a statement uses.
+ */
+import * as Ast from "../ast/nodes.js"
+import { Context, count } from "./context.js"
+import { expression, orderTerm } from "./expression.js"
+
+export const source = (ctx: Context, s: Ast.Source): string => {
+  switch (s._tag) {
+    case "Table":
+      return s.alias === undefined ? ctx.q(s.table.tableName) : `${ctx.q(s.table.tableName)} AS ${ctx.q(s.alias)}`
+    case "Subquery":
+      return `(${selectStatement(ctx, s.query)}) AS ${ctx.q(s.alias)}`
+    case "Cte":
+      return ctx.q(s.name)
+  }
+}
+
+/** The CTEs a statement uses, dependencies first; a recursive CTE's reference to itself is not a dependency. */
+export const collectCtes = (root: Ast.SelectStatement): ReadonlyArray<Ast.CteSource> => {
+  const out: Array<Ast.CteSource> = []
+  const seen = new Set<string>()
+  const visitSource = (s: Ast.Source | undefined, inside: ReadonlySet<string>) => {
+    if (s === undefined) return
+    if (s._tag === "Subquery") visitStatement(s.query, inside)
+    if (s._tag === "Cte" && !inside.has(s.name) && !seen.has(s.name)) {
+      seen.add(s.name)
+      visitStatement(s.query, new Set([...inside, s.name]))
+      out.push(s)
+    }
+  }
+  const visitNode = (n: Ast.Node | undefined, inside: ReadonlySet<string>): void => {
+    if (n === undefined) return
+    if (n._tag === "Exists" || n._tag === "Scalar") return visitStatement(n.query, inside)
+    if (n._tag === "In" && !Array.isArray(n.list)) visitStatement(n.list as Ast.SelectStatement, inside)
+    Ast.children(n).forEach((child) => visitNode(child, inside))
+  }
+  const visitSelect = (s: Ast.Select, inside: ReadonlySet<string>) => {
+    s.ctes.forEach((c) => visitSource(c, inside))
+    visitSource(s.from, inside)
+    s.joins.forEach((j) => visitSource(j.source, inside))
+    s.selection.forEach((sel) => visitNode(sel.node, inside))
+    visitNode(s.where, inside)
+    visitNode(s.having, inside)
+  }
+  const visitStatement = (s: Ast.SelectStatement, inside: ReadonlySet<string>) => {
+    if (s._tag === "Select") return visitSelect(s, inside)
+    visitSelect(s.first, inside)
+    s.parts.forEach((p) => visitSelect(p.query, inside))
+  }
+  visitStatement(root, new Set())
+  return out
+}
+
+export const withClause = (ctx: Context, ctes: ReadonlyArray<Ast.CteSource>): string => {
+  if (ctes.length === 0) return ""
+  const recursive = ctes.some((c) => c.recursive) ? "RECURSIVE " : ""
+  // CTE bodies are rendered without their own WITH: the statement's one WITH clause holds them all.
+  return `WITH ${recursive}${
+    ctes.map((c) => `${ctx.q(c.name)} (${c.columns.map((n) => ctx.q(n)).join(", ")}) AS (${selectBody(ctx, c.query)})`).join(", ")
+  } `
+}
+
+export const limitOffset = (ctx: Context, limit: number | undefined, offset: number | undefined) =>
+  ctx.dialect.compiler.limitOffset(
+    limit === undefined ? undefined : count(ctx, "LIMIT", limit),
+    offset === undefined ? undefined : count(ctx, "OFFSET", offset)
+  )
+
+export const selectCore = (ctx: Context, s: Ast.Select): string => {
+  const e = (n: Ast.Node) => expression(ctx, n)
+  let sql = `SELECT ${s.distinct ? "DISTINCT " : ""}${s.selection.map((sel) => `${e(sel.node)} AS ${ctx.q(sel.alias)}`).join(", ")}`
+  if (s.from !== undefined) sql += ` FROM ${source(ctx, s.from)}`
+  for (const join of s.joins) sql += ` ${join.kind === "left" ? "LEFT JOIN" : "JOIN"} ${source(ctx, join.source)} ON ${e(join.on)}`
+  if (s.where !== undefined) sql += ` WHERE ${e(s.where)}`
+  if (s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map(e).join(", ")}`
+  if (s.having !== undefined) sql += ` HAVING ${e(s.having)}`
+  return sql
+}
+
+export const selectTail = (ctx: Context, s: Ast.Select): string => {
+  let sql = ""
+  if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`
+  return sql + limitOffset(ctx, s.limit, s.offset)
+}
+
+/** A SELECT or compound without its WITH clause. */
+export const selectBody = (ctx: Context, s: Ast.SelectStatement): string => {
+  if (s._tag === "Select") return selectCore(ctx, s) + selectTail(ctx, s)
+  // A member with its own ORDER BY or LIMIT becomes a subquery: SQLite forbids parentheses
+  // around compound members, and their clauses would otherwise bind to the whole compound.
+  const member = (m: Ast.Select, i: number) =>
+    m.orderBy.length === 0 && m.limit === undefined && m.offset === undefined
+      ? selectCore(ctx, m)
+      : `SELECT * FROM (${selectCore(ctx, m)}${selectTail(ctx, m)}) AS ${ctx.q(`_member${i}`)}`
+  let sql = member(s.first, 0)
+  s.parts.forEach((part, i) => (sql += ` ${part.op} ${member(part.query, i + 1)}`))
+  // A compound is ordered by its output columns.
+  const aliasOf = (node: Ast.Node) => s.first.selection.find((sel) => sel.node === node)?.alias
+  if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t, aliasOf)).join(", ")}`
+  return sql + limitOffset(ctx, s.limit, s.offset)
+}
+
+export const selectStatement = (ctx: Context, s: Ast.SelectStatement): string => selectBody(ctx, s)
+
+export const topLevelSelect = (ctx: Context, s: Ast.SelectStatement): string => {
+  // Render the body first (parameters in order), then prepend WITH: CTE parameters come first
+  // in the SQL text, so they must be bound first.
+  const ctes = collectCtes(s)
+  const withCtx = new Context(ctx.dialect)
+  const prefix = withClause(withCtx, ctes)
+  const bodyCtx = new Context(ctx.dialect)
+  bodyCtx.params.push(...withCtx.params)
+  const body = selectBody(bodyCtx, s)
+  ctx.params.push(...bodyCtx.params)
+  return prefix + body
+}
+
