@@ -65,7 +65,8 @@ export type ColumnType =
   | { readonly _tag: "bigint" }
   | { readonly _tag: "float" }
   | { readonly _tag: "numeric"; readonly precision: number; readonly scale: number }
-  | { readonly _tag: "string"; readonly length: number }
+  /** `length: undefined` is `Column.string()` without one: unbounded where the database allows it. */
+  | { readonly _tag: "string"; readonly length: number | undefined }
   | { readonly _tag: "text" }
   | { readonly _tag: "boolean" }
   | { readonly _tag: "date" }
@@ -373,19 +374,26 @@ export const numeric = <const O extends Options<BigDecimal.BigDecimal> & { reado
   make({ _tag: "numeric", precision: options.precision, scale: options.scale }, Schema.BigDecimalFromSelf, options)
 
 /**
- * `VARCHAR(length)`. The constructor rejects longer strings.
+ * `VARCHAR(length)`. The constructor rejects longer strings. Without a length
+ * (`Column.string()`, SQLAlchemy's `Column(String)`) it is `VARCHAR` on PostgreSQL, `TEXT`
+ * on SQLite, and `VARCHAR(255)` on MariaDB, where a column needs a length: 255 characters
+ * of utf8mb4 can be indexed, unique and a foreign key target. A longer value fails there
+ * with `EncodeError` before it reaches the server.
  *
  * @example
  * import { Column } from "retort"
  * const name = Column.string({ length: 50 })
+ * const email = Column.string({ unique: true })
  *
  * @since 0.1.0
  * @category constructors
  */
-export const string = <const O extends Options<string> & { readonly length: number }>(
-  options: O
+export const string = <const O extends Options<string> & { readonly length?: number } = {}>(
+  options?: O
 ): Column<WithNull<string, O>, OptionalBy<O>> =>
-  make({ _tag: "string", length: options.length }, Schema.String.pipe(maxChars(options.length)), options)
+  options?.length === undefined
+    ? make({ _tag: "string", length: undefined }, Schema.String, options)
+    : make({ _tag: "string", length: options.length }, Schema.String.pipe(maxChars(options.length)), options)
 
 /**
  * Unbounded text.

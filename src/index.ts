@@ -40,6 +40,13 @@ export * as Url from "./Url.js"
 export * as Column from "./Column.js"
 
 /**
+ * Timestamps to the microsecond: from and to microseconds and ISO text.
+ *
+ * @since 0.3.0
+ */
+export * as Timestamp from "./Timestamp.js"
+
+/**
  * SQL expressions.
  *
  * @since 0.1.0

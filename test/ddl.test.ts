@@ -162,6 +162,27 @@ describe("DDL", () => {
     assert.match(name, /^ix_a_table_with_a_rather_long_name_for_testing_aColumn\w*_[0-9a-z]{7}$/)
   })
 
+  it("Column.string() without a length: VARCHAR, TEXT, VARCHAR(255); a key and a foreign key target on each", () => {
+    class Account extends Table.Class<Account>("Account")("accounts", {
+      id: Column.integer({ primaryKey: true }),
+      email: Column.string({ unique: true }),
+      note: Column.string({ nullable: true })
+    }) {}
+    class Login extends Table.Class<Login>("Login")("logins", {
+      id: Column.integer({ primaryKey: true }),
+      email: Column.string({ references: () => Account.c.email })
+    }) {}
+    const strings = MetaData.make(Account, Login)
+    const columns = (dialect: "sqlite" | "postgresql" | "mysql") =>
+      strings.ddl(dialect).map((sql) => sql.split("\n").filter((line) => /"email"|"note"|`email`|`note`/.test(line) && !line.includes("CONSTRAINT")))
+    assert.deepStrictEqual(columns("sqlite"), [[`  "email" TEXT NOT NULL,`, `  "note" TEXT,`], [`  "email" TEXT NOT NULL,`]])
+    assert.deepStrictEqual(columns("postgresql"), [[`  "email" VARCHAR NOT NULL,`, `  "note" VARCHAR,`], [`  "email" VARCHAR NOT NULL,`]])
+    assert.deepStrictEqual(columns("mysql"), [["  `email` VARCHAR(255) NOT NULL,", "  `note` VARCHAR(255),"], ["  `email` VARCHAR(255) NOT NULL,"]])
+    assert.include(strings.ddl("mysql")[1]!, "CONSTRAINT `logins_email_fkey` FOREIGN KEY (`email`) REFERENCES `accounts` (`email`)")
+    assert.include(strings.ddl("postgresql")[0]!, `CONSTRAINT "accounts_email_key" UNIQUE ("email")`)
+    assert.include(strings.toMermaid(), "varchar email UK")
+  })
+
   it("toMermaid: tables, types, keys and cardinalities", () => {
     assert.strictEqual(
       metadata.toMermaid(),

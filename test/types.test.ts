@@ -85,6 +85,26 @@ describe("types", () => {
     }>()
   })
 
+  it("Column.string() takes no options, or options without a length", () => {
+    class Note extends Table.Class<Note>("Note")("notes", {
+      id: Column.integer({ primaryKey: true }),
+      title: Column.string(),
+      slug: Column.string({ unique: true }),
+      body: Column.string({ nullable: true })
+    }) {}
+    expectTypeOf<Note["title"]>().toEqualTypeOf<string>()
+    expectTypeOf<Note["body"]>().toEqualTypeOf<string | null>()
+    expectTypeOf<Schema.Schema.Type<typeof Note.insert>>().toEqualTypeOf<{
+      readonly title: string
+      readonly slug: string
+      readonly id?: number
+      readonly body?: string | null
+    }>()
+    assert.deepStrictEqual(Column.definition(Column.string()).type, { _tag: "string", length: undefined })
+    // @ts-expect-error: a length is a number
+    Column.string({ length: "50" })
+  })
+
   it("the update type is any subset of the fields", () => {
     expectTypeOf<Schema.Schema.Type<typeof Post.update>>().toEqualTypeOf<{
       readonly id?: number

@@ -8,7 +8,7 @@ import type * as Inspect from "../Inspect.js"
 export const typeText = (type: Inspect.ColumnType): string => {
   switch (type._tag) {
     case "string":
-      return `string(${type.length})`
+      return type.length === undefined ? "string" : `string(${type.length})`
     case "numeric":
       return `numeric(${type.precision}, ${type.scale})`
     case "dateTime":

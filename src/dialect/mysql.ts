@@ -123,6 +123,13 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
   return lost ? connectionError(error, context) : unclassified(error, context)
 }
 
+/**
+ * The length of a `Column.string()` without one: MariaDB's VARCHAR needs a length, and 255
+ * characters of utf8mb4 (1020 bytes) stay under InnoDB's 3072-byte key limit, so the column
+ * can be indexed, unique and a foreign key target.
+ */
+const unboundedStringLength = 255
+
 /** Booleans are TINYINT(1); BIGINT and DECIMAL travel as strings (the driver is set up so). */
 const values: ValueHooks = {
   booleanAsInteger: true,
@@ -140,7 +147,8 @@ const values: ValueHooks = {
   yearRange: [1, 9999],
   // JSON_VALID, the CHECK on every JSON column, refuses a 32nd level of nesting.
   jsonMaxDepth: 31,
-  bindsObjects: false
+  bindsObjects: false,
+  unboundedStringLength
 }
 
 const quote = (identifier: string) => `\`${identifier.replace(/`/g, "``")}\``
@@ -158,7 +166,7 @@ const ddl: DdlHooks = {
       case "numeric":
         return `DECIMAL(${type.precision}, ${type.scale})`
       case "string":
-        return `VARCHAR(${type.length})`
+        return `VARCHAR(${type.length ?? unboundedStringLength})`
       case "text":
         return "LONGTEXT"
       case "boolean":

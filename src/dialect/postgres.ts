@@ -118,7 +118,8 @@ const values: ValueHooks = {
   // PostgreSQL goes to year 294276; JavaScript's dates end in September 275760.
   yearRange: [1, 275760],
   jsonMaxDepth: 1000,
-  bindsObjects: true
+  bindsObjects: true,
+  unboundedStringLength: undefined
 }
 
 /** PL/pgSQL, because CREATE TYPE and ADD CONSTRAINT have no IF NOT EXISTS. */
@@ -138,7 +139,7 @@ const ddl: DdlHooks = {
       case "numeric":
         return `NUMERIC(${type.precision}, ${type.scale})`
       case "string":
-        return `VARCHAR(${type.length})`
+        return type.length === undefined ? "VARCHAR" : `VARCHAR(${type.length})`
       case "text":
         return "TEXT"
       case "boolean":

@@ -113,7 +113,8 @@ const values: ValueHooks = {
   // Timestamps are sortable text with four-digit years.
   yearRange: [1, 9999],
   jsonMaxDepth: 1000,
-  bindsObjects: false
+  bindsObjects: false,
+  unboundedStringLength: undefined
 }
 
 /**
@@ -133,8 +134,9 @@ const ddl: DdlHooks = {
         return "REAL"
       case "numeric":
         return type.precision <= 15 ? `NUMERIC(${type.precision}, ${type.scale})` : "TEXT"
+      // VARCHAR(n) and TEXT are both TEXT affinity, with no length enforced: a string without one is spelled TEXT.
       case "string":
-        return `VARCHAR(${type.length})`
+        return type.length === undefined ? "TEXT" : `VARCHAR(${type.length})`
       case "text":
       case "json":
         return "TEXT"

@@ -10,7 +10,7 @@ import { isUniqueKey } from "./tableDef.js"
 const typeName = (type: ColumnType): string => {
   switch (type._tag) {
     case "string":
-      return `varchar_${type.length}`
+      return type.length === undefined ? "varchar" : `varchar_${type.length}`
     case "numeric":
       return `numeric_${type.precision}_${type.scale}`
     case "dateTime":

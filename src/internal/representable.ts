@@ -30,6 +30,11 @@ export interface Limits {
   readonly jsonMaxDepth: number
   /** The driver binds arrays and plain objects (node-postgres: arrays as arrays, objects as JSON). */
   readonly bindsObjects: boolean
+  /**
+   * The characters a `Column.string()` without a length holds: the length its DDL gives it
+   * (MariaDB's `VARCHAR(255)`), or `undefined` where it is unbounded.
+   */
+  readonly unboundedStringLength: number | undefined
 }
 
 /** A value as an error message quotes it (long text and bytes shortened). Never throws. */
@@ -84,6 +89,20 @@ export const checkText = (s: string, limits: Limits, what = "text"): string => {
     refuse(`${what} has a lone UTF-16 surrogate (\\u${s.charCodeAt(at).toString(16)} at index ${at}), which UTF-8 cannot store`)
   }
   if (!limits.textNul && s.includes("\u0000")) refuse(`${what} contains U+0000, which this database's text types refuse`)
+  return s
+}
+
+/**
+ * Text for a `Column.string()` without a length: within the length the database gives such a
+ * column, counted in code points as the databases count characters.
+ */
+export const checkUnboundedString = (s: string, limits: Limits): string => {
+  const max = limits.unboundedStringLength
+  // UTF-16 units bound code points from above: only a string longer in units needs counting.
+  if (max !== undefined && s.length > max) {
+    const chars = [...s].length
+    if (chars > max) refuse(`text of ${chars} characters is longer than the ${max} a Column.string() without a length holds on this database (give it a length, or use Column.text)`)
+  }
   return s
 }
 

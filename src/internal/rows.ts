@@ -160,9 +160,11 @@ const quickCheck = (column: ColumnInfo): ((value: unknown) => boolean) | undefin
       return (v) => typeof v === "number"
     case "numeric":
       return BigDecimal.isBigDecimal
-    case "string":
+    case "string": {
       // UTF-16 units bound code points from above: a string within the length in units is within it.
-      return (v) => typeof v === "string" && v.length <= type.length
+      const length = type.length
+      return length === undefined ? (v) => typeof v === "string" : (v) => typeof v === "string" && v.length <= length
+    }
     case "text":
       return (v) => typeof v === "string"
     case "boolean":

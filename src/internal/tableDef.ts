@@ -86,7 +86,7 @@ const typeProblem = (type: Column.ColumnType): string | undefined => {
       if (!isCount(type.scale, 0) || type.scale > type.precision) return `numeric scale must be a whole number from 0 to the precision (${type.precision}), not ${String(type.scale)}`
       return undefined
     case "string":
-      return isCount(type.length, 1) ? undefined : `string length must be a whole number of at least 1, not ${String(type.length)}`
+      return type.length === undefined || isCount(type.length, 1) ? undefined : `string length must be a whole number of at least 1, not ${String(type.length)}`
     case "literal":
       if (type.values.length === 0) return "a literal column needs at least one value"
       if (type.values.some((v) => typeof v !== "string" || v === "" || !(v as string & { isWellFormed(): boolean }).isWellFormed())) {

@@ -132,3 +132,50 @@ export const parseTimestamp = (text: string): bigint | undefined => {
   }
   return inDateRange(micros) ? micros : undefined
 }
+
+const isoPattern =
+  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(Z|[+-](\d{2})(?::?(\d{2}))?)?)?$/i
+
+/**
+ * The instant of an ISO 8601 / RFC 3339 timestamp, as users write them: `2024-05-01`,
+ * `2024-05-01T10:00:00.123456Z`, an offset (`+02:00`, `+0200`, `+02`), no zone meaning UTC
+ * (as Effect's `DateTime.make` reads it), six-digit years with a sign. `undefined` for
+ * anything else: a field out of range, an offset past ±23:59, a fraction finer than a
+ * microsecond (unless its further digits are zeros: nothing is rounded), an instant
+ * outside JavaScript's dates.
+ */
+export const parseIso = (text: string): bigint | undefined => {
+  const m = isoPattern.exec(text)
+  if (m === null) return undefined
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone, zh = "0", zm = "0"] = m
+  if (y === "-000000") return undefined
+  const year = Number(y)
+  const month = Number(mo)
+  const day = Number(d)
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined
+  if (/[1-9]/.test(frac.slice(6))) return undefined
+  if (Number(zh) > 23 || Number(zm) > 59) return undefined
+  const seconds = BigInt(daysFromCivil(year, month, day)) * 86_400n + BigInt(Number(h) * 3600 + Number(mi) * 60 + Number(s))
+  let micros = seconds * 1_000_000n + BigInt((frac + "000000").slice(0, 6))
+  if (zone !== undefined && zone.toUpperCase() !== "Z") {
+    const offset = BigInt(Number(zh) * 3600 + Number(zm) * 60) * 1_000_000n
+    micros -= zone[0] === "-" ? -offset : offset
+  }
+  return inDateRange(micros) ? micros : undefined
+}
+
+/**
+ * `toISOString`'s form of an instant (UTC, `Z`, six-digit years with a sign outside 0–9999),
+ * with six fraction digits when it has a part finer than a millisecond, three otherwise.
+ */
+export const formatIsoMicros = (micros: bigint): string => {
+  let millis = micros / 1000n
+  let sub = micros % 1000n
+  if (sub < 0n) {
+    sub += 1000n
+    millis -= 1n
+  }
+  const iso = new Date(Number(millis)).toISOString()
+  return sub === 0n ? iso : `${iso.slice(0, -1)}${pad(sub, 3)}Z`
+}

@@ -17,6 +17,7 @@ import {
   checkInteger,
   checkJson,
   checkText,
+  checkUnboundedString,
   comparisonScale,
   describe,
   type Limits,
@@ -151,6 +152,9 @@ export const toDriver = (type: ColumnType, value: unknown, hooks: ValueHooks, pu
     case "float":
       return checkFloat(value, hooks)
     case "string":
+      if (typeof value !== "string") return fail(value, "text")
+      // A bounded column's length is its Schema's business; a longer operand of a comparison just matches nothing.
+      return type.length === undefined && purpose === "write" ? checkUnboundedString(checkText(value, hooks), hooks) : checkText(value, hooks)
     case "text":
     case "literal":
     case "time":

@@ -99,7 +99,7 @@ const columnSource = (
     case "numeric":
       return `Column.numeric(${opts([`precision: ${t.precision}`, `scale: ${t.scale}`])})`
     case "string":
-      return `Column.string(${opts([`length: ${t.length}`])})`
+      return `Column.string(${opts(t.length === undefined ? [] : [`length: ${t.length}`])})`
     case "dateTime":
       return `Column.dateTime(${opts(t.timezone ? ["timezone: true"] : [])})`
     case "json":
