@@ -8,7 +8,7 @@
 import type { SqlError } from "@effect/sql/SqlError"
 import type { ColumnType } from "./Column.js"
 import type { DatabaseError } from "./Errors.js"
-import type { Func, Literal } from "./internal/ast/nodes.js"
+import type { Func, Literal, SetOperator } from "./internal/ast/nodes.js"
 import type { ValueHooks } from "./internal/values.js"
 import type { DatabaseUrl, DialectName } from "./Url.js"
 import { mysql } from "./dialect/mysql.js"
@@ -166,6 +166,29 @@ export interface CompilerHooks {
   readonly end: (options: TransactionSettings) => ReadonlyArray<string>
   /** The number of rows an INSERT, UPDATE or DELETE changed, from the driver's raw result. */
   readonly affectedRows: (raw: unknown) => number
+  // --- selects (issue 14)
+  /** A compound's set operator; throws `ValueError` for one the database lacks (SQLite: INTERSECT ALL, EXCEPT ALL). */
+  readonly setOperator: (op: SetOperator) => string
+  /** The row-lock clause that ends a SELECT (with its leading space); throws `ValueError` where it cannot be honoured. */
+  readonly lock: (lock: LockClause) => string
+}
+
+/**
+ * A select's row lock, as the dialect hook sees it: `of` holds the quoted names of the
+ * sources whose rows are locked (empty: every table read).
+ *
+ * @example
+ * import { Dialect } from "retort"
+ * const clause: Dialect.LockClause = { strength: "update", wait: "skipLocked", of: [] }
+ * Dialect.postgres.compiler.lock(clause) // " FOR UPDATE SKIP LOCKED"
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface LockClause {
+  readonly strength: "update" | "share"
+  readonly wait: "nowait" | "skipLocked" | undefined
+  readonly of: ReadonlyArray<string>
 }
 
 /**

@@ -82,6 +82,13 @@ export interface SessionQuery<M extends Table.Any, Row = InstanceType<M>> {
   readonly one: Effect.Effect<Row, SessionError | NoResultFound | MultipleResultsFound>
   readonly count: Effect.Effect<number, SessionError>
   readonly stream: Stream.Stream<Row, SessionError>
+  /**
+   * Locks the rows read until the session's transaction ends (`FOR UPDATE`; the query
+   * begins the transaction if need be). Options as `Query.Select.forUpdate`; refused on SQLite.
+   */
+  forUpdate(options?: Query.LockOptions): SessionQuery<M, Row>
+  /** A shared row lock (`FOR SHARE`); as `forUpdate`. */
+  forShare(options?: Query.LockOptions): SessionQuery<M, Row>
 }
 
 /**
@@ -129,6 +136,10 @@ export interface Session {
   query<M extends Table.Any>(model: M): SessionQuery<M>
   /** Runs a Core statement in the session's transaction, after a flush. */
   execute<Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError>
+  /** `Query.scalar` in the session: the first row's only column, or `null`, after a flush. */
+  scalar<Q extends Query.Select<any, any, any> | Query.Compound<any, any>>(query: Q & Query.OneColumn<Q>): Effect.Effect<Query.ScalarOf<Q>, SessionError>
+  /** `Query.exists` in the session: whether the query has a row, after a flush. */
+  exists(query: Query.Select<any, any, any> | Query.Compound<any, any>): Effect.Effect<boolean, SessionError>
   /**
    * Writes pending changes: those of the current transaction level (inside a
    * `transaction` block, the block's own). Rows whose foreign keys form a cycle are
@@ -227,10 +238,11 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
   const identity = new IdentityMap()
   const tx = SessionTransaction.build(engine, identity, scope)
 
-  const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> => {
-    const writes = query.node._tag !== "Select" && query.node._tag !== "Compound"
-    return Effect.zipRight(tx.flush, (writes ? tx.runWrite : tx.run)(Query.executeWith(engine, query)))
-  }
+  // A locking select writes in effect: its locks last only as long as the session's transaction.
+  const writes = (query: Query.Compilable) =>
+    query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"
+  const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
+    Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.executeWith(engine, query)))
 
   const session: Session = {
     engine,
@@ -279,6 +291,8 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
     get: (model, key) => getByKey(reader, model, key),
     query: (model) => queryOf(reader, model),
     execute,
+    scalar: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query))),
+    exists: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query))),
     flush: tx.flush,
     commit: tx.commit,
     rollback: tx.rollback,

@@ -12,15 +12,14 @@ const program = Effect.gen(function*() {
   yield* loadChinook
 
   const tracks = Fn.count(Track.c.trackId)
-  const topArtists = yield* Query.execute(
-    Query.select({ artist: Artist.c.name, tracks })
-      .from(Artist)
-      .join(Album, Album.c.artistId.eq(Artist.c.artistId))
-      .join(Track, Track.c.albumId.eq(Album.c.albumId))
-      .groupBy(Artist.c.artistId, Artist.c.name)
-      .orderBy(tracks.desc(), Artist.c.name)
-      .limit(5)
-  )
+  const topArtistsQuery = Query.select({ artist: Artist.c.name, tracks })
+    .from(Artist)
+    .join(Album, Album.c.artistId.eq(Artist.c.artistId))
+    .join(Track, Track.c.albumId.eq(Album.c.albumId))
+    .groupBy(Artist.c.artistId, Artist.c.name)
+    .orderBy(tracks.desc(), Artist.c.name)
+    .limit(5)
+  const topArtists = yield* Query.execute(topArtistsQuery)
   yield* Console.log("Top artists by tracks:")
   for (const r of topArtists) yield* Console.log(`  ${String(r.artist).padEnd(20)} ${r.tracks}`)
 
@@ -56,7 +55,7 @@ const program = Effect.gen(function*() {
   )
   yield* Console.log("Employees and managers (a self-join):")
   for (const r of staff) yield* Console.log(`  ${r.name.padEnd(10)} -> ${r.manager ?? "(none)"}`)
-  yield* Console.log(`\nThe SQL of the first query on PostgreSQL:\n${Query.select({ artist: Artist.c.name, tracks }).from(Artist).join(Album, Album.c.artistId.eq(Artist.c.artistId)).groupBy(Artist.c.name).toSql("postgresql").sql}`)
+  yield* Console.log(`\nThe SQL of the first query on PostgreSQL:\n${topArtistsQuery.toSql("postgresql").sql}`)
 })
 
 program.pipe(

@@ -109,6 +109,8 @@ const classify = (error: SqlError, context: ErrorContext): DatabaseError => {
     case 1213:
       return new DeadlockDetected(base)
     case 1205:
+    // ER_LOCK_NOWAIT (MySQL 8's NOWAIT on a locked row; MariaDB reports 1205 for it)
+    case 3572:
       return new LockTimeout(base)
     // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
     case 1792:
@@ -242,5 +244,12 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
       `START TRANSACTION${o.readOnly ? " READ ONLY" : ""}`
     ],
     end: () => [],
-    affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0)
+    affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0),
+    // --- selects (issue 14)
+    // MariaDB 10.11 has all six; INTERSECT binds tighter than UNION and EXCEPT (the compiler nests for left-to-right).
+    setOperator: (op) => op,
+    // MariaDB has no FOR SHARE and no OF: LOCK IN SHARE MODE, and the rows of every table read
+    // are locked (a superset of what OF asks, so the exclusion it promises still holds).
+    lock: ({ strength, wait }) =>
+      `${strength === "update" ? " FOR UPDATE" : " LOCK IN SHARE MODE"}${wait === "nowait" ? " NOWAIT" : wait === "skipLocked" ? " SKIP LOCKED" : ""}`
   } }

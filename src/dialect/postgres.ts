@@ -209,5 +209,11 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     enumAsText: (e) => `CAST(${e} AS TEXT)`,
     begin: (o) => [`BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${isolationSql[o.isolation]}`}${o.readOnly ? " READ ONLY" : ""}`],
     end: () => [],
-    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0)
+    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0),
+    // --- selects (issue 14)
+    setOperator: (op) => op,
+    lock: ({ of, strength, wait }) =>
+      ` FOR ${strength === "update" ? "UPDATE" : "SHARE"}${of.length === 0 ? "" : ` OF ${of.join(", ")}`}${
+        wait === "nowait" ? " NOWAIT" : wait === "skipLocked" ? " SKIP LOCKED" : ""
+      }`
   } }

@@ -17,7 +17,7 @@ import {
 } from "../Errors.js"
 import { connectionError, driverErrors, driverMessage, isConnectPhase, unclassified } from "../internal/classify.js"
 import { quoteDouble, quoteString } from "../internal/sqlText.js"
-import { formatMicros, type ValueHooks } from "../internal/values.js"
+import { formatMicros, ValueError, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
   insertReturning: true,
@@ -203,5 +203,22 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
         ? ["BEGIN DEFERRED", "PRAGMA query_only = ON"]
         : [o.isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"],
     end: (o) => (o.readOnly ? ["PRAGMA query_only = OFF"] : []),
-    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
+    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0),
+    // --- selects (issue 14)
+    setOperator: (op) => {
+      if (op === "INTERSECT ALL" || op === "EXCEPT ALL") throw new ValueError(`SQLite has no ${op} (only UNION ALL keeps duplicates)`, op)
+      return op
+    },
+    // SQLite has no row locks: a transaction locks the whole database. SQLAlchemy omits FOR UPDATE
+    // there, which is sound only when the transaction took the write lock at BEGIN (IMMEDIATE).
+    // retort's transactions begin DEFERRED unless serializable (see `begin` above), and the
+    // compiler cannot know which transaction a statement will run in, so the lock could silently
+    // not be held: refused, with the way out in the message.
+    lock: ({ strength }) => {
+      const clause = strength === "update" ? "FOR UPDATE" : "FOR SHARE"
+      throw new ValueError(
+        `SQLite has no row locks (${clause}): run the transaction with { isolation: "serializable" }, which begins IMMEDIATE and holds the database's write lock, and drop ${strength === "update" ? "forUpdate()" : "forShare()"}`,
+        clause
+      )
+    }
   } }

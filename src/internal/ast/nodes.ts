@@ -241,12 +241,26 @@ export interface Select {
   readonly distinct: boolean
   /** CTEs named explicitly with `.with(…)` (others are found in FROM and JOIN). */
   readonly ctes: ReadonlyArray<CteSource>
+  /** `FOR UPDATE` / `FOR SHARE`: row locks taken by the select. */
+  readonly lock?: Lock | undefined
 }
 
-/** `left UNION [ALL] right …`, ordered and limited as a whole. */
+/** A select's row lock: its strength, what to do with rows already locked, which tables' rows. */
+export interface Lock {
+  readonly strength: "update" | "share"
+  /** `nowait`: fail at once on a locked row; `skipLocked`: leave locked rows out; none: wait. */
+  readonly wait: "nowait" | "skipLocked" | undefined
+  /** Lock only the rows of these sources (empty: every table read). */
+  readonly of: ReadonlyArray<TableSource>
+}
+
+/** The set operators of a compound select. */
+export type SetOperator = "UNION" | "UNION ALL" | "INTERSECT" | "INTERSECT ALL" | "EXCEPT" | "EXCEPT ALL"
+
+/** `left UNION [ALL] right …` (or INTERSECT, EXCEPT), evaluated left to right, ordered and limited as a whole. */
 export interface Compound {
   readonly _tag: "Compound"
-  readonly parts: ReadonlyArray<{ readonly op: "UNION" | "UNION ALL"; readonly query: Select }>
+  readonly parts: ReadonlyArray<{ readonly op: SetOperator; readonly query: Select }>
   readonly first: Select
   readonly orderBy: ReadonlyArray<OrderTerm>
   readonly limit: number | undefined

@@ -3,8 +3,10 @@
  * every CTE a statement uses.
  */
 import * as Ast from "../ast/nodes.js"
+import { ValueError } from "../values.js"
 import { Context, count } from "./context.js"
 import { expression, orderTerm } from "./expression.js"
+import { checkScopes, describeNode } from "./scope.js"
 
 export const source = (ctx: Context, s: Ast.Source): string => {
   switch (s._tag) {
@@ -82,22 +84,65 @@ export const selectCore = (ctx: Context, s: Ast.Select): string => {
 export const selectTail = (ctx: Context, s: Ast.Select): string => {
   let sql = ""
   if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`
-  return sql + limitOffset(ctx, s.limit, s.offset)
+  return sql + limitOffset(ctx, s.limit, s.offset) + lockClause(ctx, s.lock)
 }
+
+const lockClause = (ctx: Context, lock: Ast.Lock | undefined): string =>
+  lock === undefined
+    ? ""
+    : ctx.dialect.compiler.lock({ strength: lock.strength, wait: lock.wait, of: lock.of.map((t) => ctx.q(t.alias ?? t.table.tableName)) })
+
+/**
+ * The same output column: a model select builds fresh column nodes, so `Model.c.id` is
+ * matched by table (or alias) and name, not by identity.
+ */
+const sameColumn = (a: Ast.Node, b: Ast.Node): boolean =>
+  a === b ||
+  (a._tag === "ColumnRef" && b._tag === "ColumnRef" && a.name === b.name &&
+    (a.table.alias ?? a.table.tableName) === (b.table.alias ?? b.table.tableName)) ||
+  (a._tag === "SourceColumn" && b._tag === "SourceColumn" && a.source === b.source && a.name === b.name)
+
+const isIntersect = (op: Ast.SetOperator) => op === "INTERSECT" || op === "INTERSECT ALL"
 
 /** A SELECT or compound without its WITH clause. */
 export const selectBody = (ctx: Context, s: Ast.SelectStatement): string => {
   if (s._tag === "Select") return selectCore(ctx, s) + selectTail(ctx, s)
   // A member with its own ORDER BY or LIMIT becomes a subquery: SQLite forbids parentheses
   // around compound members, and their clauses would otherwise bind to the whole compound.
-  const member = (m: Ast.Select, i: number) =>
-    m.orderBy.length === 0 && m.limit === undefined && m.offset === undefined
+  const member = (m: Ast.Select, i: number) => {
+    if (m.lock !== undefined) throw new ValueError("a member of a compound select cannot lock rows (FOR UPDATE / FOR SHARE)", "lock")
+    return m.orderBy.length === 0 && m.limit === undefined && m.offset === undefined
       ? selectCore(ctx, m)
       : `SELECT * FROM (${selectCore(ctx, m)}${selectTail(ctx, m)}) AS ${ctx.q(`_member${i}`)}`
+  }
   let sql = member(s.first, 0)
-  s.parts.forEach((part, i) => (sql += ` ${part.op} ${member(part.query, i + 1)}`))
-  // A compound is ordered by its output columns.
-  const aliasOf = (node: Ast.Node) => s.first.selection.find((sel) => sel.node === node)?.alias
+  // Chains evaluate left to right, as SQLite does. PostgreSQL and MariaDB bind INTERSECT
+  // tighter than UNION and EXCEPT, so what comes before an INTERSECT that follows either
+  // is nested as one select (SQLite forbids parentheses around members).
+  let loose = false
+  s.parts.forEach((part, i) => {
+    const op = ctx.dialect.compiler.setOperator(part.op)
+    if (isIntersect(part.op) && loose) {
+      sql = `SELECT * FROM (${sql}) AS ${ctx.q(`_compound${i}`)}`
+      loose = false
+    }
+    sql += ` ${op} ${member(part.query, i + 1)}`
+    if (!isIntersect(part.op)) loose = true
+  })
+  // A compound is ordered by its output columns (the first select's): anything else the
+  // servers reject, so it is refused here.
+  const aliasOf = (node: Ast.Node) => {
+    const found = s.first.selection.find((sel) => sameColumn(sel.node, node))
+    if (found === undefined) {
+      throw new ValueError(
+        `a compound select is ordered by its output columns; ${describeNode(node)} is not one of its first select's (${
+          s.first.selection.map((sel) => sel.alias).join(", ")
+        })`,
+        describeNode(node)
+      )
+    }
+    return found.alias
+  }
   if (s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.map((t) => orderTerm(ctx, t, aliasOf)).join(", ")}`
   return sql + limitOffset(ctx, s.limit, s.offset)
 }
@@ -105,6 +150,8 @@ export const selectBody = (ctx: Context, s: Ast.SelectStatement): string => {
 export const selectStatement = (ctx: Context, s: Ast.SelectStatement): string => selectBody(ctx, s)
 
 export const topLevelSelect = (ctx: Context, s: Ast.SelectStatement): string => {
+  // Columns of tables the statement does not read fail here, naming the table, not on the server.
+  checkScopes(s)
   // Render the body first (parameters in order), then prepend WITH: CTE parameters come first
   // in the SQL text, so they must be bound first.
   const ctes = collectCtes(s)

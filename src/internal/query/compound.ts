@@ -13,7 +13,7 @@ import { type Select } from "./select.js"
 type Expr<A> = ExprModule.Expr<A>
 
 /**
- * `UNION` / `UNION ALL` of selects, ordered and limited as a whole (by output column).
+ * `UNION` / `INTERSECT` / `EXCEPT` (and their `ALL` forms) of selects, ordered and limited as a whole (by output column).
  *
  * @example
  * import { Column, Query, Table } from "retort"
@@ -29,6 +29,14 @@ export interface Compound<Row, S extends Shape> extends Compilable {
   readonly "~result"?: ReadonlyArray<Row>
   union(other: Select<Row, any, any>): Compound<Row, S>
   unionAll(other: Select<Row, any, any>): Compound<Row, S>
+  /** `INTERSECT` with what comes before it (chains evaluate left to right on every database). */
+  intersect(other: Select<Row, any, any>): Compound<Row, S>
+  /** `INTERSECT ALL` (not on SQLite: the compiler refuses it there). */
+  intersectAll(other: Select<Row, any, any>): Compound<Row, S>
+  /** `EXCEPT`: the rows so far that are not in `other`. */
+  except(other: Select<Row, any, any>): Compound<Row, S>
+  /** `EXCEPT ALL` (not on SQLite: the compiler refuses it there). */
+  exceptAll(other: Select<Row, any, any>): Compound<Row, S>
   /** Orders by output columns: pass the expressions of the first select (or their `.asc()` / `.desc()`). */
   orderBy(...terms: ReadonlyArray<Expr<any> | ExprModule.Order>): Compound<Row, S>
   limit(n: number): Compound<Row, S>
@@ -45,6 +53,10 @@ export const makeCompound = (node: Ast.Compound, decoding: Decoding): Compound<a
     decoding,
     union: (other: Select<any, any, any>) => next({ parts: [...node.parts, { op: "UNION", query: other.node }] }),
     unionAll: (other: Select<any, any, any>) => next({ parts: [...node.parts, { op: "UNION ALL", query: other.node }] }),
+    intersect: (other: Select<any, any, any>) => next({ parts: [...node.parts, { op: "INTERSECT", query: other.node }] }),
+    intersectAll: (other: Select<any, any, any>) => next({ parts: [...node.parts, { op: "INTERSECT ALL", query: other.node }] }),
+    except: (other: Select<any, any, any>) => next({ parts: [...node.parts, { op: "EXCEPT", query: other.node }] }),
+    exceptAll: (other: Select<any, any, any>) => next({ parts: [...node.parts, { op: "EXCEPT ALL", query: other.node }] }),
     orderBy: (...terms: ReadonlyArray<Expr<any> | Ast.OrderTerm>) =>
       next({ orderBy: [...node.orderBy, ...terms.map((t) => toOrderTerm(t as ExprLike | Ast.OrderTerm))] }),
     limit: (n: number) => next({ limit: n }),

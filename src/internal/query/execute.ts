@@ -304,3 +304,4 @@ export const stream = <Row>(
       Stream.mapChunksEffect((chunk) => attempt(() => Chunk.map(chunk, (row) => decode(row) as Row), isDecodeError))
     )
   }))
+

@@ -8,7 +8,7 @@ import * as Ast from "../ast/nodes.js"
 import { type ExprLike, make, toOrderTerm } from "../expr.js"
 import * as Table from "../../Table.js"
 
-import { type Compilable, type Cte, type ModelOf, type RowOf, type Shape, type Source, type Subquery, TypeId } from "./shapes.js"
+import { type Compilable, type Cte, type LockOptions, type ModelOf, type RowOf, type Shape, type Source, type Subquery, TypeId } from "./shapes.js"
 import { type Compound, makeCompound } from "./compound.js"
 import { type Decoding, conjunction, emptySelect, isModel, makeSubquery, modelSelection, proto, shapeSelection, toSource } from "./build.js"
 
@@ -50,16 +50,49 @@ export interface Select<Row, S extends Shape, Nullable = never> extends Compilab
   with(...ctes: ReadonlyArray<Cte<any>>): Select<Row, S, Nullable>
   union(other: Select<Row, any, any>): Compound<Row, S>
   unionAll(other: Select<Row, any, any>): Compound<Row, S>
+  /** Rows of both (`INTERSECT`); a chain evaluates left to right on every database. */
+  intersect(other: Select<Row, any, any>): Compound<Row, S>
+  /** `INTERSECT ALL` (not on SQLite: the compiler refuses it there). */
+  intersectAll(other: Select<Row, any, any>): Compound<Row, S>
+  /** Rows of this one not in `other` (`EXCEPT`). */
+  except(other: Select<Row, any, any>): Compound<Row, S>
+  /** `EXCEPT ALL` (not on SQLite: the compiler refuses it there). */
+  exceptAll(other: Select<Row, any, any>): Compound<Row, S>
+  /**
+   * Locks the rows read until the transaction ends (`FOR UPDATE`), waiting for rows
+   * others hold unless `nowait` (fail with `LockTimeout`) or `skipLocked` (leave them out).
+   * `of` limits the lock to some of the sources (PostgreSQL; MariaDB locks every table read).
+   * SQLite has no row locks: the compiler refuses it there (see the SQLite dialect).
+   */
+  forUpdate(options?: LockOptions): Select<Row, S, Nullable>
+  /** A shared row lock (`FOR SHARE`, MariaDB's `LOCK IN SHARE MODE`); options as `forUpdate`. */
+  forShare(options?: LockOptions): Select<Row, S, Nullable>
   /** This query as a subquery in FROM. */
   as<Name extends string>(alias: Name): Subquery<S, Name>
   /** This one-column query as a value (a scalar subquery). */
   scalar(): Expr<(S[keyof S] extends Expr<infer A> ? A : never) | null>
+  /** Whether this query has a row, as a value (`EXISTS (subquery)`). */
+  exists(): Expr<boolean>
+}
+
+const lockOf = (strength: "update" | "share", options: LockOptions | undefined): Ast.Lock => {
+  // The type forbids both; a caller without types still gets a clear refusal.
+  const { nowait, skipLocked } = (options ?? {}) as { readonly nowait?: unknown; readonly skipLocked?: unknown }
+  if (nowait === true && skipLocked === true) {
+    throw new TypeError(`for${strength === "update" ? "Update" : "Share"}: nowait and skipLocked exclude each other`)
+  }
+  const of = (options?.of ?? []).map((source) => {
+    const node = toSource(source as Source)
+    if (node._tag !== "Table") throw new TypeError("forUpdate({ of }) takes models or aliases of them")
+    return node
+  })
+  return { strength, wait: nowait === true ? "nowait" : skipLocked === true ? "skipLocked" : undefined, of }
 }
 
 
 const makeSelect = (node: Ast.Select, decoding: Decoding): Select<any, any, any> => {
   const next = (changes: Partial<Ast.Select>) => makeSelect({ ...node, ...changes }, decoding)
-  const compound = (op: "UNION" | "UNION ALL", other: Select<any, any, any>) =>
+  const compound = (op: Ast.SetOperator, other: Select<any, any, any>) =>
     makeCompound({ _tag: "Compound", first: node, parts: [{ op, query: other.node }], orderBy: [], limit: undefined, offset: undefined }, decoding)
   return Object.assign(Object.create(proto), {
     [TypeId]: "Select",
@@ -80,6 +113,13 @@ const makeSelect = (node: Ast.Select, decoding: Decoding): Select<any, any, any>
     with: (...ctes: ReadonlyArray<Cte<any>>) => next({ ctes: [...node.ctes, ...ctes.map((c) => c.source)] }),
     union: (other: Select<any, any, any>) => compound("UNION", other),
     unionAll: (other: Select<any, any, any>) => compound("UNION ALL", other),
+    intersect: (other: Select<any, any, any>) => compound("INTERSECT", other),
+    intersectAll: (other: Select<any, any, any>) => compound("INTERSECT ALL", other),
+    except: (other: Select<any, any, any>) => compound("EXCEPT", other),
+    exceptAll: (other: Select<any, any, any>) => compound("EXCEPT ALL", other),
+    forUpdate: (options?: LockOptions) => next({ lock: lockOf("update", options) }),
+    forShare: (options?: LockOptions) => next({ lock: lockOf("share", options) }),
+    exists: () => make({ _tag: "Exists", query: node, negated: false }, { _tag: "boolean" }, false),
     as: (alias: string) => makeSubquery(node, alias),
     scalar: () => {
       const only = node.selection[0]

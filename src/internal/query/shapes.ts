@@ -155,3 +155,24 @@ export interface Compilable extends Pipeable.Pipeable {
  * @category type-level
  */
 export type Result<Q> = Q extends { readonly "~result"?: infer R } ? R : never
+
+/**
+ * Options of a row lock (`forUpdate`, `forShare`): what to do with rows another
+ * transaction has locked, and which sources' rows to lock. `nowait` and `skipLocked`
+ * exclude each other.
+ *
+ * @example
+ * import { Column, Query, Table } from "retort"
+ * class Job extends Table.Class<Job>("Job")("jobs", { id: Column.integer({ primaryKey: true }), done: Column.boolean() }) {}
+ * const options: Query.LockOptions = { skipLocked: true }
+ * const next = Query.select(Job).where(Job.c.done.eq(false)).limit(1).forUpdate(options)
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type LockOptions =
+  & { readonly of?: ReadonlyArray<Table.Any | Table.Alias<any, string>> | undefined }
+  & (
+    | { readonly nowait?: boolean | undefined; readonly skipLocked?: false | undefined }
+    | { readonly nowait?: false | undefined; readonly skipLocked?: boolean | undefined }
+  )

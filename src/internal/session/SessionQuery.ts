@@ -41,6 +41,7 @@ interface QueryState {
   readonly limit: number | undefined
   readonly offset: number | undefined
   readonly relations: Readonly<Record<string, RelationDef>>
+  readonly lock?: { readonly strength: "update" | "share"; readonly options: Query.LockOptions | undefined } | undefined
 }
 
 const noFilter: QueryState = { where: [], orderBy: [], limit: undefined, offset: undefined, relations: {} }
@@ -65,6 +66,7 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
     let q = Query.select(model).where(...state.where).orderBy(...state.orderBy)
     if (limit !== undefined) q = q.limit(limit)
     if (state.offset !== undefined) q = q.offset(state.offset)
+    if (state.lock !== undefined) q = state.lock.strength === "update" ? q.forUpdate(state.lock.options) : q.forShare(state.lock.options)
     return q
   }
   const rows = (limit: number | undefined) =>
@@ -86,6 +88,9 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
     orderBy: (...terms) => next({ orderBy: [...state.orderBy, ...terms] }),
     limit: (n) => next({ limit: n }),
     offset: (n) => next({ offset: n }),
+    // Built now, so that bad options (nowait with skipLocked) throw where they are written.
+    forUpdate: (options) => (Query.select(model).forUpdate(options), next({ lock: { strength: "update", options } })),
+    forShare: (options) => (Query.select(model).forShare(options), next({ lock: { strength: "share", options } })),
     with: (relations: RelationModule.Relations) =>
       next({
         relations: {
