@@ -208,5 +208,17 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     enumAsText: (e) => `CAST(${e} AS TEXT)`,
     begin: (o) => [`BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${isolationSql[o.isolation]}`}${o.readOnly ? " READ ONLY" : ""}`],
     end: () => [],
-    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0)
+    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0),
+    // --- expressions (issue 14)
+    rowValues: (rows) => rows.join(", "),
+    isDistinctFrom: (left, right, negated) => `(${left} IS ${negated ? "NOT " : ""}DISTINCT FROM ${right})`,
+    cast: (e, type) =>
+      type._tag === "literal" || type._tag === "custom"
+        ? { refused: `a ${type._tag} column type is not a CAST target (cast to Column.text())` }
+        : `CAST(${e} AS ${ddl.columnType(type, "")})`,
+    regexpMatch: (operand, pattern, ci) => `(${operand} ${ci ? "~*" : "~"} ${pattern})`,
+    regexpReplace: (operand, pattern, replacement, ci) => `regexp_replace(${operand}, ${pattern}, ${replacement}, '${ci ? "gi" : "g"}')`,
+    toFloat: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
+    intDivide: (left, right) => `(${left} / ${right})`,
+    intRemainder: (left, right) => `(${left} % ${right})`
   } }
