@@ -8,7 +8,7 @@
 import type { BigDecimal, Pipeable } from "effect"
 import * as Column from "./Column.js"
 import * as Ast from "./internal/ast/nodes.js"
-import { ExprTypeId, type ExprLike, isExpr, make, operand, typeOfValue } from "./internal/expr.js"
+import { ExprTypeId, type ExprLike, isExpr, make, operand, templateArg, tupleList, typeOfValue } from "./internal/expr.js"
 
 /**
  * The identifier of this module's values.
@@ -344,13 +344,7 @@ export const raw: {
 } = <A>(sql: string | TemplateStringsArray, ...values: ReadonlyArray<unknown>): Expr<A> => {
   if (typeof sql === "string") return asExpr<A>(make(Ast.raw(sql), { _tag: "unknown" }, true))
   if (!Array.isArray(sql) || !sql.every((s) => typeof s === "string")) throw new TypeError("Expr.raw takes SQL text or is used as a tagged template")
-  const args = values.map((value): Ast.Node => {
-    if (isExpr(value)) return value.node
-    const query = (value as { readonly node?: { readonly _tag?: unknown } } | null)?.node
-    if (query !== undefined && (query._tag === "Select" || query._tag === "Compound")) return { _tag: "Scalar", query: query as Ast.SelectStatement }
-    return Ast.param(value, typeOfValue(value), true, true)
-  })
-  return asExpr<A>(make({ _tag: "Template", strings: [...sql], args }, { _tag: "unknown" }, true))
+  return asExpr<A>(make({ _tag: "Template", strings: [...sql], args: values.map(templateArg) }, { _tag: "unknown" }, true))
 }
 
 // --- expressions (issue 14) ------------------------------------------------------------------
@@ -425,25 +419,6 @@ export type TupleRow<T extends ReadonlyArray<unknown>> = { readonly [K in keyof 
 export interface TupleQuery {
   readonly node: Ast.SelectStatement
   readonly "~result"?: ReadonlyArray<unknown>
-}
-
-const tupleList = (elements: ReadonlyArray<ExprLike>, rows: unknown): ReadonlyArray<Ast.Node> | Ast.SelectStatement => {
-  if (Array.isArray(rows)) {
-    return rows.map((row: unknown): Ast.Node => {
-      if (!Array.isArray(row) || row.length !== elements.length) {
-        throw new TypeError(`each row of a tuple IN has ${elements.length} values, one per element`)
-      }
-      return { _tag: "Tuple", elements: row.map((v, i) => operand(v, elements[i])) }
-    })
-  }
-  const query = (rows as { readonly node?: { readonly _tag?: unknown } } | null)?.node
-  if (query === undefined || (query._tag !== "Select" && query._tag !== "Compound")) {
-    throw new TypeError("a tuple's in() takes an array of rows or a query")
-  }
-  const statement = query as Ast.SelectStatement
-  const width = (statement._tag === "Select" ? statement : statement.first).selection.length
-  if (width !== elements.length) throw new TypeError(`a tuple of ${elements.length} is compared with a query of ${width} columns`)
-  return statement
 }
 
 /**

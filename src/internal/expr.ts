@@ -144,6 +144,34 @@ const divide = (self: ExprLike, that: unknown, mode: "true" | "floor") => {
   return make(node, type, self.nullable || divisorIsExpr)
 }
 
+/** The rows of a tuple IN, each value encoded as its element, or a query of as many columns. */
+export const tupleList = (elements: ReadonlyArray<ExprLike>, rows: unknown): ReadonlyArray<Ast.Node> | Ast.SelectStatement => {
+  if (Array.isArray(rows)) {
+    return rows.map((row: unknown): Ast.Node => {
+      if (!Array.isArray(row) || row.length !== elements.length) {
+        throw new TypeError(`each row of a tuple IN has ${elements.length} values, one per element`)
+      }
+      return { _tag: "Tuple", elements: row.map((v, i) => operand(v, elements[i])) }
+    })
+  }
+  const query = (rows as { readonly node?: { readonly _tag?: unknown } } | null)?.node
+  if (query === undefined || (query._tag !== "Select" && query._tag !== "Compound")) {
+    throw new TypeError("a tuple's in() takes an array of rows or a query")
+  }
+  const statement = query as Ast.SelectStatement
+  const width = (statement._tag === "Select" ? statement : statement.first).selection.length
+  if (width !== elements.length) throw new TypeError(`a tuple of ${elements.length} is compared with a query of ${width} columns`)
+  return statement
+}
+
+/** A value interpolated in an `Expr.raw` template: an expression's SQL, a query as a scalar subquery, else a typed parameter. */
+export const templateArg = (value: unknown): Ast.Node => {
+  if (isExpr(value)) return value.node
+  const query = (value as { readonly node?: { readonly _tag?: unknown } } | null)?.node
+  if (query !== undefined && (query._tag === "Select" || query._tag === "Compound")) return { _tag: "Scalar", query: query as Ast.SelectStatement }
+  return Ast.param(value, typeOfValue(value), true, true)
+}
+
 /** The methods every expression has. `this` is the expression. */
 export const ExprProto = {
   [ExprTypeId]: true,
