@@ -171,6 +171,25 @@ export interface CompilerHooks {
   readonly setOperator: (op: SetOperator) => string
   /** The row-lock clause that ends a SELECT (with its leading space); throws `ValueError` where it cannot be honoured. */
   readonly lock: (lock: LockClause) => string
+  // --- expressions (issue 14)
+  /** The rows of a tuple `IN (…)` list, each already `(a, b)` (SQLite takes them only as `VALUES …`). */
+  readonly rowValues: (rows: ReadonlyArray<string>) => string
+  /** `left IS [NOT] DISTINCT FROM right` (`negated`: NOT DISTINCT, equal with NULLs equal). */
+  readonly isDistinctFrom: (left: string, right: string, negated: boolean) => string
+  /**
+   * `CAST(expression AS …)` to a retort column type, or the reason the database cannot cast
+   * to it (the compiler fails with it, naming the dialect).
+   */
+  readonly cast: (expression: string, type: ColumnType) => string | { readonly refused: string }
+  /** A regular expression match, case-sensitive unless asked. */
+  readonly regexpMatch: (operand: string, pattern: string, caseInsensitive: boolean) => string
+  /** Replaces every match of a regular expression. */
+  readonly regexpReplace: (operand: string, pattern: string, replacement: string, caseInsensitive: boolean) => string
+  /** A number as a double, so that `/` divides exactly (no integer truncation). */
+  readonly toFloat: (expression: string) => string
+  /** Integer division truncating toward zero, and its remainder (sign of the dividend). */
+  readonly intDivide: (left: string, right: string) => string
+  readonly intRemainder: (left: string, right: string) => string
 }
 
 /**

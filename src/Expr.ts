@@ -6,8 +6,9 @@
  * @since 0.1.0
  */
 import type { BigDecimal, Pipeable } from "effect"
+import * as Column from "./Column.js"
 import * as Ast from "./internal/ast/nodes.js"
-import { ExprTypeId, type ExprLike, isExpr, make, operand, typeOfValue } from "./internal/expr.js"
+import { ExprTypeId, type ExprLike, isExpr, make, operand, templateArg, tupleList, typeOfValue } from "./internal/expr.js"
 
 /**
  * The identifier of this module's values.
@@ -47,6 +48,31 @@ export type Operand<A> = NonNullable<A> | Expr<A> | Expr<NonNullable<A>> | Expr<
 export type Order = Ast.OrderTerm
 
 type Numeric = number | bigint | BigDecimal.BigDecimal | null
+type TextOperand = string | Expr<string> | Expr<string | null>
+
+/**
+ * The type of `a.div(b)`: a decimal stays a decimal, integers divide into a number.
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * type Q = Expr.Quotient<bigint | null> // number | null
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type Quotient<A> = A extends BigDecimal.BigDecimal ? BigDecimal.BigDecimal : A extends null ? null : number
+
+/**
+ * The type of `a.floorDiv(b)`: the dividend's type (a bigint stays a bigint).
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * type Q = Expr.FloorQuotient<bigint> // bigint
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type FloorQuotient<A> = A extends BigDecimal.BigDecimal ? BigDecimal.BigDecimal : A extends bigint ? bigint : A extends null ? null : number
 
 /**
  * An SQL expression whose value has the TypeScript type `A`.
@@ -86,7 +112,35 @@ export interface Expr<A> extends Pipeable.Pipeable {
   plus(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
   minus(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
   times(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
-  div(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<A>
+  /**
+   * True division, the same on every database: `15 / 10` is 1.5 for integers too (read as a
+   * number), decimals divide exactly. A zero divisor expression gives NULL; a zero value is refused.
+   */
+  div(that: [A] extends [Numeric] ? NonNullable<A> : never): Expr<Quotient<A>>
+  div(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<Quotient<A> | null>
+  /** Floor division: rounds toward minus infinity (`-15 // 10` is -2), integers stay integers. */
+  floorDiv(that: [A] extends [Numeric] ? NonNullable<A> : never): Expr<FloorQuotient<A>>
+  floorDiv(that: [A] extends [Numeric] ? Operand<A> | Expr<Numeric> : never): Expr<FloorQuotient<A> | null>
+  /** `IS DISTINCT FROM`: `<>` in which NULL is a value (NULL is distinct from 1, not from NULL). */
+  isDistinctFrom(that: null): Expr<boolean>
+  isDistinctFrom(that: Operand<A>): Expr<boolean>
+  /** `IS NOT DISTINCT FROM`: `=` in which NULL equals NULL. */
+  isNotDistinctFrom(that: null): Expr<boolean>
+  isNotDistinctFrom(that: Operand<A>): Expr<boolean>
+  /** A regular expression match (a bound parameter); `flags: "i"` ignores case. */
+  regexpMatch(pattern: [A] extends [string | null] ? TextOperand : never, options?: { readonly flags?: "" | "i" }): Expr<boolean>
+  /** Replaces every match; `\1` … `\9` in the replacement are the groups. */
+  regexpReplace(
+    pattern: [A] extends [string | null] ? TextOperand : never,
+    replacement: [A] extends [string | null] ? TextOperand : never,
+    options?: { readonly flags?: "" | "i" }
+  ): Expr<A>
+  /** Begins with `text`, matched literally and case-sensitively (unless `caseInsensitive`). */
+  startsWith(text: [A] extends [string | null] ? TextOperand : never, options?: { readonly caseInsensitive?: boolean }): Expr<boolean>
+  /** Ends with `text`, matched literally and case-sensitively (unless `caseInsensitive`). */
+  endsWith(text: [A] extends [string | null] ? TextOperand : never, options?: { readonly caseInsensitive?: boolean }): Expr<boolean>
+  /** Contains `text`, matched literally and case-sensitively (unless `caseInsensitive`). */
+  contains(text: [A] extends [string | null] ? TextOperand : never, options?: { readonly caseInsensitive?: boolean }): Expr<boolean>
   asc(options?: { readonly nulls?: "first" | "last" }): Order
   desc(options?: { readonly nulls?: "first" | "last" }): Order
   /** The same expression under an output name. */
@@ -146,8 +200,8 @@ export {
   isExpression as isExpr
 }
 
-const cast = <A>(e: ExprLike): Expr<A> => e as unknown as Expr<A>
-const bool = (node: Ast.Node) => cast<boolean>(make(node, { _tag: "boolean" }, false))
+const asExpr = <A>(e: ExprLike): Expr<A> => e as unknown as Expr<A>
+const bool = (node: Ast.Node) => asExpr<boolean>(make(node, { _tag: "boolean" }, false))
 
 const chain = (op: "AND" | "OR", conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | null>>): Expr<boolean> => {
   if (conditions.length === 0) return literal(op === "AND")
@@ -244,7 +298,7 @@ const case_ = <A>(whens: ReadonlyArray<readonly [Expr<boolean> | Expr<boolean | 
   const result = (value: unknown): Ast.Node =>
     like !== undefined || plainType === undefined || isExpr(value) ? operand(value, like) : Ast.param(value, typeOfValue(value) ?? plainType, true, true)
   const nodes = whens.map(([condition, value]) => [condition.node, result(value)] as const)
-  return cast<A>(make({ _tag: "Case", whens: nodes, otherwise: otherwise === undefined ? undefined : result(otherwise) }, type, otherwise === undefined))
+  return asExpr<A>(make({ _tag: "Case", whens: nodes, otherwise: otherwise === undefined ? undefined : result(otherwise) }, type, otherwise === undefined))
 }
 
 export { case_ as case }
@@ -271,15 +325,149 @@ export const literal: {
 /**
  * SQL text used as is, for what retort cannot express (a server default, a CHECK, a
  * database-specific function). It is never given user input: values belong in parameters.
+ * As a tagged template, interpolated expressions are written as their SQL and any other
+ * value is a bound parameter typed by its JavaScript value (as `Expr.literal`); a query
+ * interpolated is a scalar subquery.
  *
  * @example
- * import { Column, Expr } from "retort"
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const score = Column.integer({ serverDefault: Expr.raw("0"), check: Expr.raw("score >= 0") })
+ * const named = Expr.raw<boolean>`lower(${User.c.name}) = ${"ann"}`
  *
  * @since 0.1.0
  * @category constructors
  */
-export const raw = <A = unknown>(sql: string): Expr<A> => cast<A>(make(Ast.raw(sql), { _tag: "unknown" }, true))
+export const raw: {
+  <A = unknown>(sql: string): Expr<A>
+  <A = unknown>(strings: TemplateStringsArray, ...values: ReadonlyArray<unknown>): Expr<A>
+} = <A>(sql: string | TemplateStringsArray, ...values: ReadonlyArray<unknown>): Expr<A> => {
+  if (typeof sql === "string") return asExpr<A>(make(Ast.raw(sql), { _tag: "unknown" }, true))
+  if (!Array.isArray(sql) || !sql.every((s) => typeof s === "string")) throw new TypeError("Expr.raw takes SQL text or is used as a tagged template")
+  return asExpr<A>(make({ _tag: "Template", strings: [...sql], args: values.map(templateArg) }, { _tag: "unknown" }, true))
+}
+
+// --- expressions (issue 14) ------------------------------------------------------------------
+
+/**
+ * `a IS DISTINCT FROM b`: inequality in which NULL is a value like any other.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }) }) {}
+ * const changed = Expr.isDistinctFrom(User.c.age, null) // age IS NOT NULL
+ *
+ * @since 0.3.0
+ * @category comparisons
+ */
+export const isDistinctFrom = <A>(a: Expr<A>, b: Operand<A> | null): Expr<boolean> => a.isDistinctFrom(b as Operand<A>)
+
+/**
+ * `a IS NOT DISTINCT FROM b`: equality in which NULL equals NULL.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }), managerAge: Column.integer({ nullable: true }) }) {}
+ * const same = Expr.isNotDistinctFrom(User.c.age, User.c.managerAge)
+ *
+ * @since 0.3.0
+ * @category comparisons
+ */
+export const isNotDistinctFrom = <A>(a: Expr<A>, b: Operand<A> | null): Expr<boolean> => a.isNotDistinctFrom(b as Operand<A>)
+
+/**
+ * A row value `(a, b, …)` of expressions, compared with a list of rows or a query of as many columns.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class Seat extends Table.Class<Seat>("Seat")("seats", { id: Column.integer({ primaryKey: true }), row: Column.text(), num: Column.integer() }) {}
+ * const taken = Expr.tuple(Seat.c.row, Seat.c.num).in([["A", 1], ["B", 7]])
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Tuple<T extends ReadonlyArray<unknown>> {
+  readonly node: Ast.Node
+  /** `(a, b) IN (…)`: rows of values, each encoded as its element's column (an empty list is false), or a query. */
+  in(rows: ReadonlyArray<TupleRow<T>> | TupleQuery): Expr<boolean>
+  /** `(a, b) NOT IN (…)` (an empty list is true). */
+  notIn(rows: ReadonlyArray<TupleRow<T>> | TupleQuery): Expr<boolean>
+}
+
+/**
+ * One row of values for a tuple `IN`: a value of each element's type, in order.
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * const row: Expr.TupleRow<[string, number | null]> = ["A", 1]
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type TupleRow<T extends ReadonlyArray<unknown>> = { readonly [K in keyof T]: NonNullable<T[K]> }
+
+/**
+ * A query on the right of a tuple `IN`: a select of as many columns as the tuple (checked when built).
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * const accepts = (q: Expr.TupleQuery) => q
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface TupleQuery {
+  readonly node: Ast.SelectStatement
+  readonly "~result"?: ReadonlyArray<unknown>
+}
+
+/**
+ * A row value of expressions, for `IN` on several columns at once.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class Seat extends Table.Class<Seat>("Seat")("seats", { id: Column.integer({ primaryKey: true }), row: Column.text(), num: Column.integer() }) {}
+ * const free = Expr.tuple(Seat.c.row, Seat.c.num).notIn([["A", 1]])
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const tuple = <const E extends readonly [Expr<any>, ...Array<Expr<any>>]>(
+  ...elements: E
+): Tuple<{ readonly [K in keyof E]: TypeOf<E[K]> }> => {
+  const exprs = elements as unknown as ReadonlyArray<ExprLike>
+  if (exprs.length === 0 || !exprs.every(isExpr)) throw new TypeError("Expr.tuple takes one or more expressions")
+  const node: Ast.Tuple = { _tag: "Tuple", elements: exprs.map((e) => e.node) }
+  const membership = (rows: unknown, negated: boolean) => bool({ _tag: "In", operand: node, list: tupleList(exprs, rows), negated })
+  return {
+    node,
+    in: (rows) => membership(rows, false),
+    notIn: (rows) => membership(rows, true)
+  }
+}
+
+/**
+ * `CAST(e AS …)` to the type of a column definition, read back as that column type. Each
+ * database spells the target; a target it cannot cast to fails when compiled (an
+ * EncodeError naming the database), such as a date-time on SQLite or JSON on MariaDB.
+ *
+ * @example
+ * import { Column, Expr, Table } from "retort"
+ * class Row extends Table.Class<Row>("Row")("rows", { id: Column.integer({ primaryKey: true }), code: Column.text() }) {}
+ * const code = Expr.cast(Row.c.code, Column.integer()) // Expr<number>
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const cast = <A, C extends Column.Any>(
+  e: Expr<A>,
+  target: C
+): Expr<NonNullable<Column.Type<C>> | (null extends A ? null : never)> => {
+  if (!isExpr(e)) throw new TypeError("Expr.cast takes an expression")
+  if (!Column.isColumn(target)) throw new TypeError("Expr.cast takes a column definition (Column.integer(), Column.text(), …) as its target")
+  const type = Column.definition(target).type
+  return asExpr(make({ _tag: "Cast", operand: e.node, type }, type, e.nullable))
+}
 
 /**
  * Escapes `%`, `_` and the escape character itself in a string that should match

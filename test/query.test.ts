@@ -324,16 +324,16 @@ describe("Query compiler", () => {
   })
 
   describe("expressions", () => {
-    it("arithmetic: plus minus times div", () => {
+    it("arithmetic: plus minus times div (true division: the dividend as a double)", () => {
       check(
         Query.select({ a: User.c.age.plus(1), b: User.c.age.minus(2), c: User.c.age.times(3), d: User.c.age.div(4) }).from(User),
         {
-          sqlite: [`SELECT ("users"."age" + ?) AS "a", ("users"."age" - ?) AS "b", ("users"."age" * ?) AS "c", ("users"."age" / ?) AS "d" FROM "users"`, [1, 2, 3, 4]],
+          sqlite: [`SELECT ("users"."age" + ?) AS "a", ("users"."age" - ?) AS "b", ("users"."age" * ?) AS "c", (CAST("users"."age" AS REAL) / ?) AS "d" FROM "users"`, [1, 2, 3, 4]],
           postgresql: [
-            `SELECT ("users"."age" + $1) AS "a", ("users"."age" - $2) AS "b", ("users"."age" * $3) AS "c", ("users"."age" / $4) AS "d" FROM "users"`,
+            `SELECT ("users"."age" + $1) AS "a", ("users"."age" - $2) AS "b", ("users"."age" * $3) AS "c", (CAST("users"."age" AS DOUBLE PRECISION) / $4) AS "d" FROM "users"`,
             [1, 2, 3, 4]
           ],
-          mysql: ["SELECT (`users`.`age` + ?) AS `a`, (`users`.`age` - ?) AS `b`, (`users`.`age` * ?) AS `c`, (`users`.`age` / ?) AS `d` FROM `users`", [1, 2, 3, 4]]
+          mysql: ["SELECT (`users`.`age` + ?) AS `a`, (`users`.`age` - ?) AS `b`, (`users`.`age` * ?) AS `c`, (CAST(`users`.`age` AS DOUBLE) / ?) AS `d` FROM `users`", [1, 2, 3, 4]]
         }
       )
     })

@@ -4,6 +4,7 @@
  * parsed from there (`Duplicate entry '1' for key 'PRIMARY'`, …).
  */
 import type { SqlError } from "@effect/sql/SqlError"
+import type { ColumnType } from "../Column.js"
 import type { Capabilities, DdlHooks, Dialect, ErrorContext } from "../Dialect.js"
 import {
   CheckViolation,
@@ -251,5 +252,48 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     // MariaDB has no FOR SHARE and no OF: LOCK IN SHARE MODE, and the rows of every table read
     // are locked (a superset of what OF asks, so the exclusion it promises still holds).
     lock: ({ strength, wait }) =>
-      `${strength === "update" ? " FOR UPDATE" : " LOCK IN SHARE MODE"}${wait === "nowait" ? " NOWAIT" : wait === "skipLocked" ? " SKIP LOCKED" : ""}`
+      `${strength === "update" ? " FOR UPDATE" : " LOCK IN SHARE MODE"}${wait === "nowait" ? " NOWAIT" : wait === "skipLocked" ? " SKIP LOCKED" : ""}`,
+    // --- expressions (issue 14)
+    rowValues: (rows) => rows.join(", "),
+    isDistinctFrom: (left, right, negated) => (negated ? `(${left} <=> ${right})` : `(NOT (${left} <=> ${right}))`),
+    cast: castMysql,
+    // REGEXP follows the column's collation (case-insensitive by default): PCRE's inline flag decides instead.
+    regexpMatch: (operand, pattern, ci) => `(${operand} REGEXP CONCAT('${ci ? "(?i)" : "(?-i)"}', ${pattern}))`,
+    regexpReplace: (operand, pattern, replacement, ci) => `REGEXP_REPLACE(${operand}, CONCAT('${ci ? "(?i)" : "(?-i)"}', ${pattern}), ${replacement})`,
+    toFloat: (e) => `CAST(${e} AS DOUBLE)`,
+    intDivide: (left, right) => `(${left} DIV ${right})`,
+    intRemainder: (left, right) => `(${left} % ${right})`
   } }
+
+/** MariaDB's CAST takes SIGNED, DOUBLE, DECIMAL, CHAR, DATE, DATETIME, TIME and BINARY only. */
+function castMysql(e: string, type: ColumnType): string | { readonly refused: string } {
+  switch (type._tag) {
+    case "integer":
+    case "bigint":
+      return `CAST(${e} AS SIGNED)`
+    case "float":
+      return `CAST(${e} AS DOUBLE)`
+    case "numeric":
+      return `CAST(${e} AS DECIMAL(${type.precision}, ${type.scale}))`
+    case "string":
+      return `CAST(${e} AS CHAR(${type.length}))`
+    case "text":
+    case "uuid":
+      return `CAST(${e} AS CHAR)`
+    case "boolean":
+      return `(CAST(${e} AS SIGNED) <> 0)`
+    case "date":
+      return `CAST(${e} AS DATE)`
+    case "dateTime":
+      return `CAST(${e} AS DATETIME(6))`
+    case "time":
+      return `CAST(${e} AS TIME(6))`
+    case "binary":
+      return `CAST(${e} AS BINARY)`
+    case "json":
+      return { refused: "MariaDB has no JSON type to CAST to" }
+    case "literal":
+    case "custom":
+      return { refused: `a ${type._tag} column type is not a CAST target (cast to Column.text())` }
+  }
+}

@@ -215,5 +215,17 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     lock: ({ of, strength, wait }) =>
       ` FOR ${strength === "update" ? "UPDATE" : "SHARE"}${of.length === 0 ? "" : ` OF ${of.join(", ")}`}${
         wait === "nowait" ? " NOWAIT" : wait === "skipLocked" ? " SKIP LOCKED" : ""
-      }`
+      }`,
+    // --- expressions (issue 14)
+    rowValues: (rows) => rows.join(", "),
+    isDistinctFrom: (left, right, negated) => `(${left} IS ${negated ? "NOT " : ""}DISTINCT FROM ${right})`,
+    cast: (e, type) =>
+      type._tag === "literal" || type._tag === "custom"
+        ? { refused: `a ${type._tag} column type is not a CAST target (cast to Column.text())` }
+        : `CAST(${e} AS ${ddl.columnType(type, "")})`,
+    regexpMatch: (operand, pattern, ci) => `(${operand} ${ci ? "~*" : "~"} ${pattern})`,
+    regexpReplace: (operand, pattern, replacement, ci) => `regexp_replace(${operand}, ${pattern}, ${replacement}, '${ci ? "gi" : "g"}')`,
+    toFloat: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
+    intDivide: (left, right) => `(${left} / ${right})`,
+    intRemainder: (left, right) => `(${left} % ${right})`
   } }

@@ -4,6 +4,7 @@
  * says where (`UNIQUE constraint failed: users.email`).
  */
 import type { SqlError } from "@effect/sql/SqlError"
+import type { ColumnType } from "../Column.js"
 import type { Capabilities, DdlHooks, Dialect, ErrorContext } from "../Dialect.js"
 import {
   CheckViolation,
@@ -220,5 +221,49 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
         `SQLite has no row locks (${clause}): run the transaction with { isolation: "serializable" }, which begins IMMEDIATE and holds the database's write lock, and drop ${strength === "update" ? "forUpdate()" : "forShare()"}`,
         clause
       )
-    }
+    },
+    // --- expressions (issue 14)
+    // A row-value IN takes its rows only from a subquery: VALUES is one.
+    rowValues: (rows) => `VALUES ${rows.join(", ")}`,
+    isDistinctFrom: (left, right, negated) => `(${left} IS ${negated ? "" : "NOT "}${right})`,
+    cast: castSqlite,
+    // regexp and regexp_replace are JavaScript functions registered on every connection (execution/sqlite.ts).
+    regexpMatch: (operand, pattern, ci) => `regexp(${pattern}, ${operand}${ci ? ", 'i'" : ""})`,
+    regexpReplace: (operand, pattern, replacement, ci) => `regexp_replace(${operand}, ${pattern}, ${replacement}${ci ? ", 'i'" : ""})`,
+    toFloat: (e) => `CAST(${e} AS REAL)`,
+    // better-sqlite3 binds every JavaScript number as a REAL: cast, or 15 / 10 would be 1.5.
+    intDivide: (left, right) => `(CAST(${left} AS INTEGER) / CAST(${right} AS INTEGER))`,
+    intRemainder: (left, right) => `(CAST(${left} AS INTEGER) % CAST(${right} AS INTEGER))`
   } }
+
+/** SQLite's CAST only picks an affinity: dates are functions, a length is a SUBSTR, and there is no date-time type to cast to. */
+function castSqlite(e: string, type: ColumnType): string | { readonly refused: string } {
+  switch (type._tag) {
+    case "integer":
+    case "bigint":
+      return `CAST(${e} AS INTEGER)`
+    case "float":
+      return `CAST(${e} AS REAL)`
+    case "numeric":
+      return type.precision <= 15 ? `CAST(${e} AS NUMERIC)` : `CAST(${e} AS TEXT)`
+    case "string":
+      return `SUBSTR(CAST(${e} AS TEXT), 1, ${type.length})`
+    case "text":
+    case "uuid":
+      return `CAST(${e} AS TEXT)`
+    case "boolean":
+      return `(CAST(${e} AS INTEGER) <> 0)`
+    case "date":
+      return `date(${e})`
+    case "json":
+      return `json(${e})`
+    case "binary":
+      return `CAST(${e} AS BLOB)`
+    case "dateTime":
+    case "time":
+      return { refused: `SQLite has no ${type._tag === "time" ? "time" : "date-time"} type to CAST to` }
+    case "literal":
+    case "custom":
+      return { refused: `a ${type._tag} column type is not a CAST target (cast to Column.text())` }
+  }
+}

@@ -83,6 +83,95 @@ const list = (self: ExprLike, values: unknown): ReadonlyArray<Ast.Node> | Ast.Se
   throw new TypeError("in() takes an array of values or a one-column query")
 }
 
+// --- expressions (issue 14)
+
+export interface RegexpOptions {
+  readonly flags?: string
+}
+
+export interface TextMatchOptions {
+  readonly caseInsensitive?: boolean
+}
+
+/** The only flag every database's regular expressions share is `i`. */
+const regexpFlags = (options: RegexpOptions | undefined): boolean => {
+  const flags: unknown = options?.flags
+  if (flags === undefined || flags === "") return false
+  if (flags === "i") return true
+  throw new TypeError(`regular expression flags are "" or "i" (case-insensitive), not ${JSON.stringify(flags)}`)
+}
+
+const textOperand = (value: unknown, what: string): Ast.Node => {
+  if (isExpr(value)) return value.node
+  if (typeof value !== "string") throw new TypeError(`${what} is a string or a text expression, not ${value === null ? "null" : typeof value}`)
+  return Ast.param(value, { _tag: "text" }, false)
+}
+
+/** The escape character of the patterns startsWith / endsWith / contains build (not a backslash: MariaDB string syntax). */
+const likeEscape = "!"
+
+const textMatch = (self: ExprLike, text: unknown, position: Ast.LikeText["position"], options: TextMatchOptions | undefined) => {
+  let pattern: Ast.Node
+  if (isExpr(text)) {
+    pattern = { _tag: "LikeText", text: text.node, position, escape: likeEscape }
+  } else if (typeof text === "string") {
+    const literal = text.replace(/[!%_]/g, (c) => `${likeEscape}${c}`)
+    pattern = Ast.param(position === "start" ? `${literal}%` : position === "end" ? `%${literal}` : `%${literal}%`, { _tag: "text" }, false)
+  } else {
+    throw new TypeError(`startsWith / endsWith / contains take a string or a text expression, not ${text === null ? "null" : typeof text}`)
+  }
+  return predicate({ _tag: "Like", operand: self.node, pattern, caseInsensitive: options?.caseInsensitive === true, negated: false, escape: likeEscape })
+}
+
+const integralType = (type: Ast.ValueType) => type._tag === "integer" || type._tag === "bigint"
+const decimalType = (type: Ast.ValueType) => type._tag === "numeric" || type._tag === "decimal"
+
+const isZero = (value: unknown) =>
+  value === 0 || value === 0n || (BigDecimal.isBigDecimal(value) && BigDecimal.isZero(value))
+
+/**
+ * `/` and floor division with one meaning on every database. A divisor that is a value is
+ * known not to be zero (zero is refused here); an expression may be, and then gives NULL.
+ */
+const divide = (self: ExprLike, that: unknown, mode: "true" | "floor") => {
+  const divisorIsExpr = isExpr(that)
+  if (!divisorIsExpr && isZero(that)) throw new TypeError("division by a constant zero")
+  const integral = integralType(self.valueType) &&
+    (divisorIsExpr ? integralType(that.valueType) : typeof that === "bigint" || Number.isInteger(that))
+  const decimal = decimalType(self.valueType)
+  const node: Ast.Divide = { _tag: "Divide", left: self.node, right: operand(that, self), mode, integral, decimal, guardZero: divisorIsExpr }
+  const type: Ast.ValueType = decimal || (mode === "floor" && integral) ? self.valueType : { _tag: "float" }
+  return make(node, type, self.nullable || divisorIsExpr)
+}
+
+/** The rows of a tuple IN, each value encoded as its element, or a query of as many columns. */
+export const tupleList = (elements: ReadonlyArray<ExprLike>, rows: unknown): ReadonlyArray<Ast.Node> | Ast.SelectStatement => {
+  if (Array.isArray(rows)) {
+    return rows.map((row: unknown): Ast.Node => {
+      if (!Array.isArray(row) || row.length !== elements.length) {
+        throw new TypeError(`each row of a tuple IN has ${elements.length} values, one per element`)
+      }
+      return { _tag: "Tuple", elements: row.map((v, i) => operand(v, elements[i])) }
+    })
+  }
+  const query = (rows as { readonly node?: { readonly _tag?: unknown } } | null)?.node
+  if (query === undefined || (query._tag !== "Select" && query._tag !== "Compound")) {
+    throw new TypeError("a tuple's in() takes an array of rows or a query")
+  }
+  const statement = query as Ast.SelectStatement
+  const width = (statement._tag === "Select" ? statement : statement.first).selection.length
+  if (width !== elements.length) throw new TypeError(`a tuple of ${elements.length} is compared with a query of ${width} columns`)
+  return statement
+}
+
+/** A value interpolated in an `Expr.raw` template: an expression's SQL, a query as a scalar subquery, else a typed parameter. */
+export const templateArg = (value: unknown): Ast.Node => {
+  if (isExpr(value)) return value.node
+  const query = (value as { readonly node?: { readonly _tag?: unknown } } | null)?.node
+  if (query !== undefined && (query._tag === "Select" || query._tag === "Compound")) return { _tag: "Scalar", query: query as Ast.SelectStatement }
+  return Ast.param(value, typeOfValue(value), true, true)
+}
+
 /** The methods every expression has. `this` is the expression. */
 export const ExprProto = {
   [ExprTypeId]: true,
@@ -149,10 +238,41 @@ export const ExprProto = {
     return arithmetic(this, "*", that)
   },
   div(this: ExprLike, that: unknown) {
-    // Integer division truncates on PostgreSQL and SQLite but not on MariaDB: read a number either way.
-    const quotient = arithmetic(this, "/", that)
-    const integral = this.valueType._tag === "integer" || this.valueType._tag === "bigint"
-    return integral ? make(quotient.node, { _tag: "float" }, quotient.nullable) : quotient
+    return divide(this, that, "true")
+  },
+  floorDiv(this: ExprLike, that: unknown) {
+    return divide(this, that, "floor")
+  },
+  // --- expressions (issue 14)
+  isDistinctFrom(this: ExprLike, that: unknown) {
+    return predicate({ _tag: "IsDistinct", left: this.node, right: operand(that, this), negated: false })
+  },
+  isNotDistinctFrom(this: ExprLike, that: unknown) {
+    return predicate({ _tag: "IsDistinct", left: this.node, right: operand(that, this), negated: true })
+  },
+  regexpMatch(this: ExprLike, pattern: unknown, options?: RegexpOptions) {
+    const caseInsensitive = regexpFlags(options)
+    return predicate({ _tag: "Regexp", operand: this.node, pattern: textOperand(pattern, "a regexpMatch pattern"), replacement: undefined, caseInsensitive })
+  },
+  regexpReplace(this: ExprLike, pattern: unknown, replacement: unknown, options?: RegexpOptions) {
+    const caseInsensitive = regexpFlags(options)
+    const node: Ast.Regexp = {
+      _tag: "Regexp",
+      operand: this.node,
+      pattern: textOperand(pattern, "a regexpReplace pattern"),
+      replacement: textOperand(replacement, "a regexpReplace replacement"),
+      caseInsensitive
+    }
+    return make(node, { _tag: "text" }, this.nullable || isExpr(pattern) && pattern.nullable || isExpr(replacement) && replacement.nullable)
+  },
+  startsWith(this: ExprLike, text: unknown, options?: TextMatchOptions) {
+    return textMatch(this, text, "start", options)
+  },
+  endsWith(this: ExprLike, text: unknown, options?: TextMatchOptions) {
+    return textMatch(this, text, "end", options)
+  },
+  contains(this: ExprLike, text: unknown, options?: TextMatchOptions) {
+    return textMatch(this, text, "any", options)
   },
   asc(this: ExprLike, options?: { readonly nulls?: "first" | "last" }) {
     return order(this, "asc", options)

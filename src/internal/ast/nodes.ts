@@ -178,6 +178,79 @@ export type Node =
   | Case
   | Exists
   | Scalar
+  // --- expressions (issue 14)
+  | Template
+  | Tuple
+  | IsDistinct
+  | Cast
+  | Regexp
+  | LikeText
+  | Divide
+
+// --- expressions (issue 14) ------------------------------------------------------------------
+
+/** `Expr.raw` as a tagged template: `strings[0] args[0] strings[1] …`, each arg rendered as an expression. */
+export interface Template {
+  readonly _tag: "Template"
+  readonly strings: ReadonlyArray<string>
+  readonly args: ReadonlyArray<Node>
+}
+
+/** A row value `(a, b, …)`: the left side of a tuple IN, or one row of its list. */
+export interface Tuple {
+  readonly _tag: "Tuple"
+  readonly elements: ReadonlyArray<Node>
+}
+
+/** `left IS [NOT] DISTINCT FROM right`: a comparison in which NULL equals NULL. */
+export interface IsDistinct {
+  readonly _tag: "IsDistinct"
+  readonly left: Node
+  readonly right: Node
+  /** `IS NOT DISTINCT FROM` (equal, NULLs included). */
+  readonly negated: boolean
+}
+
+/** `CAST(operand AS <type>)`, the target spelled by the dialect. */
+export interface Cast {
+  readonly _tag: "Cast"
+  readonly operand: Node
+  readonly type: Column.ColumnType
+}
+
+/** A regular expression match (no `replacement`) or a replace-all. */
+export interface Regexp {
+  readonly _tag: "Regexp"
+  readonly operand: Node
+  readonly pattern: Node
+  readonly replacement: Node | undefined
+  readonly caseInsensitive: boolean
+}
+
+/**
+ * A LIKE pattern made from a text expression matched literally: its `%`, `_` and `escape`
+ * escaped in SQL, with `%` before (`end`, `any`) and after (`start`, `any`).
+ */
+export interface LikeText {
+  readonly _tag: "LikeText"
+  readonly text: Node
+  readonly position: "start" | "end" | "any"
+  readonly escape: string
+}
+
+/** `/` with one meaning everywhere: true division (`true`) or floor division (`floor`). */
+export interface Divide {
+  readonly _tag: "Divide"
+  readonly left: Node
+  readonly right: Node
+  readonly mode: "true" | "floor"
+  /** Both sides are integers: floor division is exact integer arithmetic. */
+  readonly integral: boolean
+  /** Either side is a decimal: true division stays exact decimal division. */
+  readonly decimal: boolean
+  /** The divisor is an expression: a zero divisor gives NULL (NULLIF), as on every database. */
+  readonly guardZero: boolean
+}
 
 // --- statements --------------------------------------------------------------------------
 
@@ -349,5 +422,20 @@ export const children = (node: Node): ReadonlyArray<Node> => {
     case "Exists":
     case "Scalar":
       return []
+    // --- expressions (issue 14)
+    case "Template":
+      return node.args
+    case "Tuple":
+      return node.elements
+    case "IsDistinct":
+      return [node.left, node.right]
+    case "Cast":
+      return [node.operand]
+    case "Regexp":
+      return node.replacement === undefined ? [node.operand, node.pattern] : [node.operand, node.pattern, node.replacement]
+    case "LikeText":
+      return [node.text]
+    case "Divide":
+      return [node.left, node.right]
   }
 }

@@ -45,7 +45,9 @@ export const expression = (ctx: Context, node: Ast.Node): string => {
       if (Array.isArray(node.list)) {
         // An empty IN list is valid SQL nowhere: it is false (NOT IN: true).
         if (node.list.length === 0) return node.negated ? "(1 = 1)" : "(1 = 0)"
-        return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${node.list.map(e).join(", ")}))`
+        const items = node.list.map(e)
+        const list = node.operand._tag === "Tuple" ? ctx.dialect.compiler.rowValues(items) : items.join(", ")
+        return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${list}))`
       }
       return `(${e(node.operand)} ${node.negated ? "NOT " : ""}IN (${selectStatement(ctx, node.list as Ast.SelectStatement)}))`
     }
@@ -81,9 +83,58 @@ export const expression = (ctx: Context, node: Ast.Node): string => {
       return `(${node.negated ? "NOT " : ""}EXISTS (${selectStatement(ctx, node.query)}))`
     case "Scalar":
       return `(${selectStatement(ctx, node.query)})`
+    // --- expressions (issue 14)
+    case "Template":
+      return node.strings.reduce((sql, part, i) => sql + part + (i < node.args.length ? e(node.args[i]!) : ""), "")
+    case "Tuple":
+      return `(${node.elements.map(e).join(", ")})`
+    case "IsDistinct":
+      return ctx.dialect.compiler.isDistinctFrom(e(node.left), e(node.right), node.negated)
+    case "Cast": {
+      const sql = ctx.dialect.compiler.cast(e(node.operand), node.type)
+      if (typeof sql === "string") return sql
+      throw new ValueError(`cannot CAST on ${ctx.dialect.name}: ${sql.refused}`, node.type._tag)
+    }
+    case "Regexp": {
+      const c = ctx.dialect.compiler
+      const operand = text(ctx, node.operand)
+      const pattern = e(node.pattern)
+      return node.replacement === undefined
+        ? c.regexpMatch(operand, pattern, node.caseInsensitive)
+        : c.regexpReplace(operand, pattern, e(node.replacement), node.caseInsensitive)
+    }
+    case "LikeText": {
+      // The text is matched literally: its escape character, % and _ are escaped in SQL.
+      const lit = (s: string) => ctx.dialect.ddl.literal({ _tag: "Literal", value: s })
+      const escaped = [node.escape, "%", "_"].reduce(
+        (sql, c) => `REPLACE(${sql}, ${lit(c)}, ${lit(node.escape + c)})`,
+        text(ctx, node.text)
+      )
+      const any = lit("%")
+      const parts = node.position === "start" ? [escaped, any] : node.position === "end" ? [any, escaped] : [any, escaped, any]
+      return ctx.dialect.compiler.concat(parts)
+    }
+    case "Divide":
+      return divide(ctx, node)
   }
 }
 
+/**
+ * One division everywhere: true division casts to a double (PostgreSQL and SQLite truncate
+ * integers), decimals divide as decimals, and floor division of integers is exact integer
+ * arithmetic (truncate, then step down when the signs differ and there is a remainder).
+ */
+const divide = (ctx: Context, node: Ast.Divide): string => {
+  const c = ctx.dialect.compiler
+  // Rendered anew at each use: where placeholders are not numbered, each use binds its own values.
+  const left = () => expression(ctx, node.left)
+  const right = () => (node.guardZero ? `NULLIF(${expression(ctx, node.right)}, 0)` : expression(ctx, node.right))
+  if (node.mode === "true") return node.decimal ? `(${left()} / ${right()})` : `(${c.toFloat(left())} / ${right()})`
+  if (!node.integral) return `FLOOR(${node.decimal ? left() : c.toFloat(left())} / ${right()})`
+  const quotient = c.intDivide(left(), right())
+  const remainder = c.intRemainder(left(), right())
+  return `(${quotient} - (CASE WHEN ${remainder} <> 0 AND ((${left()} < 0) <> (${right()} < 0)) THEN 1 ELSE 0 END))`
+}
 /** An operand used as text: an enum column (a PostgreSQL enum type) is cast. */
 export const text = (ctx: Context, node: Ast.Node): string => {
   const rendered = expression(ctx, node)

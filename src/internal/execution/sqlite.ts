@@ -31,6 +31,7 @@ export const open = (url: SqliteUrl, settings: SqliteSettings): Effect.Effect<Co
         db.pragma("foreign_keys = ON")
         // LIKE is case-sensitive on PostgreSQL; retort makes it so here too (ilike is the other one).
         db.pragma("case_sensitive_like = ON")
+        registerRegexp(db)
         if (settings.busyTimeoutMillis !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.round(settings.busyTimeoutMillis))}`)
       } catch (e) {
         db.close()
@@ -40,6 +41,39 @@ export const open = (url: SqliteUrl, settings: SqliteSettings): Effect.Effect<Co
     },
     catch: (cause) => new SqlError({ cause, message: "Failed to open the database" })
   })
+
+/**
+ * SQLite has no regular expressions of its own: `x REGEXP p` calls a function `regexp(p, x)`.
+ * retort's are JavaScript RegExps (Unicode mode); a replacement's `\1`…`\9` are groups,
+ * as on PostgreSQL and MariaDB, and every match is replaced.
+ */
+const registerRegexp = (db: Database.Database) => {
+  const cache = new Map<string, RegExp>()
+  const compile = (pattern: string, flags: string) => {
+    const key = `${flags}/${pattern}`
+    let re = cache.get(key)
+    if (re === undefined) {
+      re = new RegExp(pattern, flags)
+      if (cache.size >= 100) cache.delete(cache.keys().next().value!)
+      cache.set(key, re)
+    }
+    re.lastIndex = 0
+    return re
+  }
+  const flagsOf = (flags: unknown) => (flags === "i" ? "iu" : "u")
+  db.function("regexp", { deterministic: true, varargs: true }, (pattern: unknown, text: unknown, flags: unknown) =>
+    pattern === null || text === null || pattern === undefined || text === undefined
+      ? null
+      : compile(String(pattern), flagsOf(flags)).test(String(text)) ? 1 : 0)
+  db.function("regexp_replace", { deterministic: true, varargs: true }, (text: unknown, pattern: unknown, replacement: unknown, flags: unknown) => {
+    if (text === null || pattern === null || replacement === null || text === undefined || pattern === undefined || replacement === undefined) return null
+    const re = compile(String(pattern), `g${flagsOf(flags)}`)
+    const template = String(replacement)
+    const groups = new RegExp(`${String(pattern)}|`, flagsOf(flags)).exec("")!.length - 1
+    return String(text).replace(re, (...match: Array<unknown>) =>
+      template.replace(/\\(\d|\\)/g, (_, g: string) => (g === "\\" ? "\\" : Number(g) > groups ? "" : String(match[Number(g)] ?? ""))))
+  })
+}
 
 const make = (db: Database.Database): Conn => {
   const cache = new Map<string, Database.Statement>()
