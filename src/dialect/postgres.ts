@@ -208,5 +208,17 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     enumAsText: (e) => `CAST(${e} AS TEXT)`,
     begin: (o) => [`BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${isolationSql[o.isolation]}`}${o.readOnly ? " READ ONLY" : ""}`],
     end: () => [],
-    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0)
+    affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0),
+    // --- writes (issue 14)
+    writeCtes: "statement",
+    updateFrom: ({ table, set, sources, where }) => {
+      const assignments = set().map(([c, v]) => `${c} = ${v}`).join(", ")
+      const from = sources().join(", ")
+      return `UPDATE ${table} SET ${assignments} FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    deleteUsing: ({ table, sources, where }) => {
+      const using = sources().join(", ")
+      return `DELETE FROM ${table} USING ${using}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    upsertSelect: (select) => select
   } }

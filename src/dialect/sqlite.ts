@@ -201,5 +201,20 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
         ? ["BEGIN DEFERRED", "PRAGMA query_only = ON"]
         : [o.isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"],
     end: (o) => (o.readOnly ? ["PRAGMA query_only = OFF"] : []),
-    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
+    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0),
+    // --- writes (issue 14)
+    writeCtes: "statement",
+    // UPDATE … FROM since SQLite 3.33 (better-sqlite3 bundles a later one).
+    updateFrom: ({ table, set, sources, where }) => {
+      const assignments = set().map(([c, v]) => `${c} = ${v}`).join(", ")
+      const from = sources().join(", ")
+      return `UPDATE ${table} SET ${assignments} FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    // No DELETE … USING: a correlated EXISTS over the other sources deletes the same rows.
+    deleteUsing: ({ table, sources, where }) => {
+      const from = sources().join(", ")
+      return `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`})`
+    },
+    // `INSERT … SELECT … FROM t ON CONFLICT` would parse ON as a join's; a WHERE ends the SELECT.
+    upsertSelect: (select) => `SELECT * FROM (${select}) WHERE true`
   } }
