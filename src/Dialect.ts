@@ -184,6 +184,11 @@ export interface CompilerHooks {
   readonly deleteUsing: (parts: WriteParts & { readonly returning: boolean }) => string
   /** The SELECT of an INSERT … SELECT followed by an upsert clause (SQLite needs a WHERE to parse it). */
   readonly upsertSelect: (select: string) => string
+  /**
+   * A column the upsert clause of an INSERT … SELECT assigns (MariaDB qualifies it with the
+   * table: a table of the SELECT may have a column of the same name).
+   */
+  readonly upsertSelectColumn: (table: string, column: string) => string
 }
 
 /**

@@ -253,5 +253,6 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
         ? `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM ${from}${condition})`
         : `DELETE ${table} FROM ${table}, ${from}${condition}`
     },
-    upsertSelect: (select) => select
+    upsertSelect: (select) => select,
+    upsertSelectColumn: (table, column) => `${table}.${column}`
   } }

@@ -220,5 +220,6 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
       const using = sources().join(", ")
       return `DELETE FROM ${table} USING ${using}${where === undefined ? "" : ` WHERE ${where()}`}`
     },
-    upsertSelect: (select) => select
+    upsertSelect: (select) => select,
+    upsertSelectColumn: (_table, column) => column
   } }

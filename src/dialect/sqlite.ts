@@ -216,5 +216,6 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
       return `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`})`
     },
     // `INSERT … SELECT … FROM t ON CONFLICT` would parse ON as a join's; a WHERE ends the SELECT.
-    upsertSelect: (select) => `SELECT * FROM (${select}) WHERE true`
+    upsertSelect: (select) => `SELECT * FROM (${select}) WHERE true`,
+    upsertSelectColumn: (_table, column) => column
   } }

@@ -137,10 +137,12 @@ const upsertClause = (ctx: Context, node: Ast.Insert): string => {
   if (node.onConflict === undefined) return ""
   const { table } = node
   const q = (id: string) => ctx.q(id)
+  // After a SELECT, the columns the clause assigns may need their table (MariaDB: the SELECT's tables share names).
+  const column = node.select === undefined ? q : (id: string) => ctx.dialect.compiler.upsertSelectColumn(q(table.tableName), q(id))
   const set = node.onConflict.action._tag === "DoUpdate"
-    ? node.onConflict.action.set.map((a) => [q(a.column), expression(ctx, a.value)] as const)
+    ? node.onConflict.action.set.map((a) => [column(a.column), expression(ctx, a.value)] as const)
     : []
-  return ctx.dialect.compiler.upsert(node.onConflict.target.map(q), set, table.primaryKey.map((k) => q(table.byKey.get(k)!.name)))
+  return ctx.dialect.compiler.upsert(node.onConflict.target.map(q), set, table.primaryKey.map((k) => column(table.byKey.get(k)!.name)))
 }
 
 /**
