@@ -190,6 +190,29 @@ export interface CompilerHooks {
   /** Integer division truncating toward zero, and its remainder (sign of the dividend). */
   readonly intDivide: (left: string, right: string) => string
   readonly intRemainder: (left: string, right: string) => string
+  // --- writes (issue 14)
+  /**
+   * Where the WITH clause of an UPDATE, DELETE or INSERT … SELECT goes. `"statement"`: one
+   * clause before the statement. `"subquery"` (MariaDB, which takes no WITH before UPDATE or
+   * DELETE): each outermost subquery carries the WITH of the CTEs it uses, and a CTE used
+   * directly as a source becomes a derived table that carries its own.
+   */
+  readonly writeCtes: "statement" | "subquery"
+  /** An UPDATE with other sources (`UPDATE … FROM`, or MariaDB's multi-table UPDATE). */
+  readonly updateFrom: (parts: WriteParts & { readonly set: () => ReadonlyArray<readonly [column: string, value: string]> }) => string
+  /**
+   * A DELETE with other sources (`DELETE … USING`, MariaDB's multi-table DELETE, or a
+   * correlated EXISTS where neither exists). `returning`: a RETURNING clause follows, so the
+   * form must be one that takes it.
+   */
+  readonly deleteUsing: (parts: WriteParts & { readonly returning: boolean }) => string
+  /** The SELECT of an INSERT … SELECT followed by an upsert clause (SQLite needs a WHERE to parse it). */
+  readonly upsertSelect: (select: string) => string
+  /**
+   * A column the upsert clause of an INSERT … SELECT assigns (MariaDB qualifies it with the
+   * table: a table of the SELECT may have a column of the same name).
+   */
+  readonly upsertSelectColumn: (table: string, column: string) => string
 }
 
 /**
@@ -208,6 +231,27 @@ export interface LockClause {
   readonly strength: "update" | "share"
   readonly wait: "nowait" | "skipLocked" | undefined
   readonly of: ReadonlyArray<string>
+}
+
+/**
+ * The parts of an UPDATE or DELETE with other sources, for the dialect to arrange. Each
+ * part is rendered when called, binding its parameters: a hook calls them in the order it
+ * writes them, so placeholders stay in order.
+ *
+ * @example
+ * import type { Dialect } from "retort"
+ * const using = (p: Dialect.WriteParts) => `DELETE FROM ${p.table} USING ${p.sources().join(", ")}`
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface WriteParts {
+  /** The target table, quoted. */
+  readonly table: string
+  /** The other sources, rendered (`"o"`, `"t" AS "m"`, `(SELECT …) AS "x"`). */
+  readonly sources: () => ReadonlyArray<string>
+  /** The WHERE condition, rendered; `undefined` without one. */
+  readonly where: (() => string) | undefined
 }
 
 /**

@@ -262,7 +262,27 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     regexpReplace: (operand, pattern, replacement, ci) => `REGEXP_REPLACE(${operand}, CONCAT('${ci ? "(?i)" : "(?-i)"}', ${pattern}), ${replacement})`,
     toFloat: (e) => `CAST(${e} AS DOUBLE)`,
     intDivide: (left, right) => `(${left} DIV ${right})`,
-    intRemainder: (left, right) => `(${left} % ${right})`
+    intRemainder: (left, right) => `(${left} % ${right})`,
+    // --- writes (issue 14)
+    // MariaDB takes WITH inside a subquery or a derived table, never before UPDATE or DELETE.
+    writeCtes: "subquery",
+    // The multi-table UPDATE: sources come first in the text, and SET columns are qualified.
+    updateFrom: ({ table, set, sources, where }) => {
+      const from = sources().join(", ")
+      const assignments = set().map(([c, v]) => `${table}.${c} = ${v}`).join(", ")
+      return `UPDATE ${table}, ${from} SET ${assignments}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    // The multi-table DELETE has no RETURNING; the single-table DELETE with a correlated EXISTS
+    // deletes the same rows and has.
+    deleteUsing: ({ table, sources, where, returning }) => {
+      const from = sources().join(", ")
+      const condition = where === undefined ? "" : ` WHERE ${where()}`
+      return returning
+        ? `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM ${from}${condition})`
+        : `DELETE ${table} FROM ${table}, ${from}${condition}`
+    },
+    upsertSelect: (select) => select,
+    upsertSelectColumn: (table, column) => `${table}.${column}`
   } }
 
 /** MariaDB's CAST takes SIGNED, DOUBLE, DECIMAL, CHAR, DATE, DATETIME, TIME and BINARY only. */

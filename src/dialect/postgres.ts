@@ -227,5 +227,18 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     regexpReplace: (operand, pattern, replacement, ci) => `regexp_replace(${operand}, ${pattern}, ${replacement}, '${ci ? "gi" : "g"}')`,
     toFloat: (e) => `CAST(${e} AS DOUBLE PRECISION)`,
     intDivide: (left, right) => `(${left} / ${right})`,
-    intRemainder: (left, right) => `(${left} % ${right})`
+    intRemainder: (left, right) => `(${left} % ${right})`,
+    // --- writes (issue 14)
+    writeCtes: "statement",
+    updateFrom: ({ table, set, sources, where }) => {
+      const assignments = set().map(([c, v]) => `${c} = ${v}`).join(", ")
+      const from = sources().join(", ")
+      return `UPDATE ${table} SET ${assignments} FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    deleteUsing: ({ table, sources, where }) => {
+      const using = sources().join(", ")
+      return `DELETE FROM ${table} USING ${using}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    upsertSelect: (select) => select,
+    upsertSelectColumn: (_table, column) => column
   } }

@@ -233,7 +233,23 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     toFloat: (e) => `CAST(${e} AS REAL)`,
     // better-sqlite3 binds every JavaScript number as a REAL: cast, or 15 / 10 would be 1.5.
     intDivide: (left, right) => `(CAST(${left} AS INTEGER) / CAST(${right} AS INTEGER))`,
-    intRemainder: (left, right) => `(CAST(${left} AS INTEGER) % CAST(${right} AS INTEGER))`
+    intRemainder: (left, right) => `(CAST(${left} AS INTEGER) % CAST(${right} AS INTEGER))`,
+    // --- writes (issue 14)
+    writeCtes: "statement",
+    // UPDATE … FROM since SQLite 3.33 (better-sqlite3 bundles a later one).
+    updateFrom: ({ table, set, sources, where }) => {
+      const assignments = set().map(([c, v]) => `${c} = ${v}`).join(", ")
+      const from = sources().join(", ")
+      return `UPDATE ${table} SET ${assignments} FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`}`
+    },
+    // No DELETE … USING: a correlated EXISTS over the other sources deletes the same rows.
+    deleteUsing: ({ table, sources, where }) => {
+      const from = sources().join(", ")
+      return `DELETE FROM ${table} WHERE EXISTS (SELECT 1 FROM ${from}${where === undefined ? "" : ` WHERE ${where()}`})`
+    },
+    // `INSERT … SELECT … FROM t ON CONFLICT` would parse ON as a join's; a WHERE ends the SELECT.
+    upsertSelect: (select) => `SELECT * FROM (${select}) WHERE true`,
+    upsertSelectColumn: (_table, column) => column
   } }
 
 /** SQLite's CAST only picks an affinity: dates are functions, a length is a SUBSTR, and there is no date-time type to cast to. */

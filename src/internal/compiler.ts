@@ -10,7 +10,7 @@ import { EncodeError } from "../Errors.js"
 import type * as Ast from "./ast/nodes.js"
 import { type Compiled, Context, type Step } from "./compiler/context.js"
 import { expression } from "./compiler/expression.js"
-import { insert } from "./compiler/insert.js"
+import { insert, insertSelect } from "./compiler/insert.js"
 import { topLevelSelect } from "./compiler/select.js"
 import { delete_, update } from "./compiler/update.js"
 import { ValueError } from "./values.js"
@@ -36,7 +36,8 @@ const cache = new WeakMap<Ast.Statement, Map<string, ReadonlyArray<Step>>>()
  */
 export const compile = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<Step> => {
   try {
-    if (node._tag === "Insert") return compileUncached(dialect, node)
+    // Inserts of rows are not cached: their rows are the user's objects. An INSERT … SELECT is.
+    if (node._tag === "Insert" && node.select === undefined) return compileUncached(dialect, node)
     let byDialect = cache.get(node)
     if (byDialect === undefined) cache.set(node, byDialect = new Map())
     let steps = byDialect.get(dialect.name)
@@ -58,7 +59,7 @@ const compileUncached = (dialect: Dialect, node: Ast.Statement): ReadonlyArray<S
       return [{ sql, params: ctx.params, result: "rows" }]
     }
     case "Insert":
-      return insert(dialect, node)
+      return node.select === undefined ? insert(dialect, node) : [insertSelect(dialect, { ...node, select: node.select })]
     case "Update":
       return [update(dialect, node)]
     case "Delete":

@@ -355,6 +355,10 @@ export interface Insert {
     }
     | undefined
   readonly returning: ReadonlyArray<Selection> | undefined
+  /** INSERT … SELECT: the rows come from this query (then `rows` is empty), into `columns`. */
+  readonly select?: SelectStatement | undefined
+  /** The database names of the columns an INSERT … SELECT fills, in the query's order. */
+  readonly columns?: ReadonlyArray<string> | undefined
 }
 
 /** `column = value` in UPDATE … SET or an upsert's update. */
@@ -369,6 +373,8 @@ export interface Update {
   readonly set: ReadonlyArray<Assignment>
   readonly where: Node | undefined
   readonly returning: ReadonlyArray<Selection> | undefined
+  /** UPDATE … FROM: other sources the SET values and the WHERE may use (joined in the WHERE). */
+  readonly from?: ReadonlyArray<Source> | undefined
 }
 
 export interface Delete {
@@ -376,6 +382,8 @@ export interface Delete {
   readonly table: TableDef
   readonly where: Node | undefined
   readonly returning: ReadonlyArray<Selection> | undefined
+  /** DELETE … USING: other sources the WHERE may use (joined in the WHERE). */
+  readonly using?: ReadonlyArray<Source> | undefined
 }
 
 /** The statements the compiler handles; a new kind does not compile until it is handled. */

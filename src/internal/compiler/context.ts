@@ -31,6 +31,11 @@ export class Context {
   readonly params: Array<unknown> = []
   /** Where placeholders are numbered ($1), one value node is one parameter wherever it appears. */
   private readonly rendered = new Map<Ast.Node, string>()
+  /**
+   * Set while a write is compiled on a dialect that takes no WITH before it (MariaDB, see
+   * `writeCtes`): each outermost subquery then carries the WITH of the CTEs it uses.
+   */
+  ctesInSubqueries = false
   constructor(readonly dialect: Dialect) {}
   q(identifier: string) {
     return this.dialect.ddl.quote(identifier)

@@ -8,11 +8,16 @@ import { encodeValue, insertValues } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
 import { Context, type Step } from "./context.js"
 import { expression } from "./expression.js"
+import { selectStatement } from "./select.js"
+import { compileWrite } from "./with.js"
 
-export const returning = (ctx: Context, selection: ReadonlyArray<Ast.Selection> | undefined): string =>
+/** `qualified`: columns keep their table (a write with other sources, where a name may be ambiguous). */
+export const returning = (ctx: Context, selection: ReadonlyArray<Ast.Selection> | undefined, qualified = false): string =>
   selection === undefined || selection.length === 0
     ? ""
-    : ` RETURNING ${selection.map((sel) => `${returningColumn(ctx, sel.node)} AS ${ctx.q(sel.alias)}`).join(", ")}`
+    : ` RETURNING ${
+      selection.map((sel) => `${qualified ? expression(ctx, sel.node) : returningColumn(ctx, sel.node)} AS ${ctx.q(sel.alias)}`).join(", ")
+    }`
 
 /** In RETURNING, columns are written unqualified (MariaDB rejects a table prefix there). */
 export const returningColumn = (ctx: Context, node: Ast.Node) => (node._tag === "ColumnRef" ? ctx.q(node.name) : expression(ctx, node))
@@ -114,16 +119,7 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
     let sql = columns.length === 0
       ? dialect.compiler.insertDefaults(q(table.tableName))
       : `INSERT INTO ${q(table.tableName)} (${columns.map((c) => q(c.name)).join(", ")}) VALUES ${tuples.join(", ")}`
-    if (node.onConflict !== undefined) {
-      const set = node.onConflict.action._tag === "DoUpdate"
-        ? node.onConflict.action.set.map((a) => [q(a.column), expression(ctx, a.value)] as const)
-        : []
-      sql += dialect.compiler.upsert(
-        node.onConflict.target.map(q),
-        set,
-        table.primaryKey.map((k) => q(table.byKey.get(k)!.name))
-      )
-    }
+    sql += upsertClause(ctx, node)
     sql += returning(ctx, node.returning)
     const identity = table.autoIncrement
     const step: Step = identity === undefined
@@ -135,3 +131,36 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
   return out
 }
 
+
+/** The ON CONFLICT / ON DUPLICATE KEY clause of an insert, if it has one. */
+const upsertClause = (ctx: Context, node: Ast.Insert): string => {
+  if (node.onConflict === undefined) return ""
+  const { table } = node
+  const q = (id: string) => ctx.q(id)
+  // After a SELECT, the columns the clause assigns may need their table (MariaDB: the SELECT's tables share names).
+  const column = node.select === undefined ? q : (id: string) => ctx.dialect.compiler.upsertSelectColumn(q(table.tableName), q(id))
+  const set = node.onConflict.action._tag === "DoUpdate"
+    ? node.onConflict.action.set.map((a) => [column(a.column), expression(ctx, a.value)] as const)
+    : []
+  return ctx.dialect.compiler.upsert(node.onConflict.target.map(q), set, table.primaryKey.map((k) => column(table.byKey.get(k)!.name)))
+}
+
+/**
+ * INSERT … SELECT: one statement, with the WITH clause of the CTEs the query uses. Its rows
+ * come from the database, so they are not validated by the model's Schema.
+ */
+export const insertSelect = (dialect: Dialect, node: Ast.Insert & { readonly select: Ast.SelectStatement }): Step => {
+  const { table } = node
+  const columns = node.columns ?? []
+  const { sql, params } = compileWrite(dialect, node, (ctx) => {
+    const select = selectStatement(ctx, node.select)
+    const into = `INSERT INTO ${ctx.q(table.tableName)} (${columns.map((c) => ctx.q(c)).join(", ")}) `
+    return into + (node.onConflict === undefined ? select : dialect.compiler.upsertSelect(select)) + upsertClause(ctx, node) +
+      returning(ctx, node.returning)
+  })
+  const result = node.returning === undefined ? "count" : "rows"
+  const identity = table.autoIncrement
+  return identity === undefined
+    ? { sql, params, result }
+    : { sql, params, result, identity: { table: table.tableName, column: identity.name, explicit: columns.includes(identity.name) } }
+}

@@ -147,7 +147,17 @@ export const selectBody = (ctx: Context, s: Ast.SelectStatement): string => {
   return sql + limitOffset(ctx, s.limit, s.offset)
 }
 
-export const selectStatement = (ctx: Context, s: Ast.SelectStatement): string => selectBody(ctx, s)
+export const selectStatement = (ctx: Context, s: Ast.SelectStatement): string => {
+  if (!ctx.ctesInSubqueries) return selectBody(ctx, s)
+  // A subquery of a write on a dialect without WITH before writes: it carries its own WITH,
+  // which also covers the subqueries inside it.
+  ctx.ctesInSubqueries = false
+  try {
+    return withClause(ctx, collectCtes(s)) + selectBody(ctx, s)
+  } finally {
+    ctx.ctesInSubqueries = true
+  }
+}
 
 export const topLevelSelect = (ctx: Context, s: Ast.SelectStatement): string => {
   // Columns of tables the statement does not read fail here, naming the table, not on the server.

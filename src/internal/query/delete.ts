@@ -6,8 +6,8 @@ import * as Ast from "../ast/nodes.js"
 import * as Table from "../../Table.js"
 
 import { type Affected, type Returned } from "./insert.js"
-import { type Compilable, type Shape, TypeId } from "./shapes.js"
-import { type Decoding, conjunction, proto, returningDecoding, returningSelection } from "./build.js"
+import { type Compilable, type Shape, type Source, TypeId } from "./shapes.js"
+import { type Decoding, conjunction, proto, returningDecoding, returningSelection, toSource } from "./build.js"
 
 type Expr<A> = ExprModule.Expr<A>
 
@@ -27,6 +27,13 @@ export interface Delete<M extends Table.Any, Result = Affected> extends Compilab
   readonly node: Ast.Delete
   readonly "~result"?: Result
   where(...conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | null>>): Delete<M, Result>
+  /**
+   * DELETE with other sources (models, aliases, subqueries, CTEs), joined by conditions in
+   * `where`: the rows of the model's table for which the sources have a match are deleted.
+   * PostgreSQL writes `DELETE … USING`, MariaDB its multi-table DELETE (a correlated `EXISTS`
+   * with `returning`), SQLite a correlated `EXISTS`: the same rows everywhere.
+   */
+  using(...sources: ReadonlyArray<Source>): Delete<M, Result>
   returning<R extends M | Shape>(what: R): Delete<M, ReadonlyArray<Returned<M, R>>>
 }
 
@@ -37,6 +44,7 @@ const makeDelete = (model: Table.Any, node: Ast.Delete, decoding: Decoding): Del
     node,
     decoding,
     where: (...conditions: ReadonlyArray<Expr<any>>) => makeDelete(model, { ...node, where: conjunction(node.where, conditions) }, decoding),
+    using: (...sources: ReadonlyArray<Source>) => makeDelete(model, { ...node, using: [...(node.using ?? []), ...sources.map(toSource)] }, decoding),
     returning: (what: unknown) =>
       makeDelete(model, { ...node, returning: returningSelection(node.table, what) }, returningDecoding(model, node.table, what))
   })

@@ -126,7 +126,9 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
     }
     const keys = def.primaryKey.map((k) => refOf(def, k))
     const keySelection = keys.map((k, i) => ({ node: k.node, alias: `k${i}`, type: k.valueType, nullable: false }))
-    const lock = (yield* compileIn(engine.dialect, { ...emptySelect(keySelection, { _tag: "Table", table: def, alias: undefined }), where: node.where }))[0]!
+    // An UPDATE … FROM matches the rows its sources join with, as the same joins in a SELECT do.
+    const joins = (node.from ?? []).map((source): Ast.Join => ({ kind: "inner", source, on: Ast.raw("TRUE") }))
+    const lock = (yield* compileIn(engine.dialect, { ...emptySelect(keySelection, { _tag: "Table", table: def, alias: undefined }), joins, where: node.where }))[0]!
     // Compiled before anything runs: a value the UPDATE refuses locks nothing.
     const write = yield* compileIn(engine.dialect, { ...node, returning: undefined })
     const found = yield* engine.execute(`${lock.sql} FOR UPDATE`, lock.params)

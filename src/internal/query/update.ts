@@ -8,8 +8,8 @@ import * as Ast from "../ast/nodes.js"
 import * as Table from "../../Table.js"
 
 import { type Affected, type Returned } from "./insert.js"
-import { type Compilable, type Shape, TypeId } from "./shapes.js"
-import { type Decoding, assignments, conjunction, proto, returningDecoding, returningSelection } from "./build.js"
+import { type Compilable, type Shape, type Source, TypeId } from "./shapes.js"
+import { type Decoding, assignments, conjunction, proto, returningDecoding, returningSelection, toSource } from "./build.js"
 
 type Expr<A> = ExprModule.Expr<A>
 
@@ -48,6 +48,13 @@ export interface Update<M extends Table.Any, Result = Affected> extends Compilab
   readonly "~result"?: Result
   set(values: UpdateValues<M>): Update<M, Result>
   where(...conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | null>>): Update<M, Result>
+  /**
+   * UPDATE with other sources (models, aliases, subqueries, CTEs), joined by conditions in
+   * `where`; SET values may use their columns. PostgreSQL and SQLite write `UPDATE … FROM`,
+   * MariaDB its multi-table UPDATE. A target row matched by several rows of the sources is
+   * updated once, from one of them (which one is up to the database).
+   */
+  from(...sources: ReadonlyArray<Source>): Update<M, Result>
   returning<R extends M | Shape>(what: R): Update<M, ReadonlyArray<Returned<M, R>>>
 }
 
@@ -60,6 +67,7 @@ const makeUpdate = (model: Table.Any, node: Ast.Update, decoding: Decoding): Upd
     model,
     set: (values: Record<string, unknown>) => makeUpdate(model, { ...node, set: [...node.set, ...assignments(node.table, values)] }, decoding),
     where: (...conditions: ReadonlyArray<Expr<any>>) => makeUpdate(model, { ...node, where: conjunction(node.where, conditions) }, decoding),
+    from: (...sources: ReadonlyArray<Source>) => makeUpdate(model, { ...node, from: [...(node.from ?? []), ...sources.map(toSource)] }, decoding),
     returning: (what: unknown) =>
       makeUpdate(model, { ...node, returning: returningSelection(node.table, what) }, returningDecoding(model, node.table, what))
   })
