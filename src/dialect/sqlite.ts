@@ -17,6 +17,7 @@ import {
 } from "../Errors.js"
 import { connectionError, driverErrors, driverMessage, isConnectPhase, unclassified } from "../internal/classify.js"
 import { quoteDouble, quoteString } from "../internal/sqlText.js"
+import { pathText } from "../internal/json.js"
 import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
@@ -201,5 +202,23 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
         ? ["BEGIN DEFERRED", "PRAGMA query_only = ON"]
         : [o.isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"],
     end: (o) => (o.readOnly ? ["PRAGMA query_only = OFF"] : []),
-    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0)
+    affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0),
+    // --- JSON and windows (issue 14)
+    // json_type tells the JSON type at the path ('text', 'integer', 'real', 'true', …);
+    // json_extract gives a string unquoted and a number as a number; -> keeps JSON text.
+    jsonGet: (json, path, as, bind) => {
+      const at = () => `${json()}, ${bind.text(pathText(path))}`
+      switch (as) {
+        case "json":
+          return `(${json()} -> ${bind.text(pathText(path))})`
+        case "string":
+          return `(CASE json_type(${at()}) WHEN 'text' THEN json_extract(${at()}) END)`
+        case "number":
+          return `(CASE WHEN json_type(${at()}) IN ('integer', 'real') THEN json_extract(${at()}) END)`
+        case "boolean":
+          return `(CASE json_type(${at()}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`
+      }
+    },
+    lagLead: ({ name, value, offset, fallback, window }) =>
+      `${name}(${value()}, ${offset}${fallback === undefined ? "" : `, ${fallback()}`}) OVER (${window()})`
   } }
