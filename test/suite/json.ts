@@ -7,6 +7,7 @@
 import { assert, layer as testLayer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import * as Column from "../../src/Column.js"
+import * as Fn from "../../src/Fn.js"
 import * as MetaData from "../../src/MetaData.js"
 import * as Query from "../../src/Query.js"
 import * as Table from "../../src/Table.js"
@@ -128,6 +129,17 @@ export const suite: Suite = (layer) => {
         assert.deepStrictEqual(yes.map((r) => r.id), [1])
         const tagged = yield* Query.execute(Query.select({ id: Doc.c.id }).from(Doc).where(Doc.c.doc.get("a").get(0).asNumber().eq(10)))
         assert.deepStrictEqual(tagged.map((r) => r.id), [2])
+        yield* metadata.dropAll
+      }))
+
+    it.effect("grouped by an extracted value (one expression object: PostgreSQL sees the same parameter in both places)", () =>
+      Effect.gen(function*() {
+        yield* setup
+        const kind = Doc.c.doc.get("b").asBoolean()
+        const got = yield* Query.execute(
+          Query.select({ kind, n: Fn.count() }).from(Doc).where(kind.isNotNull()).groupBy(kind).orderBy(kind)
+        )
+        assert.deepStrictEqual(got.map((r) => [r.kind, r.n]), [[false, 1], [true, 1]])
         yield* metadata.dropAll
       }))
 
