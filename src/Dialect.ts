@@ -8,7 +8,7 @@
 import type { SqlError } from "@effect/sql/SqlError"
 import type { ColumnType } from "./Column.js"
 import type { DatabaseError } from "./Errors.js"
-import type { Func, Literal, SetOperator } from "./internal/ast/nodes.js"
+import type { Func, JsonAs, Literal, SetOperator } from "./internal/ast/nodes.js"
 import type { ValueHooks } from "./internal/values.js"
 import type { DatabaseUrl, DialectName } from "./Url.js"
 import { mysql } from "./dialect/mysql.js"
@@ -213,6 +213,35 @@ export interface CompilerHooks {
    * table: a table of the SELECT may have a column of the same name).
    */
   readonly upsertSelectColumn: (table: string, column: string) => string
+  // --- JSON and windows (issue 14)
+  /**
+   * The value at `path` (keys and array indexes) in a JSON document: the JSON value itself
+   * (`as: "json"`, read back as JSON text), or a scalar of one JSON type, NULL for a value
+   * of any other type; NULL for a path that is not there. `json()` renders the document and
+   * `bind.text` binds a text parameter (a path's keys and indexes are never SQL text). Each
+   * call renders anew and binds again: with `?` placeholders call them once per use; with
+   * numbered placeholders the text of one call may be used twice.
+   */
+  readonly jsonGet: (
+    json: () => string,
+    path: ReadonlyArray<string | number>,
+    as: JsonAs,
+    bind: { readonly text: (value: string) => string }
+  ) => string
+  /**
+   * `LAG` / `LEAD` over a window: `value()` and `fallback()` render the arguments, `offset`
+   * is a checked non-negative integer, `window()` the window's specification and
+   * `partition()` its PARTITION BY alone (both render anew at each call, as in `jsonGet`).
+   * MariaDB takes no default argument: it is emulated from the row's position in its partition.
+   */
+  readonly lagLead: (call: {
+    readonly name: "LAG" | "LEAD"
+    readonly value: () => string
+    readonly offset: number
+    readonly fallback: (() => string) | undefined
+    readonly window: () => string
+    readonly partition: () => string
+  }) => string
 }
 
 /**

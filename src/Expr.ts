@@ -9,6 +9,7 @@ import type { BigDecimal, Pipeable } from "effect"
 import * as Column from "./Column.js"
 import * as Ast from "./internal/ast/nodes.js"
 import { ExprTypeId, type ExprLike, isExpr, make, operand, templateArg, tupleList, typeOfValue } from "./internal/expr.js"
+import type { IsJson, JsonAt, JsonKey } from "./internal/json.js"
 
 /**
  * The identifier of this module's values.
@@ -145,6 +146,72 @@ export interface Expr<A> extends Pipeable.Pipeable {
   desc(options?: { readonly nulls?: "first" | "last" }): Order
   /** The same expression under an output name. */
   as(alias: string): Expr<A>
+  // --- JSON (issue 14)
+  // The JSON methods take their types from `this` (`T`, `J`), not from `A`: a condition on `A`
+  // in a member would make TypeScript compare expressions structurally, not by variance.
+  /**
+   * The JSON value at an object key or array index (NULL where there is none). Only on JSON
+   * values: a json column whose type is an object, an array or `unknown`, or a `get` result.
+   */
+  get<T, K extends JsonKey<T>>(this: { readonly "~type"?: T }, key: K): JsonExpr<JsonAt<T, K>>
+  /** The JSON string here, unquoted; NULL for a value of another JSON type. Only on JSON values. */
+  asString<T, J = false>(this: JsonSelf<T, J>): Expr<string | null>
+  /** The JSON number here; NULL for a value of another JSON type (the string "3" too). Only on JSON values. */
+  asNumber<T, J = false>(this: JsonSelf<T, J>): Expr<number | null>
+  /** The JSON boolean here; NULL for a value of another JSON type. Only on JSON values. */
+  asBoolean<T, J = false>(this: JsonSelf<T, J>): Expr<boolean | null>
+}
+
+// --- JSON (issue 14)
+
+/** A receiver of the scalar JSON methods: a JSON column, or a path into one (`J`); `never` otherwise. */
+type JsonSelf<T, J> = { readonly "~type"?: T; readonly "~json"?: J } & ([J] extends [true] ? unknown : IsJson<T> extends true ? unknown : never)
+
+/**
+ * A value inside a JSON document (`Post.c.doc.get("a").get(0)`): it reads back as JSON, as
+ * stored (without the column's Schema), and has `asString`, `asNumber` and `asBoolean`
+ * whatever its type, and `get` where its type has keys. A path that is not there is NULL on
+ * every database.
+ *
+ * @example
+ * import { Schema } from "effect"
+ * import { Column, type Expr, Table } from "retort"
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), doc: Column.json(Schema.Struct({ a: Schema.Array(Schema.Number) })) }) {}
+ * const first: Expr.JsonExpr<number | null> = Post.c.doc.get("a").get(0)
+ * const big: Expr.Expr<boolean> = first.asNumber().gt(3)
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface JsonExpr<A> extends Expr<A> {
+  /** Phantom: a JSON value, whatever `A` is. */
+  readonly "~json"?: true
+}
+
+export type {
+  /**
+   * The keys `get` takes on a JSON value of type `A`: indexes of an array, keys of an object,
+   * any key or index of `unknown`.
+   *
+   * @example
+   * import type { Expr } from "retort"
+   * type K = Expr.JsonKey<{ readonly a: number }> // "a"
+   *
+   * @since 0.3.0
+   * @category type-level
+   */
+  JsonKey,
+  /**
+   * The type at key `K` of a JSON value of type `A`, or `null` (a missing path).
+   *
+   * @example
+   * import type { Expr } from "retort"
+   * type V = Expr.JsonAt<{ readonly a: number }, "a"> // number | null
+   *
+   * @since 0.3.0
+   * @category type-level
+   */
+  JsonAt
 }
 
 /**
@@ -159,7 +226,76 @@ export interface Expr<A> extends Pipeable.Pipeable {
  * @category models
  */
 export interface Aggregate<A> extends Expr<A> {
-  over(window?: { readonly partitionBy?: ReadonlyArray<Expr<any>>; readonly orderBy?: ReadonlyArray<Expr<any> | Order> }): Expr<A>
+  over(window?: Window): Expr<A>
+}
+
+// --- windows (issue 14)
+
+/**
+ * One end of a window frame. An offset is a whole number of at least 0.
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * const bounds: ReadonlyArray<Expr.FrameBound> = ["unboundedPreceding", { preceding: 1 }, "currentRow", { following: 1 }, "unboundedFollowing"]
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type FrameBound = Ast.FrameBound
+
+/**
+ * A window frame, `start` to `end` (by default the current row). Checked when the query is
+ * built: a frame that starts after its end, starts at `unboundedFollowing` or ends at
+ * `unboundedPreceding` throws a TypeError.
+ *
+ * @example
+ * import type { Expr } from "retort"
+ * const moving: Expr.Frame = { start: { preceding: 1 }, end: { following: 1 } }
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Frame {
+  readonly start: FrameBound
+  readonly end?: FrameBound
+}
+
+/**
+ * What `.over(…)` takes: `PARTITION BY`, `ORDER BY`, and a `ROWS` or a `RANGE` frame (a
+ * range with an offset needs exactly one `orderBy` term).
+ *
+ * @example
+ * import { Column, Fn, Table, type Expr } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const window: Expr.Window = { orderBy: [Sale.c.id], rows: { start: "unboundedPreceding", end: "currentRow" } }
+ * const running = Fn.sum(Sale.c.amount).over(window)
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Window {
+  readonly partitionBy?: ReadonlyArray<Expr<any>>
+  readonly orderBy?: ReadonlyArray<Expr<any> | Order>
+  readonly rows?: Frame
+  readonly range?: Frame
+}
+
+/**
+ * A function that only runs over a window (`Fn.lag`, `Fn.ntile`, …): it is an expression
+ * once given one with `.over(…)`, so using it without one does not compile.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const previous = Fn.lag(Sale.c.amount).over({ orderBy: [Sale.c.id] })
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface WindowFunction<A> {
+  /** Phantom: the value's type. */
+  readonly "~window"?: A
+  over(window?: Window): Expr<A>
 }
 
 /**

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import type { DateTime } from "effect"
-import type { Aggregate, Expr, Operand } from "./Expr.js"
+import type { Aggregate, Expr, Operand, WindowFunction } from "./Expr.js"
 import * as Ast from "./internal/ast/nodes.js"
 import { type ExprLike, make, operand } from "./internal/expr.js"
 
@@ -215,3 +215,96 @@ export const rank = (): Aggregate<number> => cast(make(Ast.func("rank"), integer
  * @category window functions
  */
 export const denseRank = (): Aggregate<number> => cast(make(Ast.func("denseRank"), integer, false))
+
+// --- windows (issue 14)
+
+const window = <A>(e: ExprLike): WindowFunction<A> => e as unknown as WindowFunction<A>
+
+/** A count written into the SQL (MariaDB takes no parameter there): checked to be a whole number. */
+const count_ = (n: unknown, min: number, what: string): number => {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) {
+    throw new TypeError(`${what} must be a whole number of at least ${min}, not ${String(n)}`)
+  }
+  return n
+}
+
+const shift = <A>(name: "lag" | "lead", expr: Expr<A>, offset: number, fallback: Operand<A> | undefined): WindowFunction<A | null> => {
+  const self = like(expr)
+  const args = [self.node, Ast.literal(count_(offset, 0, `the ${name}() offset`))]
+  if (fallback !== undefined) args.push(operand(fallback, self))
+  return window(make(Ast.func(name, args), self.valueType, true))
+}
+
+/**
+ * `LAG(expr, offset, default)`: the value `offset` rows (1 by default) before this one in
+ * the window, or `default` (NULL when not given) where there is none. Use with `.over(…)`.
+ * On MariaDB, which takes no default, the default is chosen from the row's position.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const previous = Fn.lag(Sale.c.amount, 1, 0).over({ orderBy: [Sale.c.id] })
+ *
+ * @since 0.3.0
+ * @category window functions
+ */
+export const lag = <A>(expr: Expr<A>, offset = 1, fallback?: Operand<A>): WindowFunction<A | null> => shift("lag", expr, offset, fallback)
+
+/**
+ * `LEAD(expr, offset, default)`: the value `offset` rows (1 by default) after this one in
+ * the window, or `default` (NULL when not given) where there is none. Use with `.over(…)`.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const next = Fn.lead(Sale.c.amount).over({ orderBy: [Sale.c.id] })
+ *
+ * @since 0.3.0
+ * @category window functions
+ */
+export const lead = <A>(expr: Expr<A>, offset = 1, fallback?: Operand<A>): WindowFunction<A | null> => shift("lead", expr, offset, fallback)
+
+/**
+ * `NTILE(n)`: the bucket (1 to `n`) of the row when the window's rows are dealt into `n`
+ * buckets as even as can be. Use with `.over(…)`.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const half = Fn.ntile(2).over({ orderBy: [Sale.c.amount] })
+ *
+ * @since 0.3.0
+ * @category window functions
+ */
+export const ntile = (buckets: number): WindowFunction<number> =>
+  window(make(Ast.func("ntile", [Ast.literal(count_(buckets, 1, "the ntile() bucket count"))]), integer, false))
+
+/**
+ * `FIRST_VALUE(expr)`: the value at the first row of the frame. Use with `.over(…)`.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const opening = Fn.firstValue(Sale.c.amount).over({ orderBy: [Sale.c.id] })
+ *
+ * @since 0.3.0
+ * @category window functions
+ */
+export const firstValue = <A>(expr: Expr<A>): WindowFunction<A | null> =>
+  window(make(Ast.func("firstValue", [expr.node]), like(expr).valueType, true))
+
+/**
+ * `LAST_VALUE(expr)`: the value at the last row of the frame. The default frame ends at the
+ * current row: give `rows: { start: "unboundedPreceding", end: "unboundedFollowing" }` for
+ * the last row of the partition.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
+ * const closing = Fn.lastValue(Sale.c.amount).over({ orderBy: [Sale.c.id], rows: { start: "unboundedPreceding", end: "unboundedFollowing" } })
+ *
+ * @since 0.3.0
+ * @category window functions
+ */
+export const lastValue = <A>(expr: Expr<A>): WindowFunction<A | null> =>
+  window(make(Ast.func("lastValue", [expr.node]), like(expr).valueType, true))

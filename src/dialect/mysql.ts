@@ -26,6 +26,7 @@ import {
   isNetworkError
 } from "../internal/classify.js"
 import { isolationSql, quoteString } from "../internal/sqlText.js"
+import { pathText } from "../internal/json.js"
 import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
@@ -282,7 +283,40 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
         : `DELETE ${table} FROM ${table}, ${from}${condition}`
     },
     upsertSelect: (select) => select,
-    upsertSelectColumn: (table, column) => `${table}.${column}`
+    upsertSelectColumn: (table, column) => `${table}.${column}`,
+    // --- JSON and windows (issue 14)
+    // JSON_EXTRACT reads `[n]` on an object or a scalar as on a one-element array: each index
+    // is taken only where the value before it is an array, so that a wrong path is NULL as
+    // elsewhere. JSON_TYPE names the type ('STRING', 'INTEGER', 'DOUBLE', 'BOOLEAN', …).
+    jsonGet: (json, path, as, bind) => {
+      const value = () => {
+        const guards = path.flatMap((step, i) =>
+          typeof step === "number" ? [`JSON_TYPE(JSON_EXTRACT(${json()}, ${bind.text(pathText(path.slice(0, i)))})) = 'ARRAY'`] : []
+        )
+        const extract = `JSON_EXTRACT(${json()}, ${bind.text(pathText(path))})`
+        return guards.length === 0 ? extract : `(CASE WHEN ${guards.join(" AND ")} THEN ${extract} END)`
+      }
+      switch (as) {
+        case "json":
+          return value()
+        case "string":
+          return `(CASE WHEN JSON_TYPE(${value()}) = 'STRING' THEN JSON_UNQUOTE(${value()}) END)`
+        case "number":
+          return `(CASE WHEN JSON_TYPE(${value()}) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN CAST(${value()} AS DOUBLE) END)`
+        case "boolean":
+          return `(CASE WHEN JSON_TYPE(${value()}) = 'BOOLEAN' THEN JSON_UNQUOTE(${value()}) = 'true' END)`
+      }
+    },
+    // No default argument: a row has an n-th row before it (after it) in its partition when
+    // its position there says so; otherwise the default stands in.
+    lagLead: ({ name, value, offset, fallback, window, partition }) => {
+      const call = () => `${name}(${value()}, ${offset}) OVER (${window()})`
+      if (fallback === undefined) return call()
+      const exists = name === "LAG"
+        ? `ROW_NUMBER() OVER (${window()}) > ${offset}`
+        : `COUNT(*) OVER (${partition()}) - ROW_NUMBER() OVER (${window()}) >= ${offset}`
+      return `(CASE WHEN ${exists} THEN ${call()} ELSE ${fallback()} END)`
+    }
   } }
 
 /** MariaDB's CAST takes SIGNED, DOUBLE, DECIMAL, CHAR, DATE, DATETIME, TIME and BINARY only. */

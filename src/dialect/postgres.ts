@@ -26,6 +26,7 @@ import {
   isNetworkError
 } from "../internal/classify.js"
 import { isolationSql, quoteDouble, quoteString } from "../internal/sqlText.js"
+import { pathText } from "../internal/json.js"
 import { formatMicros, type ValueHooks } from "../internal/values.js"
 
 const capabilities: Capabilities = {
@@ -240,5 +241,24 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
       return `DELETE FROM ${table} USING ${using}${where === undefined ? "" : ` WHERE ${where()}`}`
     },
     upsertSelect: (select) => select,
-    upsertSelectColumn: (_table, column) => column
+    upsertSelectColumn: (_table, column) => column,
+    // --- JSON and windows (issue 14)
+    // A strict jsonpath, silent: a missing key, or an index into what is not an array, is
+    // NULL (lax mode would unwrap arrays, and `->` reads a scalar as a one-element array).
+    // Placeholders are numbered, so the value's text is used twice as is.
+    jsonGet: (json, path, as, bind) => {
+      const value = `jsonb_path_query_first(${json()}, CAST(${bind.text(`strict ${pathText(path)}`)} AS JSONPATH), '{}', TRUE)`
+      switch (as) {
+        case "json":
+          return value
+        case "string":
+          return `(CASE WHEN jsonb_typeof(${value}) = 'string' THEN ${value} #>> '{}' END)`
+        case "number":
+          return `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN CAST(${value} #>> '{}' AS DOUBLE PRECISION) END)`
+        case "boolean":
+          return `(CASE WHEN jsonb_typeof(${value}) = 'boolean' THEN CAST(${value} #>> '{}' AS BOOLEAN) END)`
+      }
+    },
+    lagLead: ({ name, value, offset, fallback, window }) =>
+      `${name}(${value()}, ${offset}${fallback === undefined ? "" : `, ${fallback()}`}) OVER (${window()})`
   } }

@@ -19,6 +19,7 @@ import {
 import { connectionError, driverErrors, driverMessage, isConnectPhase, unclassified } from "../internal/classify.js"
 import { quoteDouble, quoteString } from "../internal/sqlText.js"
 import { formatMicros, ValueError, type ValueHooks } from "../internal/values.js"
+import { pathText } from "../internal/json.js"
 
 const capabilities: Capabilities = {
   insertReturning: true,
@@ -249,7 +250,25 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     },
     // `INSERT … SELECT … FROM t ON CONFLICT` would parse ON as a join's; a WHERE ends the SELECT.
     upsertSelect: (select) => `SELECT * FROM (${select}) WHERE true`,
-    upsertSelectColumn: (_table, column) => column
+    upsertSelectColumn: (_table, column) => column,
+    // --- JSON and windows (issue 14)
+    // json_type tells the JSON type at the path ('text', 'integer', 'real', 'true', …);
+    // json_extract gives a string unquoted and a number as a number; -> keeps JSON text.
+    jsonGet: (json, path, as, bind) => {
+      const at = () => `${json()}, ${bind.text(pathText(path))}`
+      switch (as) {
+        case "json":
+          return `(${json()} -> ${bind.text(pathText(path))})`
+        case "string":
+          return `(CASE json_type(${at()}) WHEN 'text' THEN json_extract(${at()}) END)`
+        case "number":
+          return `(CASE WHEN json_type(${at()}) IN ('integer', 'real') THEN json_extract(${at()}) END)`
+        case "boolean":
+          return `(CASE json_type(${at()}) WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`
+      }
+    },
+    lagLead: ({ name, value, offset, fallback, window }) =>
+      `${name}(${value()}, ${offset}${fallback === undefined ? "" : `, ${fallback()}`}) OVER (${window()})`
   } }
 
 /** SQLite's CAST only picks an affinity: dates are functions, a length is a SUBSTR, and there is no date-time type to cast to. */

@@ -7,6 +7,7 @@
 import { BigDecimal, DateTime, Pipeable } from "effect"
 import type { ColumnType } from "../Column.js"
 import * as Ast from "./ast/nodes.js"
+import { jsonMethods } from "./json.js"
 
 export const ExprTypeId: unique symbol = Symbol.for("retort/Expr")
 
@@ -286,19 +287,23 @@ export const ExprProto = {
     copy.alias = alias
     return copy
   },
-  /** Aggregates and ranking functions over a window. */
-  over(this: ExprLike, window: { readonly partitionBy?: ReadonlyArray<ExprLike>; readonly orderBy?: ReadonlyArray<ExprLike | Ast.OrderTerm> } = {}) {
+  // --- windows (issue 14)
+  /** Aggregates and window functions over a window, with a frame if given. */
+  over(this: ExprLike, window: WindowSpec = {}) {
     return make(
       {
         _tag: "Over",
         fn: this.node,
         partitionBy: (window.partitionBy ?? []).map((e) => e.node),
-        orderBy: (window.orderBy ?? []).map(toOrderTerm)
+        orderBy: (window.orderBy ?? []).map(toOrderTerm),
+        ...frameOf(this.node, window)
       },
       this.valueType,
       this.nullable
     )
   },
+  // --- JSON (issue 14)
+  ...jsonMethods(make),
   pipe() {
     return Pipeable.pipeArguments(this, arguments)
   }
@@ -307,3 +312,65 @@ export const ExprProto = {
 /** An ordering term from an expression (ascending) or a term made with `.asc()` / `.desc()`. */
 export const toOrderTerm = (term: ExprLike | Ast.OrderTerm): Ast.OrderTerm =>
   isExpr(term) ? { node: term.node, direction: "asc", nulls: undefined } : term
+
+// --- windows (issue 14) ----------------------------------------------------------------------
+
+/** What `.over(…)` takes (typed publicly as `Expr.Window`). */
+interface WindowSpec {
+  readonly partitionBy?: ReadonlyArray<ExprLike>
+  readonly orderBy?: ReadonlyArray<ExprLike | Ast.OrderTerm>
+  readonly rows?: { readonly start: Ast.FrameBound; readonly end?: Ast.FrameBound }
+  readonly range?: { readonly start: Ast.FrameBound; readonly end?: Ast.FrameBound }
+}
+
+/** Functions that look at rows by position, not at a frame: the databases refuse or ignore one. */
+const frameless = new Set<Ast.FunctionName>(["rowNumber", "rank", "denseRank", "lag", "lead", "ntile"])
+
+/** Where a bound sits: its kind first (a frame cannot start FOLLOWING and end at the CURRENT ROW), then its offset. */
+const position = (bound: Ast.FrameBound, role: "start" | "end"): readonly [kind: number, offset: number] => {
+  switch (bound) {
+    case "unboundedPreceding":
+      return [0, 0]
+    case "currentRow":
+      return [2, 0]
+    case "unboundedFollowing":
+      return [4, 0]
+  }
+  const offset = (n: unknown) => {
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) {
+      throw new TypeError(`a frame offset is a whole number of at least 0, not ${String(n)}`)
+    }
+    return n
+  }
+  if (typeof bound === "object" && bound !== null) {
+    if ("preceding" in bound && !("following" in bound)) return [1, -offset(bound.preceding)]
+    if ("following" in bound && !("preceding" in bound)) return [3, offset(bound.following)]
+  }
+  throw new TypeError(
+    `a frame ${role} is "unboundedPreceding", "currentRow", "unboundedFollowing", { preceding: n } or { following: n }, not ${JSON.stringify(bound)}`
+  )
+}
+
+/** The frame of a window, checked: a bad one fails here, when the query is built. */
+const frameOf = (fn: Ast.Node, window: WindowSpec): { readonly frame?: Ast.Frame } => {
+  if (window.rows !== undefined && window.range !== undefined) throw new TypeError("a window has rows or range, not both")
+  const unit = window.rows !== undefined ? "rows" : window.range !== undefined ? "range" : undefined
+  if (unit === undefined) return {}
+  if (fn._tag === "Func" && frameless.has(fn.name)) throw new TypeError(`${fn.name}() takes no frame (rows / range)`)
+  const given = (window.rows ?? window.range)!
+  const start = given.start
+  const end = given.end ?? "currentRow"
+  const [startKind, startOffset] = position(start, "start")
+  const [endKind, endOffset] = position(end, "end")
+  if (startKind === 4) throw new TypeError("a frame cannot start at unboundedFollowing")
+  if (endKind === 0) throw new TypeError("a frame cannot end at unboundedPreceding")
+  if (startKind > endKind || (startKind === endKind && startOffset > endOffset)) {
+    throw new TypeError(`a frame cannot start after its end (${JSON.stringify(start)} after ${JSON.stringify(end)})`)
+  }
+  // RANGE with an offset measures it on the one ORDER BY value.
+  const offsets = startKind === 1 || startKind === 3 || endKind === 1 || endKind === 3
+  if (unit === "range" && offsets && (window.orderBy ?? []).length !== 1) {
+    throw new TypeError("a range frame with an offset needs exactly one orderBy term")
+  }
+  return { frame: { unit, start, end } }
+}

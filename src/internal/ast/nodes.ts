@@ -119,6 +119,12 @@ export type FunctionName =
   | "rowNumber"
   | "rank"
   | "denseRank"
+  // --- windows (issue 14)
+  | "lag"
+  | "lead"
+  | "ntile"
+  | "firstValue"
+  | "lastValue"
 
 export interface Func {
   readonly _tag: "Func"
@@ -134,6 +140,38 @@ export interface Over {
   readonly fn: Node
   readonly partitionBy: ReadonlyArray<Node>
   readonly orderBy: ReadonlyArray<OrderTerm>
+  /** `ROWS` / `RANGE BETWEEN … AND …`, checked when built (`start` never after `end`). */
+  readonly frame?: Frame | undefined
+}
+
+// --- windows (issue 14)
+
+/** One end of a window frame; offsets are non-negative safe integers, checked when built. */
+export type FrameBound =
+  | "unboundedPreceding"
+  | "currentRow"
+  | "unboundedFollowing"
+  | { readonly preceding: number }
+  | { readonly following: number }
+
+/** A window frame. */
+export interface Frame {
+  readonly unit: "rows" | "range"
+  readonly start: FrameBound
+  readonly end: FrameBound
+}
+
+// --- JSON (issue 14)
+
+/** What a JSON path gives: the JSON value itself, or a scalar of one JSON type (NULL for any other). */
+export type JsonAs = "json" | "string" | "number" | "boolean"
+
+/** A value inside a JSON document: keys and array indexes, bound as parameters when compiled. */
+export interface JsonGet {
+  readonly _tag: "JsonGet"
+  readonly operand: Node
+  readonly path: ReadonlyArray<string | number>
+  readonly as: JsonAs
 }
 
 export interface Case {
@@ -186,6 +224,8 @@ export type Node =
   | Regexp
   | LikeText
   | Divide
+  // --- JSON (issue 14)
+  | JsonGet
 
 // --- expressions (issue 14) ------------------------------------------------------------------
 
@@ -445,5 +485,8 @@ export const children = (node: Node): ReadonlyArray<Node> => {
       return [node.text]
     case "Divide":
       return [node.left, node.right]
+    // --- JSON (issue 14)
+    case "JsonGet":
+      return [node.operand]
   }
 }

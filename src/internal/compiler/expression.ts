@@ -69,12 +69,8 @@ export const expression = (ctx: Context, node: Ast.Node): string => {
     }
     case "Func":
       return func(ctx, node)
-    case "Over": {
-      const parts: Array<string> = []
-      if (node.partitionBy.length > 0) parts.push(`PARTITION BY ${node.partitionBy.map(e).join(", ")}`)
-      if (node.orderBy.length > 0) parts.push(`ORDER BY ${node.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`)
-      return `${e(node.fn)} OVER (${parts.join(" ")})`
-    }
+    case "Over":
+      return over(ctx, node)
     case "Case": {
       const whens = node.whens.map(([c, r]) => `WHEN ${e(c)} THEN ${e(r)}`).join(" ")
       return `(CASE ${whens}${node.otherwise === undefined ? "" : ` ELSE ${e(node.otherwise)}`} END)`
@@ -116,6 +112,12 @@ export const expression = (ctx: Context, node: Ast.Node): string => {
     }
     case "Divide":
       return divide(ctx, node)
+    // --- JSON (issue 14)
+    case "JsonGet":
+      return ctx.value(node, () =>
+        ctx.dialect.compiler.jsonGet(() => e(node.operand), node.path, node.as, {
+          text: (value) => ctx.bind(toDriver({ _tag: "text" }, value, ctx.dialect.values, "compare"))
+        }))
   }
 }
 
@@ -165,6 +167,12 @@ export const func = (ctx: Context, node: Ast.Func): string => {
       return "RANK()"
     case "denseRank":
       return "DENSE_RANK()"
+    case "lag":
+    case "lead":
+    case "ntile":
+    case "firstValue":
+    case "lastValue":
+      throw new ValueError(`${node.name}() is a window function: use it with .over(…)`, node.name)
   }
 }
 
@@ -174,3 +182,72 @@ export const orderTerm = (ctx: Context, term: Ast.OrderTerm, alias?: (node: Ast.
   return ctx.dialect.compiler.orderTerm(rendered, term.direction === "asc" ? "ASC" : "DESC", term.nulls)
 }
 
+
+// --- JSON and windows (issue 14) -------------------------------------------------------------
+
+/**
+ * A count written into the SQL text: a frame offset, a LAG / LEAD offset, an NTILE bucket
+ * count. MariaDB takes no parameter there, so it is inlined, and only ever as a number
+ * checked here (the builders check it too), never as text from the user.
+ */
+const inlineCount = (value: unknown, min: number, what: string): string => {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw new ValueError(`${what} must be a whole number of at least ${min}, not ${describe(value)}`, describe(value))
+  }
+  return String(value)
+}
+
+const frameBound = (bound: Ast.FrameBound): string => {
+  if (bound === "unboundedPreceding") return "UNBOUNDED PRECEDING"
+  if (bound === "currentRow") return "CURRENT ROW"
+  if (bound === "unboundedFollowing") return "UNBOUNDED FOLLOWING"
+  return "preceding" in bound
+    ? `${inlineCount(bound.preceding, 0, "a frame offset")} PRECEDING`
+    : `${inlineCount(bound.following, 0, "a frame offset")} FOLLOWING`
+}
+
+const partition = (ctx: Context, node: Ast.Over): string =>
+  node.partitionBy.length === 0 ? "" : `PARTITION BY ${node.partitionBy.map((n) => expression(ctx, n)).join(", ")}`
+
+const windowSpec = (ctx: Context, node: Ast.Over): string => {
+  const parts: Array<string> = []
+  if (node.partitionBy.length > 0) parts.push(partition(ctx, node))
+  if (node.orderBy.length > 0) parts.push(`ORDER BY ${node.orderBy.map((t) => orderTerm(ctx, t)).join(", ")}`)
+  if (node.frame !== undefined) {
+    parts.push(`${node.frame.unit === "rows" ? "ROWS" : "RANGE"} BETWEEN ${frameBound(node.frame.start)} AND ${frameBound(node.frame.end)}`)
+  }
+  return parts.join(" ")
+}
+
+/** `fn OVER (…)`; the window-only functions are spelled here, where their window is known. */
+const over = (ctx: Context, node: Ast.Over): string => {
+  const fn = node.fn
+  const arg = (i: number) => () => expression(ctx, fn._tag === "Func" ? fn.args[i]! : fn)
+  // Rendered in the order of the SQL text: with `?` placeholders, parameters bind in that order.
+  const spec = () => `OVER (${windowSpec(ctx, node)})`
+  if (fn._tag !== "Func") return `${expression(ctx, fn)} ${spec()}`
+  switch (fn.name) {
+    case "lag":
+    case "lead": {
+      const offset = fn.args[1]
+      return ctx.dialect.compiler.lagLead({
+        name: fn.name === "lag" ? "LAG" : "LEAD",
+        value: arg(0),
+        offset: Number(inlineCount(offset?._tag === "Literal" ? offset.value : offset, 0, `the ${fn.name}() offset`)),
+        fallback: fn.args.length > 2 ? arg(2) : undefined,
+        window: () => windowSpec(ctx, node),
+        partition: () => partition(ctx, node)
+      })
+    }
+    case "ntile": {
+      const buckets = fn.args[0]
+      return `NTILE(${inlineCount(buckets?._tag === "Literal" ? buckets.value : buckets, 1, "the ntile() bucket count")}) ${spec()}`
+    }
+    case "firstValue":
+      return `FIRST_VALUE(${arg(0)()}) ${spec()}`
+    case "lastValue":
+      return `LAST_VALUE(${arg(0)()}) ${spec()}`
+    default:
+      return `${expression(ctx, fn)} ${spec()}`
+  }
+}
