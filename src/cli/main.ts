@@ -4,7 +4,10 @@
  * tree on Node and exits 0 on success, 1 on a typed error (one line on stderr, passwords
  * masked), 2 on bad usage.
  */
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
+// The subpaths, not the package index: the index also loads the cluster, RPC and HTTP
+// client modules (their typings are a tenth of what the type-check parses).
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect } from "effect"
 import { run } from "./app.js"
 import { report } from "./output.js"

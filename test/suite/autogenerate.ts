@@ -10,26 +10,15 @@ import { assert, layer as testLayer } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import ts from "typescript"
 import * as Inspect from "../../src/Inspect.js"
 import * as Migrator from "../../src/Migrator.js"
 import type * as Migration from "../../src/Migration.js"
 import type { Operation } from "../../src/Migration.js"
 import { initial, models, steps } from "../fixtures/autogenerate-models.js"
 import type { Suite } from "../harness/targets.js"
+import { typeCheck } from "../harness/typeCheck.js"
 
 const root = resolve(import.meta.dirname, "../..")
-
-/** The diagnostics of the given files under the project's compiler options. */
-const typeCheck = (files: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const config = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile)
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
-  const program = ts.createProgram([...files], { ...parsed.options, noEmit: true })
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file === undefined ? "" : `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: `
-    return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
-  })
-}
 
 /** The operation each step must produce (besides others it may need). */
 const expectedKind: Readonly<Record<string, Operation["_tag"]>> = {

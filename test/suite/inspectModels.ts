@@ -7,23 +7,11 @@
 import { Effect } from "effect"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import ts from "typescript"
 import * as Inspect from "../../src/Inspect.js"
 import type * as MetaData from "../../src/MetaData.js"
+import { typeCheck } from "../harness/typeCheck.js"
 
 const root = resolve(import.meta.dirname, "../..")
-
-/** The diagnostics of files under the project's compiler options, in one program. */
-export const typeCheck = (files: ReadonlyArray<string>): ReadonlyArray<string> => {
-  const configPath = join(root, "tsconfig.json")
-  const config = ts.readConfigFile(configPath, ts.sys.readFile)
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
-  const program = ts.createProgram(files, { ...parsed.options, noEmit: true })
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file === undefined ? "" : `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: `
-    return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
-  })
-}
 
 /**
  * For each schema: its generated source, and the database its `createAll` makes, reflected
