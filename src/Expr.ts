@@ -6,10 +6,10 @@
  * @since 0.1.0
  */
 import type { BigDecimal, Pipeable } from "effect"
-import * as Column from "./Column.js"
 import * as Ast from "./internal/ast/nodes.js"
-import { ExprTypeId, type ExprLike, isExpr, make, operand, templateArg, tupleList, typeOfValue } from "./internal/expr.js"
+import { ExprTypeId, type ExprLike, isExpr, make, operand, templateArg, typeOfValue } from "./internal/expr.js"
 import type { IsJson, JsonAt, JsonKey } from "./internal/json.js"
+import type { Window } from "./internal/windowTypes.js"
 
 /**
  * The identifier of this module's values.
@@ -229,74 +229,7 @@ export interface Aggregate<A> extends Expr<A> {
   over(window?: Window): Expr<A>
 }
 
-// --- windows (issue 14)
-
-/**
- * One end of a window frame. An offset is a whole number of at least 0.
- *
- * @example
- * import type { Expr } from "retort"
- * const bounds: ReadonlyArray<Expr.FrameBound> = ["unboundedPreceding", { preceding: 1 }, "currentRow", { following: 1 }, "unboundedFollowing"]
- *
- * @since 0.3.0
- * @category models
- */
-export type FrameBound = Ast.FrameBound
-
-/**
- * A window frame, `start` to `end` (by default the current row). Checked when the query is
- * built: a frame that starts after its end, starts at `unboundedFollowing` or ends at
- * `unboundedPreceding` throws a TypeError.
- *
- * @example
- * import type { Expr } from "retort"
- * const moving: Expr.Frame = { start: { preceding: 1 }, end: { following: 1 } }
- *
- * @since 0.3.0
- * @category models
- */
-export interface Frame {
-  readonly start: FrameBound
-  readonly end?: FrameBound
-}
-
-/**
- * What `.over(…)` takes: `PARTITION BY`, `ORDER BY`, and a `ROWS` or a `RANGE` frame (a
- * range with an offset needs exactly one `orderBy` term).
- *
- * @example
- * import { Column, Fn, Table, type Expr } from "retort"
- * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
- * const window: Expr.Window = { orderBy: [Sale.c.id], rows: { start: "unboundedPreceding", end: "currentRow" } }
- * const running = Fn.sum(Sale.c.amount).over(window)
- *
- * @since 0.3.0
- * @category models
- */
-export interface Window {
-  readonly partitionBy?: ReadonlyArray<Expr<any>>
-  readonly orderBy?: ReadonlyArray<Expr<any> | Order>
-  readonly rows?: Frame
-  readonly range?: Frame
-}
-
-/**
- * A function that only runs over a window (`Fn.lag`, `Fn.ntile`, …): it is an expression
- * once given one with `.over(…)`, so using it without one does not compile.
- *
- * @example
- * import { Column, Fn, Table } from "retort"
- * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
- * const previous = Fn.lag(Sale.c.amount).over({ orderBy: [Sale.c.id] })
- *
- * @since 0.3.0
- * @category models
- */
-export interface WindowFunction<A> {
-  /** Phantom: the value's type. */
-  readonly "~window"?: A
-  over(window?: Window): Expr<A>
-}
+export type { Frame, FrameBound, Window, WindowFunction } from "./internal/windowTypes.js"
 
 /**
  * The value type of an expression.
@@ -483,127 +416,7 @@ export const raw: {
   return asExpr<A>(make({ _tag: "Template", strings: [...sql], args: values.map(templateArg) }, { _tag: "unknown" }, true))
 }
 
-// --- expressions (issue 14) ------------------------------------------------------------------
-
-/**
- * `a IS DISTINCT FROM b`: inequality in which NULL is a value like any other.
- *
- * @example
- * import { Column, Expr, Table } from "retort"
- * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }) }) {}
- * const changed = Expr.isDistinctFrom(User.c.age, null) // age IS NOT NULL
- *
- * @since 0.3.0
- * @category comparisons
- */
-export const isDistinctFrom = <A>(a: Expr<A>, b: Operand<A> | null): Expr<boolean> => a.isDistinctFrom(b as Operand<A>)
-
-/**
- * `a IS NOT DISTINCT FROM b`: equality in which NULL equals NULL.
- *
- * @example
- * import { Column, Expr, Table } from "retort"
- * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }), managerAge: Column.integer({ nullable: true }) }) {}
- * const same = Expr.isNotDistinctFrom(User.c.age, User.c.managerAge)
- *
- * @since 0.3.0
- * @category comparisons
- */
-export const isNotDistinctFrom = <A>(a: Expr<A>, b: Operand<A> | null): Expr<boolean> => a.isNotDistinctFrom(b as Operand<A>)
-
-/**
- * A row value `(a, b, …)` of expressions, compared with a list of rows or a query of as many columns.
- *
- * @example
- * import { Column, Expr, Table } from "retort"
- * class Seat extends Table.Class<Seat>("Seat")("seats", { id: Column.integer({ primaryKey: true }), row: Column.text(), num: Column.integer() }) {}
- * const taken = Expr.tuple(Seat.c.row, Seat.c.num).in([["A", 1], ["B", 7]])
- *
- * @since 0.3.0
- * @category models
- */
-export interface Tuple<T extends ReadonlyArray<unknown>> {
-  readonly node: Ast.Node
-  /** `(a, b) IN (…)`: rows of values, each encoded as its element's column (an empty list is false), or a query. */
-  in(rows: ReadonlyArray<TupleRow<T>> | TupleQuery): Expr<boolean>
-  /** `(a, b) NOT IN (…)` (an empty list is true). */
-  notIn(rows: ReadonlyArray<TupleRow<T>> | TupleQuery): Expr<boolean>
-}
-
-/**
- * One row of values for a tuple `IN`: a value of each element's type, in order.
- *
- * @example
- * import type { Expr } from "retort"
- * const row: Expr.TupleRow<[string, number | null]> = ["A", 1]
- *
- * @since 0.3.0
- * @category models
- */
-export type TupleRow<T extends ReadonlyArray<unknown>> = { readonly [K in keyof T]: NonNullable<T[K]> }
-
-/**
- * A query on the right of a tuple `IN`: a select of as many columns as the tuple (checked when built).
- *
- * @example
- * import type { Expr } from "retort"
- * const accepts = (q: Expr.TupleQuery) => q
- *
- * @since 0.3.0
- * @category models
- */
-export interface TupleQuery {
-  readonly node: Ast.SelectStatement
-  readonly "~result"?: ReadonlyArray<unknown>
-}
-
-/**
- * A row value of expressions, for `IN` on several columns at once.
- *
- * @example
- * import { Column, Expr, Table } from "retort"
- * class Seat extends Table.Class<Seat>("Seat")("seats", { id: Column.integer({ primaryKey: true }), row: Column.text(), num: Column.integer() }) {}
- * const free = Expr.tuple(Seat.c.row, Seat.c.num).notIn([["A", 1]])
- *
- * @since 0.3.0
- * @category constructors
- */
-export const tuple = <const E extends readonly [Expr<any>, ...Array<Expr<any>>]>(
-  ...elements: E
-): Tuple<{ readonly [K in keyof E]: TypeOf<E[K]> }> => {
-  const exprs = elements as unknown as ReadonlyArray<ExprLike>
-  if (exprs.length === 0 || !exprs.every(isExpr)) throw new TypeError("Expr.tuple takes one or more expressions")
-  const node: Ast.Tuple = { _tag: "Tuple", elements: exprs.map((e) => e.node) }
-  const membership = (rows: unknown, negated: boolean) => bool({ _tag: "In", operand: node, list: tupleList(exprs, rows), negated })
-  return {
-    node,
-    in: (rows) => membership(rows, false),
-    notIn: (rows) => membership(rows, true)
-  }
-}
-
-/**
- * `CAST(e AS …)` to the type of a column definition, read back as that column type. Each
- * database spells the target; a target it cannot cast to fails when compiled (an
- * EncodeError naming the database), such as a date-time on SQLite or JSON on MariaDB.
- *
- * @example
- * import { Column, Expr, Table } from "retort"
- * class Row extends Table.Class<Row>("Row")("rows", { id: Column.integer({ primaryKey: true }), code: Column.text() }) {}
- * const code = Expr.cast(Row.c.code, Column.integer()) // Expr<number>
- *
- * @since 0.3.0
- * @category constructors
- */
-export const cast = <A, C extends Column.Any>(
-  e: Expr<A>,
-  target: C
-): Expr<NonNullable<Column.Type<C>> | (null extends A ? null : never)> => {
-  if (!isExpr(e)) throw new TypeError("Expr.cast takes an expression")
-  if (!Column.isColumn(target)) throw new TypeError("Expr.cast takes a column definition (Column.integer(), Column.text(), …) as its target")
-  const type = Column.definition(target).type
-  return asExpr(make({ _tag: "Cast", operand: e.node, type }, type, e.nullable))
-}
+export { cast, isDistinctFrom, isNotDistinctFrom, type Tuple, type TupleQuery, type TupleRow, tuple } from "./internal/exprConstructs.js"
 
 /**
  * Escapes `%`, `_` and the escape character itself in a string that should match
