@@ -478,3 +478,51 @@ export class MigrationError extends Data.TaggedError("MigrationError")<{
   readonly migration: string | undefined
   readonly cause?: unknown
 }> {}
+
+// --- Events (issue 15, part 5) ---
+
+/**
+ * The names of the hooks of `Events`: per model (`beforeInsert` … `afterDelete`) and per
+ * session (`beforeFlush` … `afterRollback`).
+ *
+ * @example
+ * import type { Errors } from "retort"
+ * const name: Errors.HookName = "beforeInsert"
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type HookName =
+  | "beforeInsert"
+  | "afterInsert"
+  | "beforeUpdate"
+  | "afterUpdate"
+  | "beforeDelete"
+  | "afterDelete"
+  | "beforeFlush"
+  | "afterFlush"
+  | "beforeCommit"
+  | "afterCommit"
+  | "afterRollback"
+
+/**
+ * A hook registered with `Events` failed: its own error is the `cause`. A failure in a
+ * flush (or before COMMIT) rolls the transaction back; one in `afterCommit` leaves the
+ * data committed.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import type { Errors } from "retort"
+ * const onHook = Effect.catchTag("HookFailed", (e: Errors.HookFailed) => Effect.log(e.hook, e.table, e.cause))
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class HookFailed extends Data.TaggedError("HookFailed")<{
+  readonly message: string
+  readonly hook: HookName
+  /** The table of a model hook; `undefined` for a session hook. */
+  readonly table: string | undefined
+  /** The hook's own error, as it failed with it. */
+  readonly cause: unknown
+}> {}

@@ -11,7 +11,8 @@
  */
 import { Context, Effect, Either, Layer, type Option, type Schema, Scope, type Stream } from "effect"
 import * as Engine from "./Engine.js"
-import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, MultipleResultsFound, StaleDataError } from "./Errors.js"
+import * as Events from "./Events.js"
+import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
 import { loadFor } from "./internal/loading/Loader.js"
@@ -27,8 +28,8 @@ import * as Table from "./Table.js"
 
 /**
  * Everything a session operation can fail with: a database error, a value that does
- * not encode or decode, a lost update, or rows whose foreign keys form a cycle that no
- * nullable key can break.
+ * not encode or decode, a lost update, rows whose foreign keys form a cycle that no
+ * nullable key can break, or a hook registered with `Events` that failed (`HookFailed`).
  *
  * @example
  * import type { Session } from "retort"
@@ -37,7 +38,7 @@ import * as Table from "./Table.js"
  * @since 0.1.0
  * @category errors
  */
-export type SessionError = DatabaseError | DecodeError | EncodeError | StaleDataError | CircularDependencyError
+export type SessionError = DatabaseError | DecodeError | EncodeError | StaleDataError | CircularDependencyError | HookFailed
 
 /**
  * The primary key of a model: its value, or a record of values for a composite key.
@@ -203,7 +204,7 @@ export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session
  */
 export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = Effect.contextWith((context) => {
   const scope = Context.get(context, Scope.Scope)
-  return build(Context.get(context, Engine.Engine), () => scope)
+  return build(Context.get(context, Engine.Engine), () => scope, Context.get(context, Events.Events))
 })
 
 /**
@@ -224,9 +225,10 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  * @category constructors
  */
 export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Engine.Engine> =>
-  Effect.flatMap(Engine.Engine, (engine) => {
+  Effect.contextWithEffect((context: Context.Context<Engine.Engine>) => {
+    const engine = Context.get(context, Engine.Engine)
     let scope: Scope.CloseableScope | undefined
-    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())))
+    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events))
     return Effect.onExit(
       Effect.suspend(() => f(session)),
       (exit) => (scope === undefined ? Effect.void : Scope.close(scope, exit))
@@ -234,9 +236,10 @@ export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): E
   })
 
 // Synchronous: a session is made per request, often per lookup, so making one runs no Effect.
-const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
+// `events`: the hooks registered (`Events.layer`) where the session is made.
+const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry): Session => {
   const identity = new IdentityMap()
-  const tx = SessionTransaction.build(engine, identity, scope)
+  const tx = SessionTransaction.build(engine, identity, scope, events)
 
   // A locking select writes in effect: its locks last only as long as the session's transaction.
   const writes = (query: Query.Compilable) =>

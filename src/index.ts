@@ -103,6 +103,13 @@ export * as Relation from "./Relation.js"
 export * as Session from "./Session.js"
 
 /**
+ * Events: model and session hooks, as Effects.
+ *
+ * @since 0.3.0
+ */
+export * as Events from "./Events.js"
+
+/**
  * Test layers.
  *
  * @since 0.1.0

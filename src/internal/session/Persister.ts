@@ -8,9 +8,10 @@
  * level's own transaction level; `validate` and `locate` also serve the session's `add`
  * and its reads (`src/Session.ts`, `SessionQuery.ts`).
  */
-import { Effect } from "effect"
+import { Effect, Either, Equal } from "effect"
 import type * as Engine from "../../Engine.js"
-import { CircularDependencyError, type DatabaseError, type DecodeError, EncodeError, StaleDataError } from "../../Errors.js"
+import { CircularDependencyError, type DatabaseError, type DecodeError, EncodeError, type HookFailed, StaleDataError } from "../../Errors.js"
+import * as Events from "../../Events.js"
 import * as Expr from "../../Expr.js"
 import * as Query from "../../Query.js"
 import * as Table from "../../Table.js"
@@ -20,8 +21,9 @@ import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./C
 import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
 import type { IdentityView } from "./IdentityMap.js"
+import { prepareUpdate } from "./UnitOfWork.js"
 
-type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError | CircularDependencyError
+type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError | CircularDependencyError | HookFailed
 
 /** Validates a row for insert (the model's insert schema, client defaults). */
 export const validate = (model: Table.Any, def: TableDef, values: unknown): Effect.Effect<Record<string, unknown>, EncodeError> =>
@@ -50,6 +52,7 @@ const stale = (def: TableDef, what: string, actual: number) =>
     actual
   })
 
+/** Writes an update; returns the fields written (the changes and the new version). */
 const writeUpdate = (update: PendingUpdate) =>
   Effect.gen(function*() {
     const { def, model, original } = update
@@ -57,6 +60,26 @@ const writeUpdate = (update: PendingUpdate) =>
     if (def.versionColumn !== undefined) set[def.versionColumn] = (original[def.versionColumn] as number) + 1
     const result = yield* Query.execute(Query.update(model).set(set as never).where(locate(model, def, original, true)))
     if (result.rowsAffected !== 1) return yield* stale(def, "UPDATE", result.rowsAffected)
+    return set
+  })
+
+/**
+ * Runs `beforeUpdate`: the row it returns instead is checked as `session.update` checks
+ * changes, and its changed fields join the update (and the identity map's instance).
+ */
+const beforeUpdate = (update: PendingUpdate, hooks: Events.ResolvedModel | undefined, identity: IdentityView) =>
+  Effect.gen(function*() {
+    if (hooks?.beforeUpdate === undefined) return update
+    const row = instantiate(update.model, { ...update.original, ...update.changes }) as Record<string, unknown>
+    const returned = (yield* hooks.beforeUpdate(row, update.original, update.changes)) as Record<string, unknown> | undefined
+    if (returned === undefined) return update
+    const diff = Object.fromEntries(Object.entries(returned).filter(([k, v]) => k in row && !Equal.equals(row[k], v)))
+    if (Object.keys(diff).length === 0) return update
+    const changes = { ...update.changes, ...diff }
+    const prepared = prepareUpdate(update.original, changes)
+    if (Either.isLeft(prepared)) return yield* Effect.fail(prepared.left)
+    identity.replace(update.def, prepared.right.next)
+    return { ...update, changes }
   })
 
 const writeDelete = (pending: PendingDelete) =>
@@ -191,10 +214,24 @@ const clearBeforeDelete = (ordered: ReadonlyArray<PendingDelete>) =>
     }
   })
 
-/** Writes and empties `changes`; inserted rows join the identity map. */
-export const flush = (changes: ChangeSet, identity: IdentityView): Effect.Effect<void, FlushError, Engine.Engine> =>
+/**
+ * Runs `beforeInsert` on rows of one table; a row it returns instead is validated again.
+ * New pending objects: the deferred keys of this flush are kept by row object.
+ */
+const beforeInsert = (rows: ReadonlyArray<PendingInsert>, hooks: Events.ResolvedModel | undefined) =>
+  hooks?.beforeInsert === undefined ? Effect.succeed(rows) : Effect.forEach(rows, (row) =>
+    Effect.flatMap(hooks.beforeInsert!(row.values), (returned) =>
+      returned === undefined ? Effect.succeed(row) : Effect.map(validate(row.model, row.def, returned), (values) => ({ ...row, values }))))
+
+/**
+ * Writes and empties `changes`; inserted rows join the identity map. The model hooks of
+ * `events` run in the order rows are written, once per row; the flush hooks around it.
+ */
+export const flush = (changes: ChangeSet, identity: IdentityView, events: Events.Registry = Events.empty): Effect.Effect<void, FlushError, Engine.Engine> =>
   Effect.gen(function*() {
     if (changes.isEmpty) return
+    // beforeFlush may record more changes: taken after it.
+    yield* events.beforeFlush
     const { deletes, inserts, updates } = changes.take()
     const order = CommitOrder.sort([...new Set([...updates, ...deletes].map((c) => c.def))])
     const rank = new Map(order.map((def, i) => [def, i]))
@@ -207,7 +244,8 @@ export const flush = (changes: ChangeSet, identity: IdentityView): Effect.Effect
     let pending: Array<PendingInsert> = inserts
     while (pending.length > 0) {
       const def = CommitOrder.sort([...new Set(pending.map((i) => i.def))])[0]!
-      const rows = parentsFirst(def, pending.filter((i) => i.def === def), deferred)
+      const hooks = events.models.get(pending.find((i) => i.def === def)!.model)
+      const rows = parentsFirst(def, yield* beforeInsert(pending.filter((i) => i.def === def), hooks), deferred)
       pending = pending.filter((i) => i.def !== def)
       yield* deferForward(def, rows, pending, deferred)
       const values = rows.map((row) => {
@@ -218,6 +256,7 @@ export const flush = (changes: ChangeSet, identity: IdentityView): Effect.Effect
       const created = yield* Query.execute(Query.insert(model).values(values as never).returning(model))
       for (const [i, entity] of created.entries()) {
         identity.merge(def, entity as object)
+        if (hooks?.afterInsert !== undefined) yield* hooks.afterInsert(entity as object)
         const set = deferred.get(rows[i]!)
         if (set !== undefined) afterwards.push({ model, def, entity: entity as object, set })
         for (const { relation, rows: drafts } of rows[i]!.children) {
@@ -235,8 +274,24 @@ export const flush = (changes: ChangeSet, identity: IdentityView): Effect.Effect
       yield* Query.execute(Query.update(model).set(set as never).where(locate(model, def, entity as Record<string, unknown>)))
       identity.replace(def, instantiate(model, { ...entity, ...set }) as object)
     }
-    for (const update of byRank(updates)) yield* writeUpdate(update)
+    for (const pendingUpdate of byRank(updates)) {
+      const hooks = events.models.get(pendingUpdate.model)
+      const update = yield* beforeUpdate(pendingUpdate, hooks, identity)
+      const set = yield* writeUpdate(update)
+      if (hooks?.afterUpdate !== undefined) {
+        yield* hooks.afterUpdate(instantiate(update.model, { ...update.original, ...set }) as object, update.original, update.changes)
+      }
+    }
     const ordered = byRank(deletes).reverse()
+    for (const pending of ordered) {
+      const hook = events.models.get(pending.model)?.beforeDelete
+      if (hook !== undefined) yield* hook(pending.entity)
+    }
     yield* clearBeforeDelete(ordered)
-    for (const pending of ordered) yield* writeDelete(pending)
+    for (const pending of ordered) {
+      yield* writeDelete(pending)
+      const hook = events.models.get(pending.model)?.afterDelete
+      if (hook !== undefined) yield* hook(pending.entity)
+    }
+    yield* events.afterFlush
   })

@@ -16,6 +16,7 @@
 import { Effect, ExecutionStrategy, Exit, Fiber, FiberRef, Option, type Schedule, Scope } from "effect"
 import * as Engine from "../../Engine.js"
 import { type DatabaseError, isRetryable } from "../../Errors.js"
+import * as Events from "../../Events.js"
 import type { SessionError } from "../../Session.js"
 import type * as Transaction from "../transaction.js"
 import type { IdentityMap } from "./IdentityMap.js"
@@ -59,7 +60,12 @@ export interface SessionTransaction {
  * `sessionScope` is asked for only when the session begins its transaction: `Session.use`
  * makes one then, so that a session that never writes has no scope at all.
  */
-export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope: () => Scope.Scope): SessionTransaction => {
+export const build = (
+  engine: Engine.Engine,
+  identity: IdentityMap,
+  sessionScope: () => Scope.Scope,
+  events: Events.Registry = Events.empty
+): SessionTransaction => {
   const root = new UnitOfWork(identity, undefined)
   // Per session, so that two sessions used by one fiber never share a level.
   // Made on the first nested block: until then every fiber records into the root, and a
@@ -125,7 +131,8 @@ export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope
 
   const rollback: Effect.Effect<void> = Effect.suspend(() => {
     forget()
-    return end((handle) => handle.rollback)
+    const begun = tx !== undefined
+    return Effect.zipRight(end((handle) => handle.rollback), begun ? events.afterRollback : Effect.void)
   })
 
   const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
@@ -134,7 +141,7 @@ export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope
       const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
         if (level.changes.isEmpty) return Effect.void
         level.flushing++
-        return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity)), Effect.sync(() => level.flushing--))
+        return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => level.flushing--))
       }))
       return write.pipe(
         // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
@@ -149,13 +156,17 @@ export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope
 
   const flush = Effect.flatMap(unit, flushLevel)
 
+  // A failed beforeCommit rolls back, as a failed flush does; afterCommit's failure leaves the data committed.
   const commit: Effect.Effect<void, SessionError> = Effect.zipRight(
-    flush,
+    Effect.zipRight(
+      Effect.onError(events.beforeCommit, () => rollback),
+      flush
+    ),
     Effect.suspend(() => {
       identity.clear()
       return end((handle) => handle.commit)
     })
-  )
+  ).pipe(Effect.zipRight(events.afterCommit))
 
   /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
   const outermost = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) => {
