@@ -261,9 +261,12 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
     insert: (model, values) =>
       Effect.flatMap(tx.unit, (unit) => {
         const def = Table.definition(model)
+        const hooks = events.models.get(model)
         const write = Effect.map(
-          tx.runWrite(Query.executeWith(engine, Query.insert(model).values(values).returning(model))),
-          ([created]) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
+          hooks === undefined
+            ? Effect.map(tx.runWrite(Query.executeWith(engine, Query.insert(model).values(values).returning(model))), ([created]) => created)
+            : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
+          (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
         )
         // Row by row with nothing else pending (the usual loop): no flush to run first.
         return unit.changes.isEmpty && unit.flushing === 0 ? write : Effect.zipRight(tx.flush, write)

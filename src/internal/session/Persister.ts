@@ -224,6 +224,19 @@ const beforeInsert = (rows: ReadonlyArray<PendingInsert>, hooks: Events.Resolved
       returned === undefined ? Effect.succeed(row) : Effect.map(validate(row.model, row.def, returned), (values) => ({ ...row, values }))))
 
 /**
+ * `session.insert`'s INSERT of one row, with the model's insert hooks (the caller runs
+ * it without them when the model has none, validating nothing twice).
+ */
+export const insertOne = (model: Table.Any, def: TableDef, input: unknown, hooks: Events.ResolvedModel) =>
+  Effect.gen(function*() {
+    const values = yield* validate(model, def, input)
+    const [row] = yield* beforeInsert([{ model, def, values, children: [] }], hooks)
+    const [created] = yield* Query.execute(Query.insert(model).values([row!.values] as never).returning(model))
+    if (hooks.afterInsert !== undefined) yield* hooks.afterInsert(created as object)
+    return created as object
+  })
+
+/**
  * Writes and empties `changes`; inserted rows join the identity map. The model hooks of
  * `events` run in the order rows are written, once per row; the flush hooks around it.
  */
