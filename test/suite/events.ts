@@ -4,13 +4,14 @@
  * failing hook rolling the flush back; session hooks around flush, commit and rollback.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Data, Effect, Either, Layer } from "effect"
+import { Data, Effect, Either, Exit, Layer } from "effect"
 import * as Column from "../../src/Column.js"
 import * as Events from "../../src/Events.js"
 import * as MetaData from "../../src/MetaData.js"
 import * as Query from "../../src/Query.js"
 import * as Session from "../../src/Session.js"
 import * as Table from "../../src/Table.js"
+import { captureLogs } from "../harness/capture.js"
 import type { Suite } from "../harness/targets.js"
 
 class Owner extends Table.Class<Owner>("Owner")("ev_owners", {
@@ -227,7 +228,11 @@ export const suite: Suite = (layer) => {
         assert.deepStrictEqual(yield* ownerNames, ["Bob"])
         // A failing afterRollback is logged: the rollback still succeeds.
         const noisy = Events.layer(Events.session({ afterRollback: Effect.fail(new Refused({ name: "rb" })) }))
-        yield* withSession(noisy, (s) => Effect.zipRight(Effect.zipRight(s.add(Owner, { name: "Dan" }), s.flush), s.rollback))
+        const { entries, exit } = yield* captureLogs(
+          withSession(noisy, (s) => Effect.zipRight(Effect.zipRight(s.add(Owner, { name: "Dan" }), s.flush), s.rollback))
+        )
+        assert.isTrue(Exit.isSuccess(exit))
+        assert.isTrue(entries.some((e) => e.level === "WARN" && e.message.includes("afterRollback hook failed")))
         assert.deepStrictEqual(yield* ownerNames, ["Bob"])
         yield* metadata.dropAll
       }))
