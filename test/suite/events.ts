@@ -201,6 +201,17 @@ export const suite: Suite = (layer) => {
           s.transaction(Effect.zipRight(s.add(Owner, { id: 2, name: "Bob" }), s.add(Pet, { ownerId: 2, name: "Bad" })))).pipe(Effect.either)
         assert.isTrue(Either.isLeft(inBlock) && inBlock.left._tag === "HookFailed")
         assert.deepStrictEqual(yield* ownerNames, [])
+
+        // In a nested block: only the savepoint rolls back; the outer block's rows are committed.
+        yield* withSession(refuse, (s) =>
+          s.transaction(Effect.gen(function*() {
+            yield* s.add(Owner, { id: 3, name: "Cid" })
+            const nested = yield* s.transaction(Effect.zipRight(s.add(Owner, { id: 4, name: "Dan" }), s.add(Pet, { ownerId: 3, name: "Bad" }))).pipe(Effect.either)
+            assert.isTrue(Either.isLeft(nested) && nested.left._tag === "HookFailed")
+            yield* s.add(Pet, { ownerId: 3, name: "Good" })
+          })))
+        assert.deepStrictEqual(yield* ownerNames, ["Cid"])
+        assert.strictEqual(yield* petCount, 1)
       }))
 
     it.effect("beforeCommit failing rolls back; afterCommit failing leaves the data committed; afterRollback on rollback", () =>
