@@ -138,7 +138,9 @@ type RowEncoded<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Enc
 type ConstructorProps<F extends Fields> = keyof F extends never ? void | Row<F> : Row<F>
 
 /**
- * A model class: a `Schema.Class` of its row, plus table metadata.
+ * A model class: a `Schema` of its row with a validating constructor, plus table metadata.
+ * At runtime it is a `Schema.Class`; its type lists only what a model is used for (not
+ * `extend` / `transformOrFail`), which keeps each model cheap to type-check.
  *
  * @example
  * import { Column, Table } from "retort"
