@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { Schema, type Types } from "effect"
+import { Schema, type SchemaAST, type Types } from "effect"
 import * as Column from "./Column.js"
 import { ExprProto } from "./internal/expr.js"
 import * as TableDef from "./internal/tableDef.js"
@@ -129,8 +129,18 @@ export interface TableStatics<Self, F extends Fields> {
   readonly update: Schema.Schema<Update<F>>
 }
 
+// A column is a plain `Schema` (never a property signature), so Schema.Struct.Type/Encoded/Constructor
+// of the fields reduce to these homomorphic mapped types; Effect's versions build a union of
+// one-key objects and intersect it back, which costs far more to check for each model.
+type Row<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Type<F[K]> }
+type RowEncoded<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Encoded<F[K]> }
+// `new X()` with no argument stays legal when no field is required, as with Schema.Class.
+type ConstructorProps<F extends Fields> = keyof F extends never ? void | Row<F> : Row<F>
+
 /**
- * A model class: a `Schema.Class` of its row, plus table metadata.
+ * A model class: a `Schema` of its row with a validating constructor, plus table metadata.
+ * At runtime it is a `Schema.Class`; its type lists only what a model is used for (not
+ * `extend` / `transformOrFail`), which keeps each model cheap to type-check.
  *
  * @example
  * import { Column, Table } from "retort"
@@ -141,10 +151,15 @@ export interface TableStatics<Self, F extends Fields> {
  * @category models
  */
 export interface TableClass<Self, F extends Fields>
-  extends
-    Schema.Class<Self, F, Schema.Struct.Encoded<F>, never, Schema.Struct.Constructor<F>, {}, {}>,
-    TableStatics<Self, F>
-{}
+  extends Schema.Schema<Self, RowEncoded<F>, never>, TableStatics<Self, F>
+{
+  new(props: ConstructorProps<F>, options?: Schema.MakeOptions): Row<F>
+  readonly ast: SchemaAST.Transformation
+  make<C extends new(...args: Array<any>) => any>(this: C, ...args: ConstructorParameters<C>): InstanceType<C>
+  annotations(annotations: Schema.Annotations.Schema<Self>): Schema.SchemaClass<Self, RowEncoded<F>, never>
+  readonly fields: { readonly [K in keyof F]: F[K] }
+  readonly identifier: string
+}
 
 /**
  * Any model class.
