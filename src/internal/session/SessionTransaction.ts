@@ -17,6 +17,7 @@ import { Effect, ExecutionStrategy, Exit, Fiber, FiberRef, Option, type Schedule
 import * as Engine from "../../Engine.js"
 import { type DatabaseError, isRetryable } from "../../Errors.js"
 import type { SessionError } from "../../Session.js"
+import { parentSpan } from "../telemetry.js"
 import type * as Transaction from "../transaction.js"
 import type { IdentityMap } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
@@ -123,10 +124,13 @@ export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope
     identity.clear()
   }
 
-  const rollback: Effect.Effect<void> = Effect.suspend(() => {
-    forget()
-    return end((handle) => handle.rollback)
-  })
+  const rollback: Effect.Effect<void> = parentSpan(
+    "session.rollback",
+    Effect.suspend(() => {
+      forget()
+      return end((handle) => handle.rollback)
+    })
+  )
 
   const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
     Effect.suspend(() => {
@@ -136,7 +140,9 @@ export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope
         level.flushing++
         return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity)), Effect.sync(() => level.flushing--))
       }))
+      // The statements of a flush are children of its span (only when traced).
       return write.pipe(
+        (flushing) => parentSpan("session.flush", flushing),
         // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
         // session rolls back and stays usable; inside one, the block's own end rolls back.
         Effect.tapErrorCause(() =>
@@ -149,12 +155,15 @@ export const build = (engine: Engine.Engine, identity: IdentityMap, sessionScope
 
   const flush = Effect.flatMap(unit, flushLevel)
 
-  const commit: Effect.Effect<void, SessionError> = Effect.zipRight(
-    flush,
-    Effect.suspend(() => {
-      identity.clear()
-      return end((handle) => handle.commit)
-    })
+  const commit: Effect.Effect<void, SessionError> = parentSpan(
+    "session.commit",
+    Effect.zipRight(
+      flush,
+      Effect.suspend(() => {
+        identity.clear()
+        return end((handle) => handle.commit)
+      })
+    )
   )
 
   /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
