@@ -86,11 +86,16 @@ const selectionOf = (node: Ast.Statement): ReadonlyArray<Ast.Selection> | undefi
   }
 }
 
-/** The main table and operation of a statement, for its telemetry span (`Engine.SpanOptions`). */
+const operations = { Select: "SELECT", Compound: "SELECT", Insert: "INSERT", Update: "UPDATE", Delete: "DELETE" } as const
+
+/**
+ * The main table and operation of a statement, for its telemetry span (`Engine.SpanOptions`).
+ * Built for every statement, traced or not: two fields, no string work.
+ */
 const spanOf = (node: Ast.Statement, wide: boolean): Engine.StatementOptions => {
   const select = node._tag === "Compound" ? node.first : node._tag === "Select" ? node : undefined
   const collection = select === undefined ? (node as Ast.Insert | Ast.Update | Ast.Delete).table.tableName : select.from?._tag === "Table" ? select.from.table.tableName : undefined
-  const operation = select === undefined ? node._tag.toUpperCase() : "SELECT"
+  const operation = operations[node._tag]
   return wide ? { safeIntegers: true, collection, operation } : { collection, operation }
 }
 
