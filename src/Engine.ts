@@ -15,6 +15,7 @@ import { type DatabaseError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
 import * as Executor from "./internal/execution/Executor.js"
 import * as Held from "./internal/heldConnection.js"
+import * as Telemetry from "./internal/telemetry.js"
 import * as Transaction from "./internal/transaction.js"
 import type { EngineOptions } from "./Options.js"
 import * as Url from "./Url.js"
@@ -91,7 +92,7 @@ export interface Engine {
    */
   readonly stream: (sql: string, params?: ReadonlyArray<unknown>, options?: StatementOptions) => Stream.Stream<Row, DatabaseError>
   /** Runs one statement and returns the driver's raw result (affected rows, insert ids), classified. */
-  readonly executeRaw: (sql: string, params?: ReadonlyArray<unknown>) => Effect.Effect<unknown, DatabaseError>
+  readonly executeRaw: (sql: string, params?: ReadonlyArray<unknown>, options?: SpanOptions) => Effect.Effect<unknown, DatabaseError>
   /** Turns the `SqlError`s of an effect into retort's typed errors. */
   readonly classify: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, ClassifiedError<E>, R>
   /**
@@ -133,6 +134,23 @@ export interface PoolStatus {
 }
 
 /**
+ * What a statement's telemetry span says beyond its SQL text: its main table
+ * (`db.collection.name`) and operation (`db.operation.name`, else the SQL's first keyword).
+ * The query layer passes them; raw SQL may. Read only when a tracer is installed.
+ *
+ * @example
+ * import type { Engine } from "retort"
+ * const span: Engine.SpanOptions = { collection: "users", operation: "SELECT" }
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface SpanOptions {
+  readonly collection?: string | undefined
+  readonly operation?: string | undefined
+}
+
+/**
  * Per-statement options of `Engine.execute` and `Engine.stream`.
  *
  * @example
@@ -142,7 +160,7 @@ export interface PoolStatus {
  * @since 0.2.0
  * @category models
  */
-export interface StatementOptions {
+export interface StatementOptions extends SpanOptions {
   /** Read SQLite integers as bigint (exact beyond 2^53). */
   readonly safeIntegers?: boolean | undefined
   /** Cancel this statement on the server past this many milliseconds (overrides `statementTimeout`). */
@@ -197,6 +215,8 @@ export type ClassifiedError<E> = [Extract<E, SqlError>] extends [never] ? E : Ex
  */
 export const Engine: Context.Tag<Engine, Engine> = Context.GenericTag<Engine>("retort/Engine")
 
+const identity = (e: unknown) => e
+
 const isSqlError = (e: unknown): e is SqlError =>
   typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError"
 
@@ -248,14 +268,17 @@ export const make = (
       text: string,
       onConn: (conn: Conn) => Effect.Effect<A, SqlError>,
       onPool: () => Effect.Effect<A, SqlError>,
-      now?: (conn: Conn | undefined) => A | undefined
+      now: ((conn: Conn | undefined) => A | undefined) | undefined,
+      span: SpanOptions | undefined,
+      rows?: (a: A) => number | undefined
     ): Effect.Effect<A, DatabaseError> =>
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
         const level = fiber.getFiberRef(current)
         const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
         // better-sqlite3, untraced: the statement runs in this step, on the level's connection
         // when no other fiber of the level holds it (or the held one), else on an idle pooled one.
-        if (now !== undefined && fiber.currentTracer === builtInTracer && (level === undefined ? !inSqlTransaction(fiber) : level.busy.n === 0)) {
+        const traced = Telemetry.isTraced(fiber)
+        if (now !== undefined && !traced && (level === undefined ? !inSqlTransaction(fiber) : level.busy.n === 0)) {
           try {
             const result = now(level?.conn ?? held)
             if (result !== undefined) return Effect.succeed(result)
@@ -274,14 +297,10 @@ export const make = (
         const classified = Effect.mapError(effect, classifyOne) as Effect.Effect<A, DatabaseError>
         // A span per statement only when a tracer is installed: Effect's built-in one records
         // nothing anyone reads, and a span is most of a fast statement's cost.
-        return fiber.currentTracer === builtInTracer
-          ? classified
-          : Effect.withSpan(classified, "sql.execute", {
-            kind: "client",
-            captureStackTrace: false,
-            attributes: { "db.system.name": dialect.name, "db.query.text": text }
-          })
+        return traced ? Telemetry.statementSpan(classified, spanBase, text, span, identity, rows) : classified
       })
+    const spanBase = Telemetry.connectionAttributes(url)
+    const rowCount = (rows: ReadonlyArray<Row>) => rows.length
     const syncNow = exec.now
     // better-sqlite3 reads one row itself (`get`); the server drivers have read them all.
     const firstOnly = <E>(rows: Effect.Effect<ReadonlyArray<Row>, E>, o: StatementOptions | undefined) =>
@@ -291,8 +310,15 @@ export const make = (
       const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
       return tx._tag === "Some" && exec.connOf(tx.value[0]) !== undefined
     }
+    // BEGIN, COMMIT, SAVEPOINT…: spans of their own, children of whatever runs the transaction.
+    const commandOn: Executor.Executor["commandOn"] = (conn, text, timeoutMillis) =>
+      Effect.withFiberRuntime((fiber) =>
+        Telemetry.isTraced(fiber)
+          ? Telemetry.statementSpan(exec.commandOn(conn, text, timeoutMillis), spanBase, text, undefined, classifyOne)
+          : exec.commandOn(conn, text, timeoutMillis)
+      )
     const deps: Transaction.Dependencies = {
-      exec,
+      exec: { ...exec, commandOn },
       current,
       classify: classify as Transaction.Dependencies["classify"],
       begin: dialect.compiler.begin,
@@ -301,16 +327,17 @@ export const make = (
       pinned
     }
     const stream = (text: string, params: ReadonlyArray<unknown>, o?: StatementOptions): Stream.Stream<Row, DatabaseError> =>
-      Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, SqlError>>((fiber) => {
+      Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, DatabaseError>>((fiber) => {
         const given = Context.getOption(fiber.currentContext, Transaction.StreamLevel)
         const level = fiber.getFiberRef(current) ?? (given._tag === "Some" && given.value.ref === current ? given.value.level : undefined)
         // In a transaction the stream holds the level's lock until it ends: nothing else may
         // use the connection while its result is being read.
-        if (level !== undefined) {
-          return Effect.succeed(Stream.unwrapScoped(Effect.as(Transaction.hold(level), exec.streamOn(level.conn, text, params, o))))
-        }
-        return Effect.succeed(exec.stream(text, params, o))
-      })).pipe(Stream.mapError((e) => classifyOne(e) as DatabaseError))
+        const rows = level !== undefined
+          ? Stream.unwrapScoped(Effect.as(Transaction.hold(level), exec.streamOn(level.conn, text, params, o)))
+          : exec.stream(text, params, o)
+        const classified = Stream.mapError(rows, (e) => classifyOne(e) as DatabaseError)
+        return Effect.succeed(Telemetry.isTraced(fiber) ? Telemetry.streamSpan(classified, spanBase, text, o, identity) : classified)
+      }))
     const withConnection: Held.WithConnection = (effect) =>
       Effect.flatMap(FiberRef.get(pinned), (held) =>
         held !== undefined
@@ -327,14 +354,17 @@ export const make = (
           text,
           (conn) => firstOnly(exec.queryOn(conn, text, params, o), o),
           () => firstOnly(exec.query(text, params, o), o),
-          syncNow === undefined ? undefined : (conn) => syncNow.query(conn, text, params, o)
+          syncNow === undefined ? undefined : (conn) => syncNow.query(conn, text, params, o),
+          o,
+          rowCount
         ),
-      executeRaw: (text, params = []) =>
+      executeRaw: (text, params = [], o) =>
         run(
           text,
           (conn) => exec.runOn(conn, text, params),
           () => exec.run(text, params),
-          syncNow === undefined ? undefined : (conn) => syncNow.run(conn, text, params)
+          syncNow === undefined ? undefined : (conn) => syncNow.run(conn, text, params),
+          o
         ),
       stream: (text, params = [], o) => stream(text, params, o),
       classify,
@@ -344,9 +374,6 @@ export const make = (
       poolStatus: Effect.sync(() => exec.pool.stats)
     }), withConnection)
   })
-
-/** Effect's default tracer, which nobody reads unless a tracer layer replaces it. */
-const builtInTracer = Effect.runSync(Effect.tracer)
 
 const contextOf = (engine: Engine) => Context.make(Engine, engine).pipe(Context.add(SqlClient.SqlClient, engine.sql))
 

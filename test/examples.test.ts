@@ -57,6 +57,17 @@ describe("examples", () => {
     assert.match(out, /after 20 concurrent transfers: .*\(total 306\)/)
   }, 120_000)
 
+  it("telemetry (spans to the console exporter)", async () => {
+    const out = await run("examples/telemetry.ts")
+    assert.include(out, "users: Ann, Bob")
+    assert.include(out, "duplicate: UniqueViolation")
+    assert.include(out, "name: 'SELECT users'")
+    assert.include(out, "name: 'session.flush'")
+    assert.include(out, "'db.system.name': 'sqlite'")
+    assert.include(out, "'error.type': 'UniqueViolation'")
+    assert.notInclude(out, "s3cret")
+  }, 120_000)
+
   const chinook = inject("chinook") !== undefined
   it.skipIf(!chinook)("chinook reports", async () => {
     const out = await run("examples/chinook/reports.ts")

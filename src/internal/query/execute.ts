@@ -86,7 +86,18 @@ const selectionOf = (node: Ast.Statement): ReadonlyArray<Ast.Selection> | undefi
   }
 }
 
-const safeIntegers = { safeIntegers: true } as const
+const operations = { Select: "SELECT", Compound: "SELECT", Insert: "INSERT", Update: "UPDATE", Delete: "DELETE" } as const
+
+/**
+ * The main table and operation of a statement, for its telemetry span (`Engine.SpanOptions`).
+ * Built for every statement, traced or not: two fields, no string work.
+ */
+const spanOf = (node: Ast.Statement, wide: boolean): Engine.StatementOptions => {
+  const select = node._tag === "Compound" ? node.first : node._tag === "Select" ? node : undefined
+  const collection = select === undefined ? (node as Ast.Insert | Ast.Update | Ast.Delete).table.tableName : select.from?._tag === "Table" ? select.from.table.tableName : undefined
+  const operation = operations[node._tag]
+  return wide ? { safeIntegers: true, collection, operation } : { collection, operation }
+}
 
 /**
  * PostgreSQL: ids inserted explicitly leave the identity sequence behind. An insert that sets
@@ -131,7 +142,7 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
     const lock = (yield* compileIn(engine.dialect, { ...emptySelect(keySelection, { _tag: "Table", table: def, alias: undefined }), joins, where: node.where }))[0]!
     // Compiled before anything runs: a value the UPDATE refuses locks nothing.
     const write = yield* compileIn(engine.dialect, { ...node, returning: undefined })
-    const found = yield* engine.execute(`${lock.sql} FOR UPDATE`, lock.params)
+    const found = yield* engine.execute(`${lock.sql} FOR UPDATE`, lock.params, { collection: def.tableName, operation: "SELECT" })
     yield* run(write)
     if (found.length === 0) return []
     const match: Ast.Node = found
@@ -204,7 +215,7 @@ const executeOne = <Q extends Compilable>(
   const selection = selectionOf(node)
   if (step.result === "count" || selection === undefined) {
     return Effect.map(
-      engine.executeRaw(step.sql, step.params),
+      engine.executeRaw(step.sql, step.params, spanOf(node, false)),
       (raw) => ({ rowsAffected: step.result === "count" ? engine.dialect.compiler.affectedRows(raw) : 0 }) as Result<Q>
     )
   }
@@ -213,7 +224,7 @@ const executeOne = <Q extends Compilable>(
   const nullableSources = node._tag === "Select" ? leftJoined(node) : noSources
   const decode = decoderFor(engine.dialect, decoding, selection, nullableSources)
   return Effect.flatMap(
-    wide ? engine.execute(step.sql, step.params, safeIntegers) : engine.execute(step.sql, step.params),
+    engine.execute(step.sql, step.params, spanOf(node, wide)),
     (raw) => attempt(() => raw.map(decode) as unknown as Result<Q>, isDecodeError)
   )
 }
@@ -230,8 +241,8 @@ const executeSteps = <Q extends Compilable>(
     const selection = selectionOf(node)
     // better-sqlite3 reads integers beyond 2^53 exactly only in its safe-integer mode.
     const wide = engine.dialect.values.bigintNeedsSafeIntegers && (selection ?? []).some((s) => s.type._tag === "bigint")
-    const rowsOf = (sql: string, params: ReadonlyArray<unknown>) =>
-      wide ? engine.execute(sql, params, safeIntegers) : engine.execute(sql, params)
+    const span = spanOf(node, wide)
+    const rowsOf = (sql: string, params: ReadonlyArray<unknown>) => engine.execute(sql, params, span)
 
     let affected = 0
     const sync = engine.dialect.compiler.syncIdentity
@@ -249,8 +260,8 @@ const executeSteps = <Q extends Compilable>(
           if (step.result === "rows") {
             // One by one: spreading a large result into push() overflows the stack.
             for (const row of yield* rowsOf(step.sql, step.params)) rows.push(row)
-          } else if (step.result === "count") affected += engine.dialect.compiler.affectedRows(yield* engine.executeRaw(step.sql, step.params))
-          else yield* engine.execute(step.sql, step.params)
+          } else if (step.result === "count") affected += engine.dialect.compiler.affectedRows(yield* engine.executeRaw(step.sql, step.params, span))
+          else yield* engine.execute(step.sql, step.params, span)
         }
         return rows
       })
@@ -302,7 +313,7 @@ export const stream = <Row>(
     const wide = engine.dialect.values.bigintNeedsSafeIntegers && selection.some((s) => s.type._tag === "bigint")
     const nullableSources = node._tag === "Select" ? leftJoined(node) : new Set<string>()
     const decode = decoderFor(engine.dialect, decoding, selection, nullableSources)
-    return engine.stream(step.sql, step.params, { safeIntegers: wide, chunk: options?.chunk }).pipe(
+    return engine.stream(step.sql, step.params, { ...spanOf(node, false), safeIntegers: wide, chunk: options?.chunk }).pipe(
       Stream.mapChunksEffect((chunk) => attempt(() => Chunk.map(chunk, (row) => decode(row) as Row), isDecodeError))
     )
   }))

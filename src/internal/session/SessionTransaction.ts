@@ -18,6 +18,7 @@ import * as Engine from "../../Engine.js"
 import { type DatabaseError, isRetryable } from "../../Errors.js"
 import * as Events from "../../Events.js"
 import type { SessionError } from "../../Session.js"
+import { parentSpan } from "../telemetry.js"
 import type * as Transaction from "../transaction.js"
 import type { IdentityMap } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
@@ -129,11 +130,14 @@ export const build = (
     identity.clear()
   }
 
-  const rollback: Effect.Effect<void> = Effect.suspend(() => {
-    forget()
-    const begun = tx !== undefined
-    return Effect.zipRight(end((handle) => handle.rollback), begun ? events.afterRollback : Effect.void)
-  })
+  const rollback: Effect.Effect<void> = parentSpan(
+    "session.rollback",
+    Effect.suspend(() => {
+      forget()
+      const begun = tx !== undefined
+      return Effect.zipRight(end((handle) => handle.rollback), begun ? events.afterRollback : Effect.void)
+    })
+  )
 
   const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
     Effect.suspend(() => {
@@ -143,7 +147,9 @@ export const build = (
         level.flushing++
         return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => level.flushing--))
       }))
+      // The statements of a flush are children of its span (only when traced).
       return write.pipe(
+        (flushing) => parentSpan("session.flush", flushing),
         // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
         // session rolls back and stays usable; inside one, the block's own end rolls back.
         Effect.tapErrorCause(() =>
@@ -157,15 +163,18 @@ export const build = (
   const flush = Effect.flatMap(unit, flushLevel)
 
   // A failed beforeCommit rolls back, as a failed flush does; afterCommit's failure leaves the data committed.
-  const commit: Effect.Effect<void, SessionError> = Effect.zipRight(
+  const commit: Effect.Effect<void, SessionError> = parentSpan(
+    "session.commit",
     Effect.zipRight(
-      Effect.onError(events.beforeCommit, () => rollback),
-      flush
-    ),
-    Effect.suspend(() => {
-      identity.clear()
-      return end((handle) => handle.commit)
-    })
+      Effect.zipRight(
+        Effect.onError(events.beforeCommit, () => rollback),
+        flush
+      ),
+      Effect.suspend(() => {
+        identity.clear()
+        return end((handle) => handle.commit)
+      })
+    )
   ).pipe(Effect.zipRight(events.afterCommit))
 
   /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
