@@ -14,6 +14,7 @@ import * as Engine from "./Engine.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
+import { LazyLoads, type LazyLoadMode, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
 import { fromSource } from "./internal/loading/RelationDef.js"
 import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
@@ -207,6 +208,43 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
 })
 
 /**
+ * Options of a session. `lazyLoad` says what `relation.load` does for a relation that was
+ * not loaded with the query: `"batch"` (the default) loads it in one query for every
+ * instance of the query's result; `"raise"` refuses with `LazyLoadRefused`, to find the
+ * loads that should have been eager (`.with({ … })`). Eagerly loaded relations are served
+ * either way, without a query.
+ *
+ * @example
+ * import type { Session } from "retort"
+ * const strict: Session.Options = { lazyLoad: "raise" }
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Options {
+  readonly lazyLoad?: LazyLoadMode
+}
+
+/**
+ * `make` with options.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Session } from "retort"
+ * const program = Effect.scoped(Effect.flatMap(Session.makeWith({ lazyLoad: "raise" }), (session) => session.commit)).pipe(
+ *   Effect.provide(Engine.layer("sqlite://"))
+ * )
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const makeWith = (options: Options): Effect.Effect<Session, never, Engine.Engine | Scope.Scope> =>
+  Effect.contextWith((context) => {
+    const scope = Context.get(context, Scope.Scope)
+    return build(Context.get(context, Engine.Engine), () => scope, options)
+  })
+
+/**
  * Runs `f` with a fresh session, then ends it as closing `make`'s scope would: anything
  * not committed is rolled back and the connection returned, whether `f` succeeds, fails
  * or is interrupted. The same as `Effect.scoped(Effect.flatMap(Session.make, f))` without
@@ -223,10 +261,13 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  * @since 0.2.0
  * @category constructors
  */
-export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Engine.Engine> =>
+export const use = <A, E, R>(
+  f: (session: Session) => Effect.Effect<A, E, R>,
+  options?: Options
+): Effect.Effect<A, E, R | Engine.Engine> =>
   Effect.flatMap(Engine.Engine, (engine) => {
     let scope: Scope.CloseableScope | undefined
-    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())))
+    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())), options)
     return Effect.onExit(
       Effect.suspend(() => f(session)),
       (exit) => (scope === undefined ? Effect.void : Scope.close(scope, exit))
@@ -234,15 +275,20 @@ export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): E
   })
 
 // Synchronous: a session is made per request, often per lookup, so making one runs no Effect.
-const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
+const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Options): Session => {
   const identity = new IdentityMap()
   const tx = SessionTransaction.build(engine, identity, scope)
+  // What lazy loads loaded for a result set is stale once the session writes.
+  const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
+  const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(Effect.sync(() => lazy.touch()), effect)
 
   // A locking select writes in effect: its locks last only as long as the session's transaction.
   const writes = (query: Query.Compilable) =>
     query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"
   const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
-    Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.executeWith(engine, query)))
+    writes(query)
+      ? touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
+      : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
 
   const session: Session = {
     engine,
@@ -307,6 +353,14 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
       }),
     transaction: tx.transaction
   }
+  // Every change goes through these: after one, lazy loads query again.
+  for (const name of ["add", "insert", "update", "delete", "refresh", "transaction"] as const) {
+    const method = session[name] as (...args: Array<any>) => Effect.Effect<any, any, any>
+    ;(session as any)[name] = (...args: Array<any>) => touching(Effect.onExit(method(...args), () => Effect.sync(() => lazy.touch())))
+  }
+  ;(session as any).commit = touching(tx.commit)
+  ;(session as any).rollback = touching(tx.rollback)
+  register(session, lazy)
   const reader: Reader = { engine, transaction: tx, execute, session }
   return session
 }
@@ -327,6 +381,23 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope): Session => {
  * @category layers
  */
 export const layer: Layer.Layer<Session, never, Engine.Engine> = Layer.scoped(Session, make)
+
+/**
+ * `layer` with options: `Session.layerWith({ lazyLoad: "raise" })` in tests finds the
+ * relations a program loads lazily, one by one, that it should load with its queries.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Session } from "retort"
+ * const program = Effect.flatMap(Session.Session, (s) => s.commit).pipe(
+ *   Effect.provide(Session.layerWith({ lazyLoad: "raise" })),
+ *   Effect.provide(Engine.layer("sqlite://"))
+ * )
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerWith = (options: Options): Layer.Layer<Session, never, Engine.Engine> => Layer.scoped(Session, makeWith(options))
 
 /**
  * Runs `effect` in a transaction of the session in context (see `Session.transaction`).
