@@ -2,8 +2,9 @@
  * Relationships between models: one-to-many, many-to-one, one-to-one, many-to-many
  * (through an association table) and self-referential ones. They load eagerly with
  * `session.query(M).with({ name: relation })` (one query per relation, whatever the number
- * of rows) or lazily with `relation.load(entity)`, batched through Effect's request
- * batching: many loads in one `Effect.forEach(…, { batching: true })` make one query.
+ * of rows) or lazily with `relation.load(entity)`, without N+1: the first load of a
+ * relation on one instance of a query's result loads it for all of them, so a loop of
+ * loads is one query; concurrent or request-batched loads of other instances share one.
  *
  * @since 0.1.0
  */

@@ -280,7 +280,8 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
   const tx = SessionTransaction.build(engine, identity, scope)
   // What lazy loads loaded for a result set is stale once the session writes.
   const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
-  const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(Effect.sync(() => lazy.touch()), effect)
+  const touched = Effect.sync(() => lazy.touch())
+  const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
 
   // A locking select writes in effect: its locks last only as long as the session's transaction.
   const writes = (query: Query.Compilable) =>
@@ -294,6 +295,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
     engine,
     add: (model, values, related) =>
       Effect.suspend(() => {
+        lazy.touch()
         const def = Table.definition(model)
         const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
         return Effect.zipWith(Persister.validate(model, def, values), tx.unit, (valid, unit) => {
@@ -302,7 +304,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     insert: (model, values) =>
-      Effect.flatMap(tx.unit, (unit) => {
+      Effect.flatMap(touching(tx.unit), (unit) => {
         const def = Table.definition(model)
         const write = Effect.map(
           tx.runWrite(Query.executeWith(engine, Query.insert(model).values(values).returning(model))),
@@ -313,6 +315,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
       }),
     update: (entity, updates) =>
       Effect.suspend(() => {
+        lazy.touch()
         const prepared = prepareUpdate(entity, updates)
         if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
         if (prepared.right.changed.length === 0) return Effect.succeed(entity)
@@ -323,6 +326,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
       }),
     delete: (entity) =>
       Effect.gen(function*() {
+        lazy.touch()
         const model = modelOf(entity)
         const def = Table.definition(model)
         // Cascading relations first: their rows are deleted too (children before parents at flush).
@@ -340,10 +344,11 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
     scalar: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query))),
     exists: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query))),
     flush: tx.flush,
-    commit: tx.commit,
-    rollback: tx.rollback,
+    commit: touching(tx.commit),
+    rollback: touching(tx.rollback),
     refresh: (entity) =>
       Effect.gen(function*() {
+        lazy.touch()
         const model = modelOf(entity)
         const def = Table.definition(model)
         const rows = yield* execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
@@ -351,15 +356,9 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, options?: Option
         ;(yield* tx.unit).identity.replace(def, rows[0] as object)
         return rows[0] as typeof entity
       }),
-    transaction: tx.transaction
+    // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
+    transaction: (effect, options) => touching(Effect.ensuring(tx.transaction(effect, options), touched))
   }
-  // Every change goes through these: after one, lazy loads query again.
-  for (const name of ["add", "insert", "update", "delete", "refresh", "transaction"] as const) {
-    const method = session[name] as (...args: Array<any>) => Effect.Effect<any, any, any>
-    ;(session as any)[name] = (...args: Array<any>) => touching(Effect.onExit(method(...args), () => Effect.sync(() => lazy.touch())))
-  }
-  ;(session as any).commit = touching(tx.commit)
-  ;(session as any).rollback = touching(tx.rollback)
   register(session, lazy)
   const reader: Reader = { engine, transaction: tx, execute, session }
   return session

@@ -6,7 +6,7 @@
  * come from the engine's echo, split by marks the test logs.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Effect, Exit, Option } from "effect"
+import { Effect, Exit, Fiber, Option } from "effect"
 import * as Column from "../../src/Column.js"
 import * as Engine from "../../src/Engine.js"
 import { LazyLoadRefused } from "../../src/Errors.js"
@@ -227,6 +227,25 @@ export const suite: Suite = (layer, target) => {
             assert.deepStrictEqual(posts.map((p) => p.byName.map((t) => t.name)), [["gamma", "beta", "alpha"], ["gamma", "beta", "alpha"]])
             const lazyTags = yield* TagsByName.load(posts[0]!).pipe(Effect.provideService(Session.Session, s))
             assert.deepStrictEqual(lazyTags.map((t) => t.name), ["gamma", "beta", "alpha"])
+          })
+        )
+      }))
+
+    it.effect("an interrupted load leaves nothing behind: the next load of the same instances queries", () =>
+      Effect.gen(function*() {
+        yield* seed
+        yield* Session.use((s) =>
+          Effect.gen(function*() {
+            const all = yield* s.query(LUser).orderBy(LUser.c.id).all
+            const lone = Option.getOrThrow(yield* s.get(LUser, 7))
+            // Interrupted while gathering its window (the get path) and while loading (the result-set path).
+            for (const entity of [lone, all[0]!]) {
+              const fiber = yield* Effect.fork(UserPosts.load(entity).pipe(Effect.provideService(Session.Session, s)))
+              yield* Effect.yieldNow()
+              yield* Fiber.interrupt(fiber)
+            }
+            const again = yield* Effect.all([UserPosts.load(lone), UserPosts.load(all[0]!)]).pipe(Effect.provideService(Session.Session, s))
+            assert.deepStrictEqual(again.map((posts) => posts.map((p) => p.id)), [[14, 15], [2, 3]])
           })
         )
       }))

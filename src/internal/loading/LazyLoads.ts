@@ -116,16 +116,13 @@ export const windowed = (session: Session, def: RelationDef, keys: ReadonlyArray
     }
     const window: Window = { keys: [...keys], done: Deferred.unsafeMake(FiberId.none) }
     state.windows.set(def.id, window)
+    // Closed before the query (a load arriving during it opens the next window), or when interrupted.
+    const close = Effect.sync(() => {
+      if (state.windows.get(def.id) === window) state.windows.delete(def.id)
+    })
     return settle(
       window.done,
-      Effect.zipRight(
-        gather,
-        Effect.suspend(() => {
-          // Closed before the query: a load arriving during it opens the next window.
-          if (state.windows.get(def.id) === window) state.windows.delete(def.id)
-          return loadFor(def, session, window.keys)
-        })
-      )
+      Effect.ensuring(gather, close).pipe(Effect.zipRight(Effect.suspend(() => loadFor(def, session, window.keys))))
     )
   })
 
