@@ -21,7 +21,8 @@ import type { Suite } from "../harness/targets.js"
 
 class LUser extends Table.Class<LUser>("LUser")("l_users", {
   id: Column.integer({ primaryKey: true }),
-  name: Column.string({ length: 40 })
+  name: Column.string({ length: 40 }),
+  managerId: Column.integer({ nullable: true, name: "manager_id", references: (): Column.AnyRef => LUser.c.id })
 }) {}
 
 class LPost extends Table.Class<LPost>("LPost")("l_posts", {
@@ -32,7 +33,8 @@ class LPost extends Table.Class<LPost>("LPost")("l_posts", {
 
 class LTag extends Table.Class<LTag>("LTag")("l_tags", {
   id: Column.integer({ primaryKey: true }),
-  name: Column.string({ length: 40 })
+  name: Column.string({ length: 40 }),
+  managerId: Column.integer({ nullable: true, name: "manager_id", references: (): Column.AnyRef => LUser.c.id })
 }) {}
 
 class LPostTag extends Table.Class<LPostTag>("LPostTag")("l_post_tags", {
@@ -42,6 +44,7 @@ class LPostTag extends Table.Class<LPostTag>("LPostTag")("l_post_tags", {
 
 const UserPosts = Relation.oneToMany(LUser, LPost, { foreignKey: LPost.c.authorId })
 const NewestFirst = Relation.oneToMany(LUser, LPost, { foreignKey: LPost.c.authorId, orderBy: [LPost.c.id.desc()], name: "LUser.newest" })
+const Reports = Relation.oneToMany(LUser, LUser, { foreignKey: LUser.c.managerId })
 const PostAuthor = Relation.manyToOne(LPost, LUser, { foreignKey: LPost.c.authorId })
 const PostTags = Relation.manyToMany(LPost, LTag, { through: LPostTag, source: LPostTag.c.postId, target: LPostTag.c.tagId })
 const TagsByName = Relation.manyToMany(LPost, LTag, {
@@ -57,7 +60,7 @@ const metadata = MetaData.make(LUser, LPost, LTag, LPostTag)
 const seed = Effect.gen(function*() {
   yield* metadata.dropAll
   yield* metadata.createAll
-  yield* Query.execute(Query.insert(LUser).values(Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `user ${i + 1}` }))))
+  yield* Query.execute(Query.insert(LUser).values(Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `user ${i + 1}`, managerId: i === 0 ? null : Math.floor((i + 1) / 2) }))))
   yield* Query.execute(Query.insert(LPost).values(Array.from({ length: 50 }, (_, i) => [
     { id: 2 * (i + 1) + 1, authorId: i + 1, title: `second of ${i + 1}` },
     { id: 2 * (i + 1), authorId: i + 1, title: `first of ${i + 1}` }
@@ -112,6 +115,20 @@ export const suite: Suite = (layer, target) => {
         assert.deepStrictEqual(counts, [1, 2, 0])
         assert.strictEqual(value.length, 100)
         assert.deepStrictEqual(value.slice(0, 8), [0, 0, 3, 3, 3, 3, 0, 0])
+      }))
+
+    it.effect("self-referential: the related rows are the looped-over instances, still one query", () =>
+      Effect.gen(function*() {
+        const { counts, value } = yield* counted(Effect.gen(function*() {
+          const all = yield* users
+          yield* mark
+          const reports: Array<ReadonlyArray<number>> = []
+          for (const user of all) reports.push((yield* Reports.load(user)).map((u) => u.id))
+          return reports
+        }))
+        assert.deepStrictEqual(counts, [1, 1])
+        assert.deepStrictEqual(value.slice(0, 3), [[2, 3], [4, 5], [6, 7]])
+        assert.deepStrictEqual(value[49], [])
       }))
 
     it.effect("Effect.forEach of loads is one query: sequential, { concurrency: 5 }, unbounded, { batching: true }", () =>

@@ -44,11 +44,14 @@ interface Window {
   readonly done: Deferred.Deferred<ByKey, SessionError>
 }
 
+const maxSetsPerInstance = 4
+
 /** One per session. */
 export class LazyLoads {
   /** Bumped by every write of the session: what was loaded before may be stale. */
   generation = 0
-  private readonly resultSets = new WeakMap<object, ResultSet>()
+  /** The result sets of each instance, the latest last: one row can come back from several queries. */
+  private readonly resultSets = new WeakMap<object, Array<ResultSet>>()
   readonly windows = new Map<symbol, Window>()
   constructor(readonly mode: LazyLoadMode) {}
 
@@ -56,12 +59,31 @@ export class LazyLoads {
   remember(members: ReadonlyArray<object>, also?: ReadonlyArray<object>): void {
     if (members.length < 2) return
     const set: ResultSet = { members, loads: new Map() }
-    for (const m of members) this.resultSets.set(m, set)
-    if (also !== undefined) for (const m of also) this.resultSets.set(m, set)
+    const join = (m: object) => {
+      const sets = this.resultSets.get(m)
+      if (sets === undefined) this.resultSets.set(m, [set])
+      else if (sets[sets.length - 1] !== set) {
+        sets.push(set)
+        // A few are enough to find a load already made; the oldest go.
+        if (sets.length > maxSetsPerInstance) sets.shift()
+      }
+    }
+    for (const m of members) join(m)
+    if (also !== undefined) for (const m of also) join(m)
   }
 
-  resultSetOf(entity: object): ResultSet | undefined {
-    return this.resultSets.get(entity)
+  /**
+   * The result set to serve a load of `def` on `entity` from: one of its sets that
+   * loaded it already in this generation (so that a self-referential load, whose rows are
+   * also the instances being looped over, is not loaded again for the new set), else its latest.
+   */
+  resultSetFor(entity: object, def: RelationDef): ResultSet | undefined {
+    const sets = this.resultSets.get(entity)
+    if (sets === undefined) return undefined
+    for (let i = sets.length - 1; i >= 0; i--) {
+      if (sets[i]!.loads.get(def.id)?.generation === this.generation) return sets[i]
+    }
+    return sets[sets.length - 1]
   }
 
   touch(): void {
@@ -165,7 +187,7 @@ export const resolve = (session: Session, def: RelationDef, entity: object): Eff
         })
       )
     }
-    const set = state.resultSetOf(entity)
+    const set = state.resultSetFor(entity, def)
     if (set === undefined) return Effect.succeed({ _tag: "Window" } as const)
     return Effect.map(fromResultSet(session, state, set, def), (byKey) => {
       const key = keyOfEntity(def, entity)
