@@ -51,7 +51,7 @@ export class LazyLoads {
   /** Bumped by every write of the session: what was loaded before may be stale. */
   generation = 0
   /** The result sets of each instance, the latest last: one row can come back from several queries. */
-  private readonly resultSets = new WeakMap<object, Array<ResultSet>>()
+  private readonly resultSets = new WeakMap<object, ResultSet | Array<ResultSet>>()
   readonly windows = new Map<symbol, Window>()
   constructor(readonly mode: LazyLoadMode) {}
 
@@ -59,10 +59,13 @@ export class LazyLoads {
   remember(members: ReadonlyArray<object>, also?: ReadonlyArray<object>): void {
     if (members.length < 2) return
     const set: ResultSet = { members, loads: new Map() }
+    // One set per instance is the common case: held as is, no array per row read.
     const join = (m: object) => {
       const sets = this.resultSets.get(m)
-      if (sets === undefined) this.resultSets.set(m, [set])
-      else if (sets[sets.length - 1] !== set) {
+      if (sets === undefined) this.resultSets.set(m, set)
+      else if (!Array.isArray(sets)) {
+        if (sets !== set) this.resultSets.set(m, [sets, set])
+      } else if (sets[sets.length - 1] !== set) {
         sets.push(set)
         // A few are enough to find a load already made; the oldest go.
         if (sets.length > maxSetsPerInstance) sets.shift()
@@ -79,7 +82,7 @@ export class LazyLoads {
    */
   resultSetFor(entity: object, def: RelationDef): ResultSet | undefined {
     const sets = this.resultSets.get(entity)
-    if (sets === undefined) return undefined
+    if (sets === undefined || !Array.isArray(sets)) return sets
     for (let i = sets.length - 1; i >= 0; i--) {
       if (sets[i]!.loads.get(def.id)?.generation === this.generation) return sets[i]
     }
