@@ -341,6 +341,27 @@ export class CircularDependencyError extends Data.TaggedError("CircularDependenc
 }> {}
 
 /**
+ * A lazy load refused by a session made with `lazyLoad: "raise"`: the relation was not
+ * loaded with the query (`.with({ … })`), so loading it now would be one more query,
+ * the start of an N+1. Load it eagerly instead, or use a `"batch"` session.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Errors } from "retort"
+ * const onRefused = Effect.catchTag("LazyLoadRefused", (e: Errors.LazyLoadRefused) => Effect.logWarning(`${e.model}.${e.relation}`))
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class LazyLoadRefused extends Data.TaggedError("LazyLoadRefused")<{
+  readonly message: string
+  /** The relation's name: its kind and the two models, as `oneToMany User -> Post`. */
+  readonly relation: string
+  /** The model of the instance whose relation was loaded. */
+  readonly model: string
+}> {}
+
+/**
  * The errors a statement can fail with once classified.
  *
  * @example

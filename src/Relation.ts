@@ -2,15 +2,18 @@
  * Relationships between models: one-to-many, many-to-one, one-to-one, many-to-many
  * (through an association table) and self-referential ones. They load eagerly with
  * `session.query(M).with({ name: relation })` (one query per relation, whatever the number
- * of rows) or lazily with `relation.load(entity)`, batched through Effect's request
- * batching: many loads in one `Effect.forEach(…, { batching: true })` make one query.
+ * of rows) or lazily with `relation.load(entity)`, without N+1: the first load of a
+ * relation on one instance of a query's result loads it for all of them, so a loop of
+ * loads is one query; concurrent or request-batched loads of other instances share one.
  *
  * @since 0.1.0
  */
 import { Effect, Request, RequestResolver, type Schema } from "effect"
 import type * as Column from "./Column.js"
 import * as Expr from "./Expr.js"
-import { attach, loadFor } from "./internal/loading/Loader.js"
+import type { LazyLoadRefused } from "./Errors.js"
+import { resolve, windowed } from "./internal/loading/LazyLoads.js"
+import { attach } from "./internal/loading/Loader.js"
 import { keyString, register, type RelationDef } from "./internal/loading/RelationDef.js"
 import * as Query from "./Query.js"
 import * as Session from "./Session.js"
@@ -49,8 +52,14 @@ export interface Relation<S extends Table.Any, T extends Table.Any, R> {
   readonly "~result"?: R
   /** The same relation, loading `nested` relations of its targets too (one more query per level). */
   with<N extends Relations>(nested: N): Relation<S, T, Nested<R, N>>
-  /** The related instances of one source instance; batched with other loads in the same `forEach`. */
-  load(entity: InstanceType<S>): Effect.Effect<R, Session.SessionError, Session.Session>
+  /**
+   * The related instances of one source instance, without N+1: served from an eager load
+   * (`with`) of this instance if there was one; else loaded, in one query, for every
+   * instance of the query result `entity` came from (so a loop of loads is one query);
+   * else batched with the loads of the same `forEach` (concurrent or `{ batching: true }`).
+   * A session with `lazyLoad: "raise"` refuses all but the eager case (`LazyLoadRefused`).
+   */
+  load(entity: InstanceType<S>): Effect.Effect<R, Session.SessionError | LazyLoadRefused, Session.Session>
   /**
    * `EXISTS` a related row (matching `condition`, if given): `UserPosts.any((p) => p.status.eq("draft"))`.
    * For self-referential relations use the callback form, which gets the related table's columns under an alias.
@@ -155,11 +164,20 @@ class Load extends Request.TaggedClass("retort/RelationLoad")<ReadonlyArray<obje
   readonly key: unknown
 }> {}
 
+/** The same relation with the same nested relations (each `with(…)` call makes a new definition). */
+const sameShape = (a: RelationDef, b: RelationDef): boolean => {
+  if (a === b) return true
+  if (a.id !== b.id) return false
+  const names = Object.keys(a.nested)
+  return names.length === Object.keys(b.nested).length &&
+    names.every((name) => b.nested[name] !== undefined && sameShape(a.nested[name]!, b.nested[name]!))
+}
+
 const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, register_ = true): Relation<S, T, R> => {
   if (register_) register(def)
   // One resolver per relation: the loads of one relation in a batch become one query.
   const resolver = RequestResolver.makeBatched((requests: ReadonlyArray<Load>) =>
-    Effect.flatMap(Session.Session, (session) => loadFor(def, session, requests.map((r) => r.key))).pipe(
+    Effect.flatMap(Session.Session, (session) => windowed(session, def, requests.map((r) => r.key))).pipe(
       Effect.matchCauseEffect({
         onFailure: (cause) => Effect.forEach(requests, (r) => Request.failCause(r, cause), { discard: true }),
         onSuccess: (byKey) =>
@@ -194,13 +212,20 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
     with: (nested) =>
       make({ ...def, nested: { ...def.nested, ...Object.fromEntries(Object.entries(nested).map(([k, r]) => [k, r[TypeId]])) } }, false),
     load: (entity) =>
-      Effect.request(new Load({ key: (entity as Record<string, unknown>)[def.sourceKey.key] }), resolver).pipe(
-        Effect.withRequestCaching(false),
-        Effect.flatMap((found) =>
-          Effect.flatMap(Session.Session, (session) =>
-            Effect.map(attach(def.nested, session, found), (withNested) => (def.single ? withNested[0] ?? null : withNested) as R)
-          )
-        )
+      Effect.flatMap(Session.Session, (session) =>
+        Effect.flatMap(resolve(session, def, entity), (source): Effect.Effect<R, Session.SessionError, Session.Session> => {
+          // Eagerly loaded with these very nested relations: served as it was attached.
+          if (source._tag === "Eager" && sameShape(source.def, def)) return Effect.succeed(source.value as R)
+          const found: Effect.Effect<ReadonlyArray<object>, Session.SessionError, Session.Session> = source._tag === "Eager"
+            ? Effect.succeed(source.value === null ? [] : Array.isArray(source.value) ? source.value : [source.value as object])
+            : source._tag === "Loaded"
+            ? Effect.succeed(source.found)
+            : Effect.request(new Load({ key: (entity as Record<string, unknown>)[def.sourceKey.key] }), resolver).pipe(
+              Effect.withRequestCaching(false)
+            )
+          return Effect.flatMap(found, (list) =>
+            Effect.map(attach(def.nested, session, list), (withNested) => (def.single ? withNested[0] ?? null : withNested) as R))
+        })
       ),
     any: exists,
     has: exists,
@@ -212,6 +237,31 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
     }
   }
 }
+
+/**
+ * Options every relation takes: `orderBy`, the order of the related rows (eager and lazy
+ * loads alike; the target's primary key breaks ties, and is the order without it), and
+ * `name`, the relation's name in messages such as `LazyLoadRefused`'s.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
+ * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, orderBy: [Post.c.id.desc()], name: "User.posts" })
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Options {
+  readonly orderBy?: ReadonlyArray<Expr.Expr<any> | Expr.Order>
+  readonly name?: string
+}
+
+const identity = (kind: RelationDef["kind"], source: Table.Any, target: Table.Any, options: Options) => ({
+  id: Symbol(kind),
+  name: options.name ?? `${kind}(${Table.definition(source).identifier}, ${Table.definition(target).identifier})`,
+  orderBy: options.orderBy ?? []
+})
 
 const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
   delete: options.cascade?.delete === true,
@@ -225,7 +275,7 @@ const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
  * import { Column, Relation, Table } from "retort"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
- * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, cascade: { delete: true } })
+ * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, cascade: { delete: true }, orderBy: [Post.c.id.desc()] })
  *
  * @since 0.1.0
  * @category constructors
@@ -233,7 +283,7 @@ const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
 export const oneToMany = <S extends Table.Any, T extends Table.Any>(
   source: S,
   target: T,
-  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade }
+  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade } & Options
 ): Relation<S, T, ReadonlyArray<InstanceType<T>>> =>
   make({
     kind: "oneToMany",
@@ -244,7 +294,8 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
     targetKey: options.foreignKey,
     through: undefined,
     cascade: cascadeOf(options),
-    nested: {}
+    nested: {},
+    ...identity("oneToMany", source, target, options)
   })
 
 /**
@@ -263,7 +314,7 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
 export const manyToOne = <S extends Table.Any, T extends Table.Any>(
   source: S,
   target: T,
-  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade }
+  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade } & Options
 ): Relation<S, T, InstanceType<T> | null> =>
   make({
     kind: "manyToOne",
@@ -274,7 +325,8 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
     targetKey: target.c[referenced(options.foreignKey).key]!,
     through: undefined,
     cascade: cascadeOf(options),
-    nested: {}
+    nested: {},
+    ...identity("manyToOne", source, target, options)
   })
 
 /**
@@ -293,7 +345,7 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
 export const oneToOne = <S extends Table.Any, T extends Table.Any>(
   source: S,
   target: T,
-  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade }
+  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade } & Options
 ): Relation<S, T, InstanceType<T> | null> => {
   const onTarget = options.foreignKey.table.def === Table.definition(target) && (target as Table.Any) !== source
   return make({
@@ -305,7 +357,8 @@ export const oneToOne = <S extends Table.Any, T extends Table.Any>(
     targetKey: onTarget ? options.foreignKey : target.c[referenced(options.foreignKey).key]!,
     through: undefined,
     cascade: cascadeOf(options),
-    nested: {}
+    nested: {},
+    ...identity("oneToOne", source, target, options)
   })
 }
 
@@ -333,7 +386,7 @@ export const manyToMany = <S extends Table.Any, T extends Table.Any>(
     readonly through: Table.Any
     readonly source: Column.Ref<any, string, any>
     readonly target: Column.Ref<any, string, any>
-  }
+  } & Options
 ): Relation<S, T, ReadonlyArray<InstanceType<T>>> => {
   const targetKey = target.c[referenced(options.target).key]!
   return make({
@@ -345,6 +398,7 @@ export const manyToMany = <S extends Table.Any, T extends Table.Any>(
     targetKey,
     through: { model: options.through, sourceFk: options.source, targetFk: options.target, targetKey },
     cascade: { delete: false, deleteOrphan: false },
-    nested: {}
+    nested: {},
+    ...identity("manyToMany", source, target, options)
   })
 }

@@ -15,6 +15,7 @@ import * as Events from "./Events.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
+import { LazyLoads, type LazyLoadMode, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
 import { fromSource } from "./internal/loading/RelationDef.js"
 import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
@@ -208,6 +209,43 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
 })
 
 /**
+ * Options of a session. `lazyLoad` says what `relation.load` does for a relation that was
+ * not loaded with the query: `"batch"` (the default) loads it in one query for every
+ * instance of the query's result; `"raise"` refuses with `LazyLoadRefused`, to find the
+ * loads that should have been eager (`.with({ … })`). Eagerly loaded relations are served
+ * either way, without a query.
+ *
+ * @example
+ * import type { Session } from "retort"
+ * const strict: Session.Options = { lazyLoad: "raise" }
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Options {
+  readonly lazyLoad?: LazyLoadMode
+}
+
+/**
+ * `make` with options.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Session } from "retort"
+ * const program = Effect.scoped(Effect.flatMap(Session.makeWith({ lazyLoad: "raise" }), (session) => session.commit)).pipe(
+ *   Effect.provide(Engine.layer("sqlite://"))
+ * )
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const makeWith = (options: Options): Effect.Effect<Session, never, Engine.Engine | Scope.Scope> =>
+  Effect.contextWith((context) => {
+    const scope = Context.get(context, Scope.Scope)
+    return build(Context.get(context, Engine.Engine), () => scope, Context.get(context, Events.Events), options)
+  })
+
+/**
  * Runs `f` with a fresh session, then ends it as closing `make`'s scope would: anything
  * not committed is rolled back and the connection returned, whether `f` succeeds, fails
  * or is interrupted. The same as `Effect.scoped(Effect.flatMap(Session.make, f))` without
@@ -224,11 +262,14 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  * @since 0.2.0
  * @category constructors
  */
-export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): Effect.Effect<A, E, R | Engine.Engine> =>
+export const use = <A, E, R>(
+  f: (session: Session) => Effect.Effect<A, E, R>,
+  options?: Options
+): Effect.Effect<A, E, R | Engine.Engine> =>
   Effect.contextWithEffect((context: Context.Context<Engine.Engine>) => {
     const engine = Context.get(context, Engine.Engine)
     let scope: Scope.CloseableScope | undefined
-    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events))
+    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events), options)
     return Effect.onExit(
       Effect.suspend(() => f(session)),
       (exit) => (scope === undefined ? Effect.void : Scope.close(scope, exit))
@@ -237,20 +278,27 @@ export const use = <A, E, R>(f: (session: Session) => Effect.Effect<A, E, R>): E
 
 // Synchronous: a session is made per request, often per lookup, so making one runs no Effect.
 // `events`: the hooks registered (`Events.layer`) where the session is made.
-const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry): Session => {
+const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options): Session => {
   const identity = new IdentityMap()
   const tx = SessionTransaction.build(engine, identity, scope, events)
+  // What lazy loads loaded for a result set is stale once the session writes.
+  const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
+  const touched = Effect.sync(() => lazy.touch())
+  const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
 
   // A locking select writes in effect: its locks last only as long as the session's transaction.
   const writes = (query: Query.Compilable) =>
     query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"
   const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
-    Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.executeWith(engine, query)))
+    writes(query)
+      ? touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
+      : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
 
   const session: Session = {
     engine,
     add: (model, values, related) =>
       Effect.suspend(() => {
+        lazy.touch()
         const def = Table.definition(model)
         const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
         return Effect.zipWith(Persister.validate(model, def, values), tx.unit, (valid, unit) => {
@@ -259,7 +307,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     insert: (model, values) =>
-      Effect.flatMap(tx.unit, (unit) => {
+      Effect.flatMap(touching(tx.unit), (unit) => {
         const def = Table.definition(model)
         const hooks = events.models.get(model)
         const write = Effect.map(
@@ -273,6 +321,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
       }),
     update: (entity, updates) =>
       Effect.suspend(() => {
+        lazy.touch()
         const prepared = prepareUpdate(entity, updates)
         if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
         if (prepared.right.changed.length === 0) return Effect.succeed(entity)
@@ -283,6 +332,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
       }),
     delete: (entity) =>
       Effect.gen(function*() {
+        lazy.touch()
         const model = modelOf(entity)
         const def = Table.definition(model)
         // Cascading relations first: their rows are deleted too (children before parents at flush).
@@ -300,10 +350,11 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
     scalar: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query))),
     exists: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query))),
     flush: tx.flush,
-    commit: tx.commit,
-    rollback: tx.rollback,
+    commit: touching(tx.commit),
+    rollback: touching(tx.rollback),
     refresh: (entity) =>
       Effect.gen(function*() {
+        lazy.touch()
         const model = modelOf(entity)
         const def = Table.definition(model)
         const rows = yield* execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
@@ -311,8 +362,10 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         ;(yield* tx.unit).identity.replace(def, rows[0] as object)
         return rows[0] as typeof entity
       }),
-    transaction: tx.transaction
+    // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
+    transaction: (effect, options) => touching(Effect.ensuring(tx.transaction(effect, options), touched))
   }
+  register(session, lazy)
   const reader: Reader = { engine, transaction: tx, execute, session }
   return session
 }
@@ -333,6 +386,23 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
  * @category layers
  */
 export const layer: Layer.Layer<Session, never, Engine.Engine> = Layer.scoped(Session, make)
+
+/**
+ * `layer` with options: `Session.layerWith({ lazyLoad: "raise" })` in tests finds the
+ * relations a program loads lazily, one by one, that it should load with its queries.
+ *
+ * @example
+ * import { Effect } from "effect"
+ * import { Engine, Session } from "retort"
+ * const program = Effect.flatMap(Session.Session, (s) => s.commit).pipe(
+ *   Effect.provide(Session.layerWith({ lazyLoad: "raise" })),
+ *   Effect.provide(Engine.layer("sqlite://"))
+ * )
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerWith = (options: Options): Layer.Layer<Session, never, Engine.Engine> => Layer.scoped(Session, makeWith(options))
 
 /**
  * Runs `effect` in a transaction of the session in context (see `Session.transaction`).

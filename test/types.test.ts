@@ -6,6 +6,7 @@ import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import type { BigDecimal, DateTime, Effect, Schema } from "effect"
 import { Schema as S } from "effect"
 import * as Column from "../src/Column.js"
+import type * as Errors from "../src/Errors.js"
 import * as Fn from "../src/Fn.js"
 import * as Relation from "../src/Relation.js"
 import type * as Session from "../src/Session.js"
@@ -164,7 +165,7 @@ describe("relation types", () => {
     expectTypeOf<ReturnType<typeof query>["all"]>().toEqualTypeOf<
       Effect.Effect<ReadonlyArray<User & { readonly posts: ReadonlyArray<Post & { readonly author: User | null }> }>, Session.SessionError>
     >()
-    expectTypeOf(Reports.load).returns.toEqualTypeOf<Effect.Effect<ReadonlyArray<Employee>, Session.SessionError, Session.Session>>()
-    expectTypeOf(PostAuthor.load).returns.toEqualTypeOf<Effect.Effect<User | null, Session.SessionError, Session.Session>>()
+    expectTypeOf(Reports.load).returns.toEqualTypeOf<Effect.Effect<ReadonlyArray<Employee>, Session.SessionError | Errors.LazyLoadRefused, Session.Session>>()
+    expectTypeOf(PostAuthor.load).returns.toEqualTypeOf<Effect.Effect<User | null, Session.SessionError | Errors.LazyLoadRefused, Session.Session>>()
   })
 })

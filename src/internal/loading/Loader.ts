@@ -6,10 +6,12 @@
  */
 import { Effect } from "effect"
 import type * as Column from "../../Column.js"
+import type * as Expr from "../../Expr.js"
 import * as Query from "../../Query.js"
 import type { Session, SessionError } from "../../Session.js"
 import * as Table from "../../Table.js"
 import { instantiate } from "../rows.js"
+import { recordEager, stateOf } from "./LazyLoads.js"
 import { keyString, type RelationDef } from "./RelationDef.js"
 
 /** Leaves room for the other parameters of the statement. */
@@ -19,6 +21,12 @@ const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<Readonl
   const out: Array<ReadonlyArray<A>> = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
+}
+
+/** The relation's order, then the target's primary key: the same order on every database. */
+const orderOf = (def: RelationDef): ReadonlyArray<Expr.Expr<any> | Expr.Order> => {
+  const targetDef = Table.definition(def.target)
+  return [...def.orderBy, ...targetDef.primaryKey.map((k) => def.target.c[k]!)]
 }
 
 /** The related instances of each key value, by `keyString(value)`. */
@@ -36,9 +44,12 @@ export const loadFor = (
       if (list === undefined) found.set(k, [entity])
       else list.push(entity)
     }
+    const order = orderOf(def)
+    const all: Array<object> = []
     for (const chunk of chunks(unique, chunkSize(session))) {
       if (def.through === undefined) {
-        const rows = yield* session.query(def.target).where(def.targetKey.in(chunk as never)).all
+        const rows = yield* session.query(def.target).where(def.targetKey.in(chunk as never)).orderBy(...order).all
+        all.push(...rows)
         for (const row of rows) push((row as Record<string, unknown>)[def.targetKey.key], row)
         continue
       }
@@ -49,12 +60,17 @@ export const loadFor = (
       for (const column of targetDef.columns) shape[`t_${column.key}`] = def.target.c[column.key]!
       const rows = yield* session.execute(
         Query.select(shape as never).from(def.target).join(through, targetFk.eq(targetKey as never)).where(sourceFk.in(chunk as never))
+          .orderBy(...order)
       )
       for (const row of rows as ReadonlyArray<Record<string, unknown>>) {
         const values = Object.fromEntries(targetDef.columns.map((c) => [c.key, row[`t_${c.key}`]]))
-        push(row["~key"], session.merge(instantiate(def.target, values) as object))
+        const entity = session.merge(instantiate(def.target, values) as object)
+        all.push(entity)
+        push(row["~key"], entity)
       }
     }
+    // Everything loaded at once is one result set: a lazy load on one of them loads for all.
+    stateOf(session).remember([...new Set(all)])
     return found
   })
 
@@ -91,6 +107,8 @@ export const attach = (
         const list = byKey.get(keyString((entity as Record<string, unknown>)[def.sourceKey.key])) ?? []
         fields[name] = def.single ? list[0] ?? null : list
       }
-      return withFields(entity, fields)
+      const copy = withFields(entity, fields)
+      for (const name of names) recordEager(copy, loaded[name]!.def, fields[name])
+      return copy
     })
   })

@@ -5,9 +5,17 @@
  * `src/Relation.ts`; read by the loader and the session.
  */
 import type * as Column from "../../Column.js"
+import type * as Expr from "../../Expr.js"
 import type * as Table from "../../Table.js"
 
 export interface RelationDef {
+  /**
+   * The relation's identity, shared by its `with(…)` variants: what an eager load
+   * recorded for one is served to a lazy load of any of them.
+   */
+  readonly id: symbol
+  /** For messages: the name given, else `oneToMany(User, Post)`. */
+  readonly name: string
   readonly kind: "oneToMany" | "manyToOne" | "oneToOne" | "manyToMany"
   /** Loads one instance (or null) rather than an array. */
   readonly single: boolean
@@ -30,6 +38,8 @@ export interface RelationDef {
     | undefined
   readonly cascade: { readonly delete: boolean; readonly deleteOrphan: boolean }
   readonly nested: Readonly<Record<string, RelationDef>>
+  /** The order of the related rows; the target's primary key after it, so that it is total. */
+  readonly orderBy: ReadonlyArray<Expr.Expr<any> | Expr.Order>
 }
 
 /** Relations by source model (for cascades) and by target model (for orphans). */

@@ -16,6 +16,7 @@ import * as Query from "../../Query.js"
 import type * as RelationModule from "../../Relation.js"
 import type { Key, Session, SessionError, SessionQuery } from "../../Session.js"
 import * as Table from "../../Table.js"
+import { stateOf } from "../loading/LazyLoads.js"
 import { attach } from "../loading/Loader.js"
 import type { RelationDef } from "../loading/RelationDef.js"
 import { encodeValue, rowDecoder } from "../rows.js"
@@ -72,8 +73,15 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
   const rows = (limit: number | undefined) =>
     Effect.flatMap(
       Effect.flatMap(reader.execute(select(limit)), (found) => remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>)),
-      (found): Effect.Effect<ReadonlyArray<any>, SessionError> =>
-        Object.keys(state.relations).length === 0 ? Effect.succeed(found) : attach(state.relations, reader.session, found)
+      (found): Effect.Effect<ReadonlyArray<any>, SessionError> => {
+        // The rows remember their result set, so that a lazy load on one loads for all (no N+1).
+        const lazy = stateOf(reader.session)
+        if (Object.keys(state.relations).length === 0) {
+          lazy.remember(found as ReadonlyArray<object>)
+          return Effect.succeed(found)
+        }
+        return Effect.tap(attach(state.relations, reader.session, found), (copies) => lazy.remember(copies, found as ReadonlyArray<object>))
+      }
     )
   const all = rows(state.limit)
   return {

@@ -1,0 +1,199 @@
+/**
+ * Lazy loading without N+1: `relation.load(entity)` in a session.
+ *
+ * Three sources, tried in order:
+ * 1. what an eager load (`query(…).with(…)`) attached to this very instance, served with
+ *    no query (the only source a `lazyLoad: "raise"` session allows);
+ * 2. the instance's result set: the instances one query returned remember it, and the
+ *    first load of a relation on any of them loads it for all of them in one IN query
+ *    (SQLAlchemy's "selectin for the whole result"), so that even a plain sequential loop
+ *    of `yield* Rel.load(x)` is one query; later loads are served from it until the
+ *    session writes;
+ * 3. for an instance of no result set (from `get`, `insert`, built by hand), a batching
+ *    window: the loads that reach it before its first load has yielded (concurrent fibers,
+ *    or Effect's request batching with `{ batching: true }`) share one query.
+ */
+import { Deferred, Effect, Exit, FiberId } from "effect"
+import { LazyLoadRefused } from "../../Errors.js"
+import type { Session, SessionError } from "../../Session.js"
+import * as Table from "../../Table.js"
+import { loadFor } from "./Loader.js"
+import { keyString, type RelationDef } from "./RelationDef.js"
+
+/**
+ * How a session loads a relation that was not loaded with the query.
+ * `"batch"`: for the whole result set at once; `"raise"`: not at all (`LazyLoadRefused`).
+ */
+export type LazyLoadMode = "batch" | "raise"
+
+type ByKey = ReadonlyMap<string, ReadonlyArray<object>>
+
+interface Pending {
+  readonly generation: number
+  readonly done: Deferred.Deferred<ByKey, SessionError>
+}
+
+/** The instances one query returned, and what was loaded for all of them. */
+interface ResultSet {
+  readonly members: ReadonlyArray<object>
+  readonly loads: Map<symbol, Pending>
+}
+
+interface Window {
+  readonly keys: Array<unknown>
+  readonly done: Deferred.Deferred<ByKey, SessionError>
+}
+
+const maxSetsPerInstance = 4
+
+/** One per session. */
+export class LazyLoads {
+  /** Bumped by every write of the session: what was loaded before may be stale. */
+  generation = 0
+  /** The result sets of each instance, the latest last: one row can come back from several queries. */
+  private readonly resultSets = new WeakMap<object, ResultSet | Array<ResultSet>>()
+  readonly windows = new Map<symbol, Window>()
+  constructor(readonly mode: LazyLoadMode) {}
+
+  /** These instances came back together; one row alone is left to the window. */
+  remember(members: ReadonlyArray<object>, also?: ReadonlyArray<object>): void {
+    if (members.length < 2) return
+    const set: ResultSet = { members, loads: new Map() }
+    // One set per instance is the common case: held as is, no array per row read.
+    const join = (m: object) => {
+      const sets = this.resultSets.get(m)
+      if (sets === undefined) this.resultSets.set(m, set)
+      else if (!Array.isArray(sets)) {
+        if (sets !== set) this.resultSets.set(m, [sets, set])
+      } else if (sets[sets.length - 1] !== set) {
+        sets.push(set)
+        // A few are enough to find a load already made; the oldest go.
+        if (sets.length > maxSetsPerInstance) sets.shift()
+      }
+    }
+    for (const m of members) join(m)
+    if (also !== undefined) for (const m of also) join(m)
+  }
+
+  /**
+   * The result set to serve a load of `def` on `entity` from: one of its sets that
+   * loaded it already in this generation (so that a self-referential load, whose rows are
+   * also the instances being looped over, is not loaded again for the new set), else its latest.
+   */
+  resultSetFor(entity: object, def: RelationDef): ResultSet | undefined {
+    const sets = this.resultSets.get(entity)
+    if (sets === undefined || !Array.isArray(sets)) return sets
+    for (let i = sets.length - 1; i >= 0; i--) {
+      if (sets[i]!.loads.get(def.id)?.generation === this.generation) return sets[i]
+    }
+    return sets[sets.length - 1]
+  }
+
+  touch(): void {
+    this.generation++
+  }
+}
+
+const bySession = new WeakMap<Session, LazyLoads>()
+
+export const register = (session: Session, state: LazyLoads): void => {
+  bySession.set(session, state)
+}
+
+/** A session built elsewhere (a test double) gets the default state. */
+export const stateOf = (session: Session): LazyLoads => {
+  let state = bySession.get(session)
+  if (state === undefined) bySession.set(session, state = new LazyLoads("batch"))
+  return state
+}
+
+/** What eager loading attached to an instance, by relation id (a global map: instances are not shared between sessions' copies). */
+const eager = new WeakMap<object, Map<symbol, { readonly def: RelationDef; readonly value: unknown }>>()
+
+export const recordEager = (entity: object, def: RelationDef, value: unknown): void => {
+  let byRelation = eager.get(entity)
+  if (byRelation === undefined) eager.set(entity, byRelation = new Map())
+  byRelation.set(def.id, { def, value })
+}
+
+export const eagerOf = (entity: object, def: RelationDef) => eager.get(entity)?.get(def.id)
+
+const keyOfEntity = (def: RelationDef, entity: object) => (entity as Record<string, unknown>)[def.sourceKey.key]
+
+/** Runs `load` once for every caller that finds `pending` unset, completing `done` whatever happens. */
+const settle = (done: Deferred.Deferred<ByKey, SessionError>, load: Effect.Effect<ByKey, SessionError>) =>
+  Effect.zipRight(
+    Effect.onExit(load, (exit) => Deferred.done(done, Exit.isInterrupted(exit) ? Exit.interrupt(FiberId.none) : exit)),
+    Deferred.await(done)
+  )
+
+/** Yields a few times, so that the fibers started with this one reach the window first. */
+const gather = Effect.yieldNow().pipe(Effect.repeatN(3))
+
+/** The related instances of `keys`, loaded with those of the other loads in the window. */
+export const windowed = (session: Session, def: RelationDef, keys: ReadonlyArray<unknown>): Effect.Effect<ByKey, SessionError> =>
+  Effect.suspend(() => {
+    const state = stateOf(session)
+    const open = state.windows.get(def.id)
+    if (open !== undefined) {
+      open.keys.push(...keys)
+      return Deferred.await(open.done)
+    }
+    const window: Window = { keys: [...keys], done: Deferred.unsafeMake(FiberId.none) }
+    state.windows.set(def.id, window)
+    // Closed before the query (a load arriving during it opens the next window), or when interrupted.
+    const close = Effect.sync(() => {
+      if (state.windows.get(def.id) === window) state.windows.delete(def.id)
+    })
+    return settle(
+      window.done,
+      Effect.ensuring(gather, close).pipe(Effect.zipRight(Effect.suspend(() => loadFor(def, session, window.keys))))
+    )
+  })
+
+/** The relation of `entity` as loaded for its whole result set (once per session generation). */
+const fromResultSet = (session: Session, state: LazyLoads, set: ResultSet, def: RelationDef): Effect.Effect<ByKey, SessionError> =>
+  Effect.suspend(() => {
+    const known = set.loads.get(def.id)
+    if (known !== undefined && known.generation === state.generation) return Deferred.await(known.done)
+    const pending: Pending = { generation: state.generation, done: Deferred.unsafeMake(FiberId.none) }
+    set.loads.set(def.id, pending)
+    const load = Effect.onError(loadFor(def, session, set.members.map((m) => keyOfEntity(def, m))), () =>
+      Effect.sync(() => {
+        // A failed load is not remembered: the next one tries again.
+        if (set.loads.get(def.id) === pending) set.loads.delete(def.id)
+      }))
+    return settle(pending.done, load)
+  })
+
+export type Source =
+  | { readonly _tag: "Eager"; readonly def: RelationDef; readonly value: unknown }
+  | { readonly _tag: "Loaded"; readonly found: ReadonlyArray<object> }
+  | { readonly _tag: "Window" }
+
+/**
+ * Where a lazy load of `def` on `entity` comes from: an eager load, the entity's result
+ * set, or (none of them) the batching window; refused in a `"raise"` session unless eager.
+ */
+export const resolve = (session: Session, def: RelationDef, entity: object): Effect.Effect<Source, SessionError | LazyLoadRefused> =>
+  Effect.suspend((): Effect.Effect<Source, SessionError | LazyLoadRefused> => {
+    const recorded = eagerOf(entity, def)
+    if (recorded !== undefined) return Effect.succeed({ _tag: "Eager", def: recorded.def, value: recorded.value } as const)
+    const state = stateOf(session)
+    if (state.mode === "raise") {
+      const model = Table.TypeId in entity.constructor ? Table.definition(entity.constructor as Table.Any).identifier : entity.constructor.name
+      return Effect.fail(
+        new LazyLoadRefused({
+          message: `${model}: the relation ${def.name} was not loaded with the query (lazyLoad: "raise"); load it with .with({ … })`,
+          relation: def.name,
+          model
+        })
+      )
+    }
+    const set = state.resultSetFor(entity, def)
+    if (set === undefined) return Effect.succeed({ _tag: "Window" } as const)
+    return Effect.map(fromResultSet(session, state, set, def), (byKey) => {
+      const key = keyOfEntity(def, entity)
+      return { _tag: "Loaded", found: key === null || key === undefined ? [] : byKey.get(keyString(key)) ?? [] } as const
+    })
+  })
