@@ -231,7 +231,9 @@ export interface TableClass<Self, F extends Fields>
 }
 
 /**
- * Any model class.
+ * Any model class. Its JSON schemas (`json`, `jsonCreate`, `jsonUpdate`) are left out here:
+ * checking every `M extends Table.Any` against them would cost each model's type-check;
+ * generic code takes a `TableClass<Self, F>` to use them.
  *
  * @example
  * import type { Table } from "retort"
@@ -246,9 +248,6 @@ export interface Any {
   readonly c: { readonly [key: string]: Column.AnyRef }
   readonly insert: Schema.Schema<any>
   readonly update: Schema.Schema<any>
-  readonly json: Schema.Schema<any, JsonObject>
-  readonly jsonCreate: Schema.Schema<any, JsonObject>
-  readonly jsonUpdate: Schema.Schema<any, JsonObject>
   readonly fields: Fields
   readonly identifier: string
   new(props: any, options?: any): any
