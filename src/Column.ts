@@ -144,6 +144,8 @@ export interface Definition {
   /** The database column name, when it differs from the field name. */
   readonly name: string | undefined
   readonly check: Node | undefined
+  /** Left out of the model's JSON schemas (`json`, `jsonCreate`, `jsonUpdate`). */
+  readonly sensitive: boolean
 }
 
 /**
@@ -169,6 +171,11 @@ export interface Options<A> {
   readonly onUpdate?: ReferentialAction
   readonly name?: string
   readonly check?: Expr<any>
+  /**
+   * Never part of the model's JSON schemas (`Model.json`, `jsonCreate`, `jsonUpdate`): a
+   * password hash, a token. The column is read and written as usual otherwise.
+   */
+  readonly sensitive?: boolean
 }
 
 /**
@@ -182,11 +189,29 @@ export interface Options<A> {
  * @since 0.1.0
  * @category models
  */
-export interface Column<A, Optional extends boolean = boolean> extends Schema.Schema<A> {
+export interface Column<A, Optional extends boolean = boolean, Api extends ApiRole = ApiRole> extends Schema.Schema<A> {
   readonly [TypeId]: Definition
   /** Phantom: whether an insert may leave this field out. */
   readonly "~optional"?: Optional
+  /** Phantom: the column's part in the model's JSON schemas. */
+  readonly "~api"?: Api
 }
+
+/**
+ * A column's part in its model's JSON schemas: `"sensitive"` (never in them), `"generated"`
+ * (filled by the database: an autoincrement, or a server default without a client default;
+ * in `json` only), `"key"` (a primary key the client gives: in `json` and `jsonCreate`),
+ * `"plain"` (everywhere).
+ *
+ * @example
+ * import type { Column } from "retort"
+ * const role: Column.ApiRole = "generated"
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type ApiRole = "sensitive" | "generated" | "key" | "plain"
+
 
 /**
  * Any column.
@@ -214,6 +239,20 @@ type OptionalBy<O> = O extends { readonly nullable: true } ? true
 type OptionalInteger<O> = O extends { readonly primaryKey: true }
   ? O extends { readonly autoIncrement: false } ? OptionalBy<O> : true
   : OptionalBy<O>
+
+type KeyOr<O> = O extends { readonly primaryKey: true } ? "key" : "plain"
+
+/** The {@link ApiRole} per the options. */
+type ApiBy<O> = O extends { readonly sensitive: true } ? "sensitive"
+  : O extends { readonly autoIncrement: true } ? "generated"
+  : O extends { readonly default: unknown } ? KeyOr<O>
+  : O extends { readonly serverDefault: unknown } ? "generated"
+  : KeyOr<O>
+
+/** As {@link ApiBy}, with an integer primary key autoincremented unless it says otherwise. */
+type ApiInteger<O> = O extends { readonly primaryKey: true }
+  ? O extends { readonly autoIncrement: false } | { readonly sensitive: true } ? ApiBy<O> : "generated"
+  : ApiBy<O>
 
 /**
  * The TypeScript type of a column.
@@ -269,7 +308,7 @@ const make = <A>(
   schema: Schema.Schema<A>,
   options: Options<any> | undefined,
   integerKey = false
-): Column<any, any> => {
+): Column<any, any, any> => {
   const o = options ?? {}
   const nullable = o.nullable === true
   const primaryKey = o.primaryKey === true
@@ -290,13 +329,14 @@ const make = <A>(
     onDelete: o.onDelete,
     onUpdate: o.onUpdate,
     name: o.name,
-    check: o.check?.node
+    check: o.check?.node,
+    sensitive: o.sensitive === true
   }
   const base: Schema.Schema<any> = nullable ? Schema.NullOr(schema) : schema
   // A fresh Schema object per column: its AST is shared, its metadata is its own.
   const column = Schema.make<any, any, never>(base.ast) as unknown as Record<PropertyKey, unknown>
   column[TypeId] = def
-  return column as unknown as Column<any, any>
+  return column as unknown as Column<any, any, any>
 }
 
 /** Counts characters as the databases do (code points), not UTF-16 units. */
@@ -328,7 +368,7 @@ const timeOfDay = Schema.String.pipe(
  */
 export const integer = <const O extends Options<number> = {}>(
   options?: O
-): Column<WithNull<number, O>, OptionalInteger<O>> => make({ _tag: "integer" }, Schema.Int, options, true)
+): Column<WithNull<number, O>, OptionalInteger<O>, ApiInteger<O>> => make({ _tag: "integer" }, Schema.Int, options, true)
 
 /**
  * `BIGINT` as a JavaScript `bigint`: exact over the whole 64-bit range.
@@ -342,7 +382,7 @@ export const integer = <const O extends Options<number> = {}>(
  */
 export const bigint = <const O extends Options<bigint> = {}>(
   options?: O
-): Column<WithNull<bigint, O>, OptionalInteger<O>> => make({ _tag: "bigint" }, Schema.BigIntFromSelf, options, true)
+): Column<WithNull<bigint, O>, OptionalInteger<O>, ApiInteger<O>> => make({ _tag: "bigint" }, Schema.BigIntFromSelf, options, true)
 
 /**
  * Double-precision floating point.
@@ -356,7 +396,7 @@ export const bigint = <const O extends Options<bigint> = {}>(
  */
 export const float = <const O extends Options<number> = {}>(
   options?: O
-): Column<WithNull<number, O>, OptionalBy<O>> => make({ _tag: "float" }, Schema.Number, options)
+): Column<WithNull<number, O>, OptionalBy<O>, ApiBy<O>> => make({ _tag: "float" }, Schema.Number, options)
 
 /**
  * `NUMERIC(precision, scale)` as an exact `BigDecimal`, read back at the declared scale.
@@ -370,7 +410,7 @@ export const float = <const O extends Options<number> = {}>(
  */
 export const numeric = <const O extends Options<BigDecimal.BigDecimal> & { readonly precision: number; readonly scale: number }>(
   options: O
-): Column<WithNull<BigDecimal.BigDecimal, O>, OptionalBy<O>> =>
+): Column<WithNull<BigDecimal.BigDecimal, O>, OptionalBy<O>, ApiBy<O>> =>
   make({ _tag: "numeric", precision: options.precision, scale: options.scale }, Schema.BigDecimalFromSelf, options)
 
 /**
@@ -390,7 +430,7 @@ export const numeric = <const O extends Options<BigDecimal.BigDecimal> & { reado
  */
 export const string = <const O extends Options<string> & { readonly length?: number } = {}>(
   options?: O
-): Column<WithNull<string, O>, OptionalBy<O>> =>
+): Column<WithNull<string, O>, OptionalBy<O>, ApiBy<O>> =>
   options?.length === undefined
     ? make({ _tag: "string", length: undefined }, Schema.String, options)
     : make({ _tag: "string", length: options.length }, Schema.String.pipe(maxChars(options.length)), options)
@@ -407,7 +447,7 @@ export const string = <const O extends Options<string> & { readonly length?: num
  */
 export const text = <const O extends Options<string> = {}>(
   options?: O
-): Column<WithNull<string, O>, OptionalBy<O>> => make({ _tag: "text" }, Schema.String, options)
+): Column<WithNull<string, O>, OptionalBy<O>, ApiBy<O>> => make({ _tag: "text" }, Schema.String, options)
 
 /**
  * A boolean: native on PostgreSQL, `BOOLEAN` (0/1) on MariaDB and SQLite.
@@ -421,7 +461,7 @@ export const text = <const O extends Options<string> = {}>(
  */
 export const boolean = <const O extends Options<boolean> = {}>(
   options?: O
-): Column<WithNull<boolean, O>, OptionalBy<O>> => make({ _tag: "boolean" }, Schema.Boolean, options)
+): Column<WithNull<boolean, O>, OptionalBy<O>, ApiBy<O>> => make({ _tag: "boolean" }, Schema.Boolean, options)
 
 const midnight = Schema.DateTimeUtcFromSelf.pipe(
   Schema.filter((d) => d.epochMillis % 86_400_000 === 0 || "a date is a DateTime.Utc at midnight UTC")
@@ -439,7 +479,7 @@ const midnight = Schema.DateTimeUtcFromSelf.pipe(
  */
 export const date = <const O extends Options<DateTime.Utc> = {}>(
   options?: O
-): Column<WithNull<DateTime.Utc, O>, OptionalBy<O>> => make({ _tag: "date" }, midnight, options)
+): Column<WithNull<DateTime.Utc, O>, OptionalBy<O>, ApiBy<O>> => make({ _tag: "date" }, midnight, options)
 
 /**
  * A timestamp as a `DateTime.Utc`, with (`timezone: true`, `timestamptz` on PostgreSQL) or
@@ -456,7 +496,7 @@ export const date = <const O extends Options<DateTime.Utc> = {}>(
  */
 export const dateTime = <const O extends Options<DateTime.Utc> & { readonly timezone?: boolean } = {}>(
   options?: O
-): Column<WithNull<DateTime.Utc, O>, OptionalBy<O>> =>
+): Column<WithNull<DateTime.Utc, O>, OptionalBy<O>, ApiBy<O>> =>
   make({ _tag: "dateTime", timezone: options?.timezone === true, precision: 6 }, Schema.DateTimeUtcFromSelf, options)
 
 /**
@@ -472,7 +512,7 @@ export const dateTime = <const O extends Options<DateTime.Utc> & { readonly time
  */
 export const time = <const O extends Options<string> = {}>(
   options?: O
-): Column<WithNull<string, O>, OptionalBy<O>> =>
+): Column<WithNull<string, O>, OptionalBy<O>, ApiBy<O>> =>
   make({ _tag: "time", precision: 6 }, timeOfDay, options)
 
 /**
@@ -487,7 +527,7 @@ export const time = <const O extends Options<string> = {}>(
  */
 export const uuid = <const O extends Options<string> = {}>(
   options?: O
-): Column<WithNull<string, O>, OptionalBy<O>> => make({ _tag: "uuid" }, Schema.UUID, options)
+): Column<WithNull<string, O>, OptionalBy<O>, ApiBy<O>> => make({ _tag: "uuid" }, Schema.UUID, options)
 
 /**
  * Typed JSON: `jsonb` on PostgreSQL, `JSON` on MariaDB, `TEXT` on SQLite. Values are
@@ -505,7 +545,7 @@ export const uuid = <const O extends Options<string> = {}>(
 export const json = <S extends Schema.Schema<any, any, never>, const O extends Options<Schema.Schema.Type<S>> = {}>(
   schema: S,
   options?: O
-): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>> =>
+): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>, ApiBy<O>> =>
   make({ _tag: "json", schema }, Schema.typeSchema(schema), options)
 
 /**
@@ -521,11 +561,11 @@ export const json = <S extends Schema.Schema<any, any, never>, const O extends O
  */
 export const literal = <const Values extends readonly [string, ...Array<string>]>(
   ...values: Values
-): Column<Values[number], false> & {
+): Column<Values[number], false, "plain"> & {
   /** The same literal column with options. */
   readonly with: <const O extends Options<Values[number]> & { readonly enumName?: string }>(
     options: O
-  ) => Column<WithNull<Values[number], O>, OptionalBy<O>>
+  ) => Column<WithNull<Values[number], O>, OptionalBy<O>, ApiBy<O>>
 } => {
   const column = make({ _tag: "literal", values, enumName: undefined }, Schema.Literal(...values), undefined)
   return Object.assign(column, {
@@ -546,7 +586,7 @@ export const literal = <const Values extends readonly [string, ...Array<string>]
  */
 export const binary = <const O extends Options<Uint8Array> = {}>(
   options?: O
-): Column<WithNull<Uint8Array, O>, OptionalBy<O>> => make({ _tag: "binary" }, Schema.Uint8ArrayFromSelf, options)
+): Column<WithNull<Uint8Array, O>, OptionalBy<O>, ApiBy<O>> => make({ _tag: "binary" }, Schema.Uint8ArrayFromSelf, options)
 
 /**
  * Any Schema transform as a column (SQLAlchemy's TypeDecorator): `schema` decodes the
@@ -564,7 +604,7 @@ export const binary = <const O extends Options<Uint8Array> = {}>(
 export const custom = <S extends Schema.Schema<any, any, never>, const O extends Options<Schema.Schema.Type<S>> = {}>(
   schema: S,
   options: O & { readonly sqlType: string | Readonly<Partial<Record<DialectName, string>>> }
-): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>> =>
+): Column<WithNull<Schema.Schema.Type<S>, O>, OptionalBy<O>, ApiBy<O>> =>
   make({ _tag: "custom", schema, sqlType: options.sqlType }, Schema.typeSchema(schema), options)
 
 /**

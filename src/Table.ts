@@ -15,6 +15,7 @@
  */
 import { Schema, type SchemaAST, type Types } from "effect"
 import * as Column from "./Column.js"
+import * as ApiSchemas from "./internal/apiSchemas.js"
 import { ExprProto } from "./internal/expr.js"
 import * as TableDef from "./internal/tableDef.js"
 
@@ -111,6 +112,68 @@ export type Insert<F extends Fields> = Types.Simplify<
  */
 export type Update<F extends Fields> = { readonly [K in keyof F]?: Column.Type<F[K]> }
 
+type RoleOf<C> = C extends { readonly "~api"?: infer R } ? R : "plain"
+type JsonKeys<F extends Fields, Out> = { [K in keyof F]: RoleOf<F[K]> extends Out ? never : K }[keyof F]
+type CreateKeys<F extends Fields> = JsonKeys<F, "sensitive" | "generated">
+
+/**
+ * A model's row as its `json` schema decodes it: every field but the `sensitive` ones.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type Public<F extends Table.Fields> = Table.Json<F>
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Json<F extends Fields> = { readonly [K in JsonKeys<F, "sensitive">]: Column.Type<F[K]> }
+
+/**
+ * What a model's `jsonCreate` schema decodes: an insert without the `sensitive` columns and
+ * those the database fills (autoincrement, server default without a client default).
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type Body<F extends Table.Fields> = Table.JsonCreate<F>
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type JsonCreate<F extends Fields> = Types.Simplify<
+  & { readonly [K in Exclude<CreateKeys<F>, OptionalKeys<F>>]: Column.Type<F[K]> }
+  & { readonly [K in Extract<CreateKeys<F>, OptionalKeys<F>>]?: Column.Type<F[K]> }
+>
+
+/**
+ * What a model's `jsonUpdate` schema decodes: any subset of the fields, leaving out the
+ * `sensitive` ones, those the database fills and the primary key (an update names its row
+ * by its key elsewhere, in the URL).
+ *
+ * @example
+ * import type { Table } from "retort"
+ * type Patch<F extends Table.Fields> = Table.JsonUpdate<F>
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type JsonUpdate<F extends Fields> = {
+  readonly [K in JsonKeys<F, "sensitive" | "generated" | "key">]?: Column.Type<F[K]>
+}
+
+/**
+ * The JSON side of a model's JSON schemas: an object of JSON values (numerics, bigints,
+ * timestamps and dates as strings, bytes as base64). Left loose on purpose: a precise type
+ * per model would cost every model's type-check.
+ *
+ * @example
+ * import type { Table } from "retort"
+ * const body: Table.JsonObject = { total: "12.50", at: "2024-01-01T00:00:00Z" }
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type JsonObject = { readonly [key: string]: unknown }
+
 /**
  * The statics a model class has beyond `Schema.Class`.
  *
@@ -127,6 +190,12 @@ export interface TableStatics<Self, F extends Fields> {
   readonly c: Columns<Self, F>
   readonly insert: Schema.Schema<Insert<F>>
   readonly update: Schema.Schema<Update<F>>
+  /** The row to and from JSON (the select variant); built on first use. @since 0.3.0 */
+  readonly json: Schema.Schema<Json<F>, JsonObject>
+  /** A create request body from JSON, to what `Query.insert(X).values` takes. @since 0.3.0 */
+  readonly jsonCreate: Schema.Schema<JsonCreate<F>, JsonObject>
+  /** An update request body from JSON, to what `session.update` takes. @since 0.3.0 */
+  readonly jsonUpdate: Schema.Schema<JsonUpdate<F>, JsonObject>
 }
 
 // A column is a plain `Schema` (never a property signature), so Schema.Struct.Type/Encoded/Constructor
@@ -162,7 +231,9 @@ export interface TableClass<Self, F extends Fields>
 }
 
 /**
- * Any model class.
+ * Any model class. Its JSON schemas (`json`, `jsonCreate`, `jsonUpdate`) are left out here:
+ * checking every `M extends Table.Any` against them would cost each model's type-check;
+ * generic code takes a `TableClass<Self, F>` to use them.
  *
  * @example
  * import type { Table } from "retort"
@@ -255,12 +326,24 @@ export const Class = <Self = never>(identifier: string) =>
   const base = Schema.Class<any>(identifier)(columns as Schema.Struct.Fields)
   const insert = insertSchema(columns)
   const update = Schema.partial(Schema.Struct(columns as Schema.Struct.Fields))
+  // Built on first use: most models never serve JSON, and defining one stays cheap.
+  const cache: Partial<Record<ApiSchemas.Variant, Schema.Schema<any, any>>> = {}
+  const lazy = (variant: ApiSchemas.Variant) => () => cache[variant] ??= ApiSchemas.make(identifier, columns, variant)
   const statics = {
     [TypeId]: def,
     tableName,
     c: makeRefs(def, undefined),
     insert,
-    update
+    update,
+    get json() {
+      return lazy("json")()
+    },
+    get jsonCreate() {
+      return lazy("jsonCreate")()
+    },
+    get jsonUpdate() {
+      return lazy("jsonUpdate")()
+    }
   }
   return Object.defineProperties(class extends base {}, Object.getOwnPropertyDescriptors(statics)) as any
 }
