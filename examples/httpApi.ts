@@ -10,7 +10,8 @@
  *   curl localhost:3000/tracks/1
  */
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiError, HttpApiGroup, HttpServer } from "@effect/platform"
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Layer, Option, Schema } from "effect"
 import { createServer } from "node:http"
 import { Column, Engine, Fn, MetaData, Query, Table } from "../src/index.js"
