@@ -36,7 +36,11 @@ interface Pending {
 /** The instances one query returned, and what was loaded for all of them. */
 interface ResultSet {
   readonly members: ReadonlyArray<object>
+  /** `also`: the instances the members were copied from (an eager load's originals). */
+  readonly also: ReadonlyArray<object> | undefined
   readonly loads: Map<symbol, Pending>
+  /** Built on the first lazy load that asks: a query pays nothing for it. */
+  index: Set<object> | undefined
 }
 
 interface Window {
@@ -44,35 +48,28 @@ interface Window {
   readonly done: Deferred.Deferred<ByKey, SessionError>
 }
 
-const maxSetsPerInstance = 4
+/**
+ * How many recent result sets a session keeps. Remembering is one array push per query (no
+ * write per row): the set an instance belongs to is found when a lazy load asks, by scanning
+ * these, newest first, each indexed once. A loop over an older result than these is one
+ * query per load again.
+ */
+const maxResultSets = 16
 
 /** One per session. */
 export class LazyLoads {
   /** Bumped by every write of the session: what was loaded before may be stale. */
   generation = 0
-  /** The result sets of each instance, the latest last: one row can come back from several queries. */
-  private readonly resultSets = new WeakMap<object, ResultSet | Array<ResultSet>>()
+  /** The session's latest result sets, the newest last. */
+  private readonly resultSets: Array<ResultSet> = []
   readonly windows = new Map<symbol, Window>()
   constructor(readonly mode: LazyLoadMode) {}
 
   /** These instances came back together; one row alone is left to the window. */
   remember(members: ReadonlyArray<object>, also?: ReadonlyArray<object>): void {
     if (members.length < 2) return
-    const set: ResultSet = { members, loads: new Map() }
-    // One set per instance is the common case: held as is, no array per row read.
-    const join = (m: object) => {
-      const sets = this.resultSets.get(m)
-      if (sets === undefined) this.resultSets.set(m, set)
-      else if (!Array.isArray(sets)) {
-        if (sets !== set) this.resultSets.set(m, [sets, set])
-      } else if (sets[sets.length - 1] !== set) {
-        sets.push(set)
-        // A few are enough to find a load already made; the oldest go.
-        if (sets.length > maxSetsPerInstance) sets.shift()
-      }
-    }
-    for (const m of members) join(m)
-    if (also !== undefined) for (const m of also) join(m)
+    this.resultSets.push({ members, also, loads: new Map(), index: undefined })
+    if (this.resultSets.length > maxResultSets) this.resultSets.shift()
   }
 
   /**
@@ -81,12 +78,18 @@ export class LazyLoads {
    * also the instances being looped over, is not loaded again for the new set), else its latest.
    */
   resultSetFor(entity: object, def: RelationDef): ResultSet | undefined {
-    const sets = this.resultSets.get(entity)
-    if (sets === undefined || !Array.isArray(sets)) return sets
-    for (let i = sets.length - 1; i >= 0; i--) {
-      if (sets[i]!.loads.get(def.id)?.generation === this.generation) return sets[i]
+    let latest: ResultSet | undefined
+    for (let i = this.resultSets.length - 1; i >= 0; i--) {
+      const set = this.resultSets[i]!
+      if (set.index === undefined) {
+        set.index = new Set(set.members)
+        if (set.also !== undefined) for (const m of set.also) set.index.add(m)
+      }
+      if (!set.index.has(entity)) continue
+      if (set.loads.get(def.id)?.generation === this.generation) return set
+      latest ??= set
     }
-    return sets[sets.length - 1]
+    return latest
   }
 
   touch(): void {
