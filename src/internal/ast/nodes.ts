@@ -294,7 +294,7 @@ export interface Divide {
 // --- statements: in statements.ts --------------------------------------------------------
 
 export type * from "./statements.js"
-import type { OrderTerm, SelectStatement } from "./statements.js"
+import type { Join, OrderTerm, Select, SelectStatement, Selection, Source } from "./statements.js"
 
 // --- constructors ----------------------------------------------------------------------------
 
@@ -305,6 +305,26 @@ export const param = (value: unknown, type: Column.ColumnType | undefined, nulla
 /** A value written to `column` of `table`. */
 export const assigned = (value: unknown, table: TableDef, column: ColumnInfo): Param =>
   Object.freeze({ _tag: "Param", value, type: column.def.type, nullable: column.def.nullable, target: Object.freeze({ table, column }) })
+/** A SELECT with only these parts set; the rest empty (no GROUP BY, ORDER BY, LIMIT, CTEs). */
+export const select = (
+  selection: ReadonlyArray<Selection>,
+  from: Source | undefined,
+  joins: ReadonlyArray<Join> = [],
+  where: Node | undefined = undefined
+): Select => ({
+  _tag: "Select",
+  selection,
+  from,
+  joins,
+  where,
+  groupBy: [],
+  having: undefined,
+  orderBy: [],
+  limit: undefined,
+  offset: undefined,
+  distinct: false,
+  ctes: []
+})
 export const func = (name: FunctionName, args: ReadonlyArray<Node> = [], options?: { distinct?: boolean; star?: boolean }): Func =>
   Object.freeze({ _tag: "Func", name, args: Object.freeze([...args]), distinct: options?.distinct === true, star: options?.star === true })
 

@@ -4,7 +4,7 @@
  * (`writeCtes`: before the statement, or inside each subquery that needs them).
  */
 import type { Dialect } from "../../Dialect.js"
-import type * as Ast from "../ast/nodes.js"
+import * as Ast from "../ast/nodes.js"
 import { type Compiled, Context } from "./context.js"
 import { collectCtes, selectStatement, source, withClause } from "./select.js"
 
@@ -25,7 +25,7 @@ const asSelect = (node: Write): Ast.Select => {
     if (node.onConflict?.action._tag === "DoUpdate") node.onConflict.action.set.forEach((a) => values.push(a.value))
     if (node.select !== undefined) sources = [{ _tag: "Subquery", query: node.select, alias: "" }]
   }
-  return select(
+  return Ast.select(
     values.map((n) => ({ node: n, alias: "", type: { _tag: "unknown" }, nullable: true })),
     undefined,
     sources.map((s) => ({ kind: "inner", source: s, on: always })),
@@ -33,25 +33,6 @@ const asSelect = (node: Write): Ast.Select => {
   )
 }
 
-const select = (
-  selection: ReadonlyArray<Ast.Selection>,
-  from: Ast.Source | undefined,
-  joins: ReadonlyArray<Ast.Join>,
-  where: Ast.Node | undefined
-): Ast.Select => ({
-  _tag: "Select",
-  selection,
-  from,
-  joins,
-  where,
-  groupBy: [],
-  having: undefined,
-  orderBy: [],
-  limit: undefined,
-  offset: undefined,
-  distinct: false,
-  ctes: []
-})
 
 /** The CTEs a write uses, dependencies first. */
 export const writeCtes = (node: Write): ReadonlyArray<Ast.CteSource> => collectCtes(asSelect(node))
@@ -81,7 +62,7 @@ export const compileWrite = (dialect: Dialect, node: Write, render: (ctx: Contex
  */
 export const writeSource = (ctx: Context, s: Ast.Source): string => {
   if (s._tag !== "Cte" || !ctx.ctesInSubqueries) return source(ctx, s)
-  const all = select(
+  const all = Ast.select(
     s.columns.map((name) => ({ node: { _tag: "SourceColumn", source: s.name, name }, alias: name, type: { _tag: "unknown" }, nullable: true })),
     s,
     [],

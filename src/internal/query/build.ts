@@ -73,20 +73,7 @@ export const shapeSelection = (shape: Shape): ReadonlyArray<Ast.Selection> =>
 /** How a select's rows decode: as instances of a model, or as records. */
 export type Decoding = { readonly _tag: "Model"; readonly model: Table.Any; readonly def: TableDef } | { readonly _tag: "Record" }
 
-export const emptySelect = (selection: ReadonlyArray<Ast.Selection>, from: Ast.Source | undefined): Ast.Select => ({
-  _tag: "Select",
-  selection,
-  from,
-  joins: [],
-  where: undefined,
-  groupBy: [],
-  having: undefined,
-  orderBy: [],
-  limit: undefined,
-  offset: undefined,
-  distinct: false,
-  ctes: []
-})
+export const emptySelect = (selection: ReadonlyArray<Ast.Selection>, from: Ast.Source | undefined): Ast.Select => Ast.select(selection, from)
 
 export const conjunction = (existing: Ast.Node | undefined, conditions: ReadonlyArray<Expr<any>>): Ast.Node | undefined =>
   [existing, ...conditions.map((c) => c.node)].filter((n): n is Ast.Node => n !== undefined).reduce<Ast.Node | undefined>(
