@@ -14,7 +14,9 @@ import * as Dialect from "./Dialect.js"
 import { type DatabaseError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
 import * as Executor from "./internal/execution/Executor.js"
+import * as Replicas from "./internal/execution/Replicas.js"
 import * as Held from "./internal/heldConnection.js"
+import { isConnectPhase } from "./internal/classify.js"
 import * as Telemetry from "./internal/telemetry.js"
 import * as Transaction from "./internal/transaction.js"
 import type { EngineOptions } from "./Options.js"
@@ -172,6 +174,12 @@ export interface StatementOptions extends SpanOptions {
    * on SQLite reads no further.
    */
   readonly single?: boolean | undefined
+  /**
+   * The statement only reads: outside a transaction, on an engine with `replicas`, it may
+   * run on a replica. Core selects without a row lock and `session.get` set it; raw text
+   * runs on the primary unless it is given.
+   */
+  readonly readOnly?: boolean | undefined
 }
 
 /**
@@ -237,10 +245,11 @@ const isSqlError = (e: unknown): e is SqlError =>
 export const make = (
   url: Url.DatabaseUrl,
   options: EngineOptions = {}
-): Effect.Effect<Engine, never, Scope.Scope> =>
+): Effect.Effect<Engine, Url.UrlError, Scope.Scope> =>
   Effect.gen(function*() {
     const dialect = Dialect.byName(url.dialect)
     const exec = yield* Executor.make(url, options)
+    const replicas = yield* Replicas.build(url, options)
     const current = exec.current
     // A connection held across statements and transactions (internal: the migrator's locks).
     const pinned = FiberRef.unsafeMake<Conn | undefined>(undefined)
@@ -269,12 +278,17 @@ export const make = (
       onConn: (conn: Conn) => Effect.Effect<A, SqlError>,
       onPool: () => Effect.Effect<A, SqlError>,
       now: ((conn: Conn | undefined) => A | undefined) | undefined,
-      span: SpanOptions | undefined,
-      rows?: (a: A) => number | undefined
+      span: StatementOptions | undefined,
+      rows?: (a: A) => number | undefined,
+      onReplica?: (replica: Executor.Executor) => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, DatabaseError> =>
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
         const level = fiber.getFiberRef(current)
         const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
+        if (replicas !== undefined) {
+          const routed = route(fiber, level, held, text, onPool, span, rows, onReplica)
+          if (routed !== undefined) return routed
+        }
         // better-sqlite3, untraced: the statement runs in this step, on the level's connection
         // when no other fiber of the level holds it (or the held one), else on an idle pooled one.
         const traced = Telemetry.isTraced(fiber)
@@ -293,12 +307,43 @@ export const make = (
           const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
           const conn = tx._tag === "Some" ? exec.connOf(tx.value[0]) : undefined
           effect = conn !== undefined ? onConn(conn) : onPool()
+          if (replicas !== undefined && conn === undefined && span?.readOnly !== true && Telemetry.operationOf(text) !== "SELECT") {
+            effect = Effect.zipLeft(effect, wrote)
+          }
         }
         const classified = Effect.mapError(effect, classifyOne) as Effect.Effect<A, DatabaseError>
         // A span per statement only when a tracer is installed: Effect's built-in one records
         // nothing anyone reads, and a span is most of a fast statement's cost.
-        return traced ? Telemetry.statementSpan(classified, spanBase, text, span, identity, rows) : classified
+        return traced ? Telemetry.statementSpan(classified, serverOf(level), text, span, identity, rows) : classified
       })
+    // With replicas: a read outside any transaction, by a fiber that has not written within
+    // the readYourWrites window, goes to a replica; a write outside one opens that window.
+    const unavailable = (e: SqlError) => isConnectPhase(e) || (classifyOne(e) as { _tag?: string })._tag === "ConnectionError"
+    const replicaConns = new WeakMap<Conn, Readonly<Record<string, unknown>>>()
+    const serverOf = (level: Transaction.Level | undefined) =>
+      level === undefined || replicas === undefined ? spanBase : replicaConns.get(level.conn) ?? spanBase
+    const wrote = replicas === undefined ? Effect.void : Effect.suspend(() => FiberRef.set(replicas.primaryUntil, Date.now() + replicas.windowMillis))
+    const route = <A>(
+      fiber: Fiber.RuntimeFiber<unknown, unknown>,
+      level: Transaction.Level | undefined,
+      held: Conn | undefined,
+      text: string,
+      onPool: () => Effect.Effect<A, SqlError>,
+      span: StatementOptions | undefined,
+      rows: ((a: A) => number | undefined) | undefined,
+      onReplica: ((replica: Executor.Executor) => Effect.Effect<A, SqlError>) | undefined
+    ): Effect.Effect<A, DatabaseError> | undefined => {
+      if (replicas === undefined || level !== undefined || held !== undefined || inSqlTransaction(fiber)) return undefined
+      if (span?.readOnly !== true || onReplica === undefined) return undefined
+      if (fiber.getFiberRef(replicas.primaryUntil) > Date.now()) return undefined
+      const candidates = replicas.candidates()
+      if (candidates.length === 0) return undefined
+      const traced = Telemetry.isTraced(fiber)
+      const attempt = (r: Replicas.Replica) =>
+        traced ? Telemetry.statementSpan(onReplica(r.exec), r.spanBase, text, span, classifyOne, rows) : onReplica(r.exec)
+      const primary = traced ? Telemetry.statementSpan(onPool(), spanBase, text, span, classifyOne, rows) : onPool()
+      return Effect.mapError(Replicas.routed(candidates, attempt, primary, unavailable), classifyOne) as Effect.Effect<A, DatabaseError>
+    }
     const spanBase = Telemetry.connectionAttributes(url)
     const rowCount = (rows: ReadonlyArray<Row>) => rows.length
     const syncNow = exec.now
@@ -314,7 +359,7 @@ export const make = (
     const commandOn: Executor.Executor["commandOn"] = (conn, text, timeoutMillis) =>
       Effect.withFiberRuntime((fiber) =>
         Telemetry.isTraced(fiber)
-          ? Telemetry.statementSpan(exec.commandOn(conn, text, timeoutMillis), spanBase, text, undefined, classifyOne)
+          ? Telemetry.statementSpan(exec.commandOn(conn, text, timeoutMillis), replicaConns.get(conn) ?? spanBase, text, undefined, classifyOne)
           : exec.commandOn(conn, text, timeoutMillis)
       )
     const deps: Transaction.Dependencies = {
@@ -326,17 +371,48 @@ export const make = (
       dialect: url.dialect,
       pinned
     }
+    // A read-only transaction on a replica (the primary when none answers).
+    const replicaDeps: Transaction.Dependencies = replicas === undefined ? deps : {
+      ...deps,
+      exec: {
+        ...deps.exec,
+        lease: Effect.suspend(() =>
+          Replicas.routed(
+            replicas.candidates(),
+            (r) => Effect.tap(r.exec.lease, (conn) => Effect.sync(() => replicaConns.set(conn, r.spanBase))),
+            exec.lease,
+            unavailable
+          )
+        )
+      }
+    }
     const stream = (text: string, params: ReadonlyArray<unknown>, o?: StatementOptions): Stream.Stream<Row, DatabaseError> =>
       Stream.unwrap(Effect.withFiberRuntime<Stream.Stream<Row, DatabaseError>>((fiber) => {
         const given = Context.getOption(fiber.currentContext, Transaction.StreamLevel)
         const level = fiber.getFiberRef(current) ?? (given._tag === "Some" && given.value.ref === current ? given.value.level : undefined)
         // In a transaction the stream holds the level's lock until it ends: nothing else may
         // use the connection while its result is being read.
+        const traced = Telemetry.isTraced(fiber)
+        const candidates = replicas !== undefined && level === undefined && o?.readOnly === true && fiber.getFiberRef(pinned) === undefined &&
+            !inSqlTransaction(fiber) && fiber.getFiberRef(replicas.primaryUntil) <= Date.now()
+          ? replicas.candidates()
+          : []
+        if (candidates.length > 0) {
+          const traceOn = (rows: Stream.Stream<Row, SqlError>, base: Readonly<Record<string, unknown>>) =>
+            traced ? Telemetry.streamSpan(rows, base, text, o, classifyOne) : rows
+          const routed = Replicas.routedStream(
+            candidates,
+            (r) => traceOn(r.exec.stream(text, params, o), r.spanBase),
+            traceOn(exec.stream(text, params, o), spanBase),
+            unavailable
+          )
+          return Effect.succeed(Stream.mapError(routed, (e) => classifyOne(e) as DatabaseError))
+        }
         const rows = level !== undefined
           ? Stream.unwrapScoped(Effect.as(Transaction.hold(level), exec.streamOn(level.conn, text, params, o)))
           : exec.stream(text, params, o)
         const classified = Stream.mapError(rows, (e) => classifyOne(e) as DatabaseError)
-        return Effect.succeed(Telemetry.isTraced(fiber) ? Telemetry.streamSpan(classified, spanBase, text, o, identity) : classified)
+        return Effect.succeed(traced ? Telemetry.streamSpan(classified, serverOf(level), text, o, identity) : classified)
       }))
     const withConnection: Held.WithConnection = (effect) =>
       Effect.flatMap(FiberRef.get(pinned), (held) =>
@@ -356,7 +432,8 @@ export const make = (
           () => firstOnly(exec.query(text, params, o), o),
           syncNow === undefined ? undefined : (conn) => syncNow.query(conn, text, params, o),
           o,
-          rowCount
+          rowCount,
+          replicas === undefined ? undefined : (replica) => firstOnly(replica.query(text, params, o), o)
         ),
       executeRaw: (text, params = [], o) =>
         run(
@@ -364,12 +441,26 @@ export const make = (
           (conn) => exec.runOn(conn, text, params),
           () => exec.run(text, params),
           syncNow === undefined ? undefined : (conn) => syncNow.run(conn, text, params),
-          o
+          o,
+          undefined,
+          replicas === undefined ? undefined : (replica) => replica.run(text, params)
         ),
       stream: (text, params = [], o) => stream(text, params, o),
       classify,
-      transaction: (effect, options) => Transaction.transaction(deps, effect, options),
-      begin: (options) => Transaction.begin(deps, options),
+      transaction: (effect, options) =>
+        replicas === undefined
+          ? Transaction.transaction(deps, effect, options)
+          : options?.replica === true
+          ? Transaction.transaction(replicaDeps, effect, options)
+          : options?.readOnly === true
+          ? Transaction.transaction(deps, effect, options)
+          : Effect.ensuring(Transaction.transaction(deps, effect, options), wrote),
+      begin: (options) =>
+        replicas === undefined || options?.readOnly === true
+          ? Transaction.begin(deps, options)
+          : options?.replica === true
+          ? Transaction.begin(replicaDeps, options)
+          : Effect.map(Transaction.begin(deps, options), (handle) => ({ ...handle, commit: Effect.ensuring(handle.commit, wrote) })),
       currentTransaction: current,
       poolStatus: Effect.sync(() => exec.pool.stats)
     }), withConnection)

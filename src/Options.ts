@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import type { Duration } from "effect"
+import type { Duration, Redacted } from "effect"
 
 /**
  * Connection pool settings of retort's own pool, the same on every driver:
@@ -39,6 +39,13 @@ export interface PoolOptions {
  * import { Engine } from "retort"
  * const layer = Engine.layer("sqlite://", { echo: true })
  *
+ * @example
+ * import { Engine } from "retort"
+ * const layer = Engine.layer("postgresql://primary/app", {
+ *   replicas: ["postgresql://replica-1/app", "postgresql://replica-2/app"],
+ *   readYourWrites: "2 seconds"
+ * })
+ *
  * @since 0.1.0
  * @category models
  */
@@ -53,4 +60,18 @@ export interface EngineOptions {
    * SQLite statements cannot be preempted: there it has no effect.
    */
   readonly statementTimeout?: Duration.DurationInput | undefined
+  /**
+   * Read replicas of the primary (server dialects, the primary's dialect): reads outside a
+   * transaction go to them round robin, a replica that cannot be reached is skipped (for a
+   * second) and the primary serves the read when none answers. Writes, transactions,
+   * `forUpdate` selects and raw `execute` text stay on the primary. Each replica has a pool
+   * of its own with the same `pool` options; none is opened before its first read.
+   */
+  readonly replicas?: ReadonlyArray<string | Redacted.Redacted<string>> | undefined
+  /**
+   * After a write outside a transaction, or the commit of a transaction that could write,
+   * the same fiber's reads go to the primary for this long, so that it reads its own writes
+   * whatever the replicas' lag. Default 1 second; only with `replicas`.
+   */
+  readonly readYourWrites?: Duration.DurationInput | undefined
 }

@@ -48,7 +48,7 @@ const firstKeyword = /^\s*([A-Za-z]+)/
  * The operation of a SQL text: its first keyword. A `WITH …` statement's operation is
  * whatever follows its CTEs, which only the query layer knows: left out then.
  */
-const operationOf = (text: string): string | undefined => {
+export const operationOf = (text: string): string | undefined => {
   const match = firstKeyword.exec(text)
   if (match === null) return undefined
   const keyword = match[1]!.toUpperCase()

@@ -58,6 +58,11 @@ export interface TransactionOptions {
   readonly isolation?: IsolationLevel | undefined
   readonly readOnly?: boolean | undefined
   /**
+   * A read-only transaction on one of the engine's replicas (the primary when none answers
+   * or the engine has none). Implies `readOnly`; outermost transaction only.
+   */
+  readonly replica?: boolean | undefined
+  /**
    * Retries the whole transaction on `SerializationFailure`, `DeadlockDetected` and
    * `LockTimeout` with this schedule (outermost transaction only).
    */
@@ -84,7 +89,7 @@ export const checkOptions = (options: TransactionOptions | undefined): Either.Ei
   if (typeof options !== "object" || options === null) {
     return Either.left(new OptionError({ message: "transaction options must be an object", option: "options", value: describe(options) }))
   }
-  const { isolation, readOnly, retry } = options
+  const { isolation, readOnly, replica, retry } = options
   if (isolation !== undefined && !isolationLevels.includes(isolation)) {
     return Either.left(
       new OptionError({
@@ -97,10 +102,16 @@ export const checkOptions = (options: TransactionOptions | undefined): Either.Ei
   if (readOnly !== undefined && typeof readOnly !== "boolean") {
     return Either.left(new OptionError({ message: `readOnly must be a boolean; got ${describe(readOnly)}`, option: "readOnly", value: describe(readOnly) }))
   }
+  if (replica !== undefined && typeof replica !== "boolean") {
+    return Either.left(new OptionError({ message: `replica must be a boolean; got ${describe(replica)}`, option: "replica", value: describe(replica) }))
+  }
+  if (replica === true && readOnly === false) {
+    return Either.left(new OptionError({ message: "a replica transaction is read-only: readOnly: false contradicts replica: true", option: "readOnly", value: "false" }))
+  }
   if (retry !== undefined && !Schedule.isSchedule(retry)) {
     return Either.left(new OptionError({ message: "retry must be a Schedule", option: "retry", value: describe(retry) }))
   }
-  return Either.right({ isolation, readOnly: readOnly === true })
+  return Either.right({ isolation, readOnly: readOnly === true || replica === true })
 }
 
 export interface Dependencies {

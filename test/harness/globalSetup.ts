@@ -6,10 +6,13 @@ import { existsSync } from "node:fs"
 import type { TestProject } from "vitest/node"
 import { chinookJsonPath } from "../../examples/chinook/load.js"
 import { labels, probe, requireServers, type ServerName, serverUrls } from "./servers.js"
+import { ensureStandby, standbyUrl } from "./standby.js"
 
 declare module "vitest" {
   export interface ProvidedContext {
     servers: Record<ServerName, string | undefined>
+    /** Why the PostgreSQL standby (read replicas) is unusable, or undefined when it serves reads. */
+    standby: string | undefined
     /** Where the Chinook data is, or undefined when it is missing (its suites are then skipped). */
     chinook: string | undefined
   }
@@ -44,6 +47,12 @@ export default async function setup(project: TestProject) {
     console.log(`retort: PostgreSQL (${serverUrls.postgresql}) and MariaDB (${serverUrls.mysql}) suites will run`)
   }
   project.provide("servers", servers)
+  const standby = servers.postgresql !== undefined ? "the primary is unreachable" : await ensureStandby()
+  if (standby !== undefined) {
+    if (requireServers) throw new Error(`RETORT_REQUIRE_SERVERS=1 but the PostgreSQL standby at ${standbyUrl} is unusable: ${standby}`)
+    console.warn(`\nretort: SKIPPING the read-replica suite: no PostgreSQL standby at ${standbyUrl} (${standby})\n`)
+  }
+  project.provide("standby", standby)
   const chinook = chinookJsonPath()
   if (existsSync(chinook)) {
     project.provide("chinook", chinook)

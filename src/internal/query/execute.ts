@@ -96,7 +96,9 @@ const spanOf = (node: Ast.Statement, wide: boolean): Engine.StatementOptions => 
   const select = node._tag === "Compound" ? node.first : node._tag === "Select" ? node : undefined
   const collection = select === undefined ? (node as Ast.Insert | Ast.Update | Ast.Delete).table.tableName : select.from?._tag === "Table" ? select.from.table.tableName : undefined
   const operation = operations[node._tag]
-  return wide ? { safeIntegers: true, collection, operation } : { collection, operation }
+  // A select that locks no rows only reads: outside a transaction it may go to a replica.
+  const readOnly = select !== undefined && (node._tag === "Compound" || select.lock === undefined)
+  return wide ? { safeIntegers: true, collection, operation, readOnly } : { collection, operation, readOnly }
 }
 
 /**

@@ -159,8 +159,8 @@ const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: Table
   return lookup
 }
 
-const single = { single: true } as const
-const singleWide = { single: true, safeIntegers: true } as const
+const single = { single: true, readOnly: true } as const
+const singleWide = { single: true, safeIntegers: true, readOnly: true } as const
 
 const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
   typeof key === "object" ? { ...key } : { [def.primaryKey[0]!]: key }
