@@ -9,7 +9,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, type Fiber, FiberRef, Layer, Redacted, type Scope, Stream } from "effect"
+import { type Config, type ConfigError, Context, Effect, type Fiber, FiberRef, Layer, Mailbox, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
 import { type DatabaseError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
@@ -97,6 +97,13 @@ export interface Engine {
   readonly executeRaw: (sql: string, params?: ReadonlyArray<unknown>, options?: SpanOptions) => Effect.Effect<unknown, DatabaseError>
   /** Turns the `SqlError`s of an effect into retort's typed errors. */
   readonly classify: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, ClassifiedError<E>, R>
+  /**
+   * A live result: `effect` run now, and again after every commit through this engine
+   * that wrote one of `tables` (or ran raw text that writes: it could have written any
+   * table). Always outside any transaction, so that no uncommitted data is seen; runs that
+   * would overlap are coalesced into one. `Query.watch` builds on it.
+   */
+  readonly watch: <A, E, R>(tables: ReadonlyArray<string>, effect: Effect.Effect<A, E, R>) => Stream.Stream<A, E, R>
   /**
    * Runs `effect` in a transaction on this engine: statements run through this engine
    * inside it (`execute`, `Query.execute`, the session) use its connection. Nested calls
@@ -225,6 +232,17 @@ export const Engine: Context.Tag<Engine, Engine> = Context.GenericTag<Engine>("r
 
 const identity = (e: unknown) => e
 
+/** The table a write of unknown target (raw text) may have changed: every watcher listens to it. */
+const anyTable = "*"
+const everyWatcher = [anyTable]
+
+/** The table a statement writes, `anyTable` for raw text that is not a SELECT, undefined for a read. */
+const writtenBy = (text: string, o: StatementOptions | undefined): string | undefined => {
+  if (o?.readOnly === true) return undefined
+  if (o?.collection !== undefined) return o.operation === "SELECT" ? undefined : o.collection
+  return Telemetry.operationOf(text) === "SELECT" ? undefined : anyTable
+}
+
 const isSqlError = (e: unknown): e is SqlError =>
   typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "SqlError"
 
@@ -285,6 +303,10 @@ export const make = (
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
         const level = fiber.getFiberRef(current)
         const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
+        // Live queries: a transaction's writes are announced at its commit, others once done.
+        const writes = level !== undefined || watchers.n > 0 ? writtenBy(text, span) : undefined
+        if (writes !== undefined && level !== undefined) level.written.add(writes)
+        const announceAfter = level === undefined ? writes : undefined
         if (replicas !== undefined) {
           const routed = route(fiber, level, held, text, onPool, span, rows, onReplica)
           if (routed !== undefined) return routed
@@ -295,7 +317,10 @@ export const make = (
         if (now !== undefined && !traced && (level === undefined ? !inSqlTransaction(fiber) : level.busy.n === 0)) {
           try {
             const result = now(level?.conn ?? held)
-            if (result !== undefined) return Effect.succeed(result)
+            if (result !== undefined) {
+              if (announceAfter !== undefined) announce(announceAfter)
+              return Effect.succeed(result)
+            }
           } catch (e) {
             return Effect.fail(classifyOne(e as SqlError) as DatabaseError)
           }
@@ -311,6 +336,7 @@ export const make = (
             effect = Effect.zipLeft(effect, wrote)
           }
         }
+        if (announceAfter !== undefined) effect = Effect.tap(effect, () => Effect.sync(() => announce(announceAfter)))
         const classified = Effect.mapError(effect, classifyOne) as Effect.Effect<A, DatabaseError>
         // A span per statement only when a tracer is installed: Effect's built-in one records
         // nothing anyone reads, and a span is most of a fast statement's cost.
@@ -318,6 +344,12 @@ export const make = (
       })
     // With replicas: a read outside any transaction, by a fiber that has not written within
     // the readYourWrites window, goes to a replica; a write outside one opens that window.
+    // Live queries (`watch`): how many run, and the announcement of a committed write.
+    const watchers = { n: 0 }
+    const announce = (table: string) => exec.reactivity.unsafeInvalidate(table === anyTable ? everyWatcher : [table])
+    const announceAll = (tables: ReadonlySet<string>) => {
+      if (watchers.n > 0) exec.reactivity.unsafeInvalidate(tables.has(anyTable) ? everyWatcher : [...tables])
+    }
     const unavailable = (e: SqlError) => isConnectPhase(e) || (classifyOne(e) as { _tag?: string })._tag === "ConnectionError"
     const replicaConns = new WeakMap<Conn, Readonly<Record<string, unknown>>>()
     const serverOf = (level: Transaction.Level | undefined) =>
@@ -369,7 +401,8 @@ export const make = (
       begin: dialect.compiler.begin,
       end: dialect.compiler.end,
       dialect: url.dialect,
-      pinned
+      pinned,
+      committed: announceAll
     }
     // A read-only transaction on a replica (the primary when none answers).
     const replicaDeps: Transaction.Dependencies = replicas === undefined ? deps : {
@@ -462,6 +495,13 @@ export const make = (
           ? Transaction.begin(replicaDeps, options)
           : Effect.map(Transaction.begin(deps, options), (handle) => ({ ...handle, commit: Effect.ensuring(handle.commit, wrote) })),
       currentTransaction: current,
+      watch: (tables, effect) =>
+        Stream.unwrapScoped(Effect.gen(function*() {
+          yield* Effect.acquireRelease(Effect.sync(() => watchers.n++), () => Effect.sync(() => watchers.n--))
+          // Each run sees committed data only: outside whatever transaction the watcher began in.
+          const outside = effect.pipe(Effect.locally(current, undefined), Effect.locally(pinned, undefined))
+          return Mailbox.toStream(yield* exec.reactivity.query([...new Set(tables), anyTable], outside))
+        })),
       poolStatus: Effect.sync(() => exec.pool.stats)
     }), withConnection)
   })

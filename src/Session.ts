@@ -22,6 +22,7 @@ import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
 import * as Persister from "./internal/session/Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
 import * as SessionTransaction from "./internal/session/SessionTransaction.js"
+import { watchWith } from "./internal/query/watch.js"
 import { prepareUpdate } from "./internal/session/UnitOfWork.js"
 import * as Query from "./Query.js"
 import type * as RelationModule from "./Relation.js"
@@ -142,6 +143,12 @@ export interface Session {
   scalar<Q extends Query.Select<any, any, any> | Query.Compound<any, any>>(query: Q & Query.OneColumn<Q>): Effect.Effect<Query.ScalarOf<Q>, SessionError>
   /** `Query.exists` in the session: whether the query has a row, after a flush. */
   exists(query: Query.Select<any, any, any> | Query.Compound<any, any>): Effect.Effect<boolean, SessionError>
+  /**
+   * `Query.watch` on the session's engine: the result now and after every commit that wrote
+   * a table the query reads. It reads committed data only, never the session's pending or
+   * uncommitted changes, and its rows are not the session's instances.
+   */
+  watch<Row>(query: Query.Select<Row, any, any> | Query.Compound<Row, any>): Stream.Stream<ReadonlyArray<Row>, SessionError>
   /**
    * Writes pending changes: those of the current transaction level (inside a
    * `transaction` block, the block's own). Rows whose foreign keys form a cycle are
@@ -349,6 +356,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
     execute,
     scalar: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query))),
     exists: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query))),
+    watch: (query) => watchWith(engine, query),
     flush: tx.flush,
     commit: touching(tx.commit),
     rollback: touching(tx.rollback),

@@ -16,7 +16,7 @@
  * not rolled back at all: it is destroyed.
  */
 import type { SqlError } from "@effect/sql/SqlError"
-import { Context, Effect, Either, ExecutionStrategy, Exit, FiberRef, Predicate, Schedule, Scope } from "effect"
+import { Cause, Context, Effect, Either, ExecutionStrategy, Exit, FiberRef, Predicate, Schedule, Scope } from "effect"
 import type { DatabaseError } from "../Errors.js"
 import { CommitOutcomeUnknown, isRetryable, OptionError } from "../Errors.js"
 import type { Conn } from "./execution/Conn.js"
@@ -36,6 +36,8 @@ export interface Level {
   readonly busy: { n: number }
   /** Savepoint names are unique within the whole transaction. */
   readonly counter: { next: number }
+  /** The tables written in the whole transaction (shared by its savepoints), for live queries at commit. */
+  readonly written: Set<string>
 }
 
 /**
@@ -125,6 +127,8 @@ export interface Dependencies {
   readonly dialect: "sqlite" | "postgresql" | "mysql"
   /** A connection the fiber holds (`src/internal/heldConnection.ts`): transactions begin on it instead of leasing one. */
   readonly pinned?: FiberRef.FiberRef<Conn | undefined>
+  /** After a COMMIT that did (or may have) happened: the tables the transaction wrote. */
+  readonly committed?: (written: ReadonlySet<string>) => void
 }
 
 /** Runs one statement on a level's connection, taking the level's lock. */
@@ -183,6 +187,12 @@ const commitOn = (deps: Dependencies, conn: Conn, options: CheckedOptions): Effe
     Effect.zipLeft(restoreSettings(deps, conn, options))
   )
 
+/** Tells the engine what a transaction wrote once its COMMIT succeeded or its outcome is unknown. */
+const notify = (deps: Dependencies, level: Level, exit: Exit.Exit<unknown, unknown>) => {
+  if (deps.committed === undefined || level.written.size === 0) return
+  if (Exit.isSuccess(exit) || Predicate.isTagged(Cause.squash(exit.cause), "CommitOutcomeUnknown")) deps.committed(level.written)
+}
+
 /**
  * Runs `effect` in a transaction: the outermost call begins one on a leased connection
  * and commits on success; a nested call is a savepoint. Any failure, defect or
@@ -225,11 +235,12 @@ const outermost = <A, E, R>(
       const scope = yield* Scope.make()
       const release = Scope.close(scope, Exit.void)
       const conn = yield* open(deps, options, scope, restore)
-      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: { next: 0 } }
+      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: { next: 0 }, written: new Set() }
       const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
       if (Exit.isSuccess(exit)) {
         const committed = yield* Effect.exit(commitOn(deps, conn, options))
         yield* release
+        notify(deps, level, committed)
         if (Exit.isFailure(committed)) return yield* Effect.failCause(committed.cause)
         return exit.value
       }
@@ -261,6 +272,7 @@ export const begin = (deps: Dependencies, options: TransactionOptions = {}): Eff
       const outer = yield* Effect.scope
       const scope = yield* Scope.fork(outer, ExecutionStrategy.sequential)
       const conn = yield* open(deps, checked.right, scope, restore)
+      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: { next: 0 }, written: new Set() }
       let isOpen = true
       const rollback: Effect.Effect<void> = Effect.suspend(() => {
         if (!isOpen) return Effect.void
@@ -270,11 +282,12 @@ export const begin = (deps: Dependencies, options: TransactionOptions = {}): Eff
       const commit: Effect.Effect<void, DatabaseError> = Effect.suspend(() => {
         if (!isOpen) return Effect.void
         isOpen = false
-        return Effect.ensuring(commitOn(deps, conn, checked.right), Scope.close(scope, Exit.void))
+        return Effect.ensuring(commitOn(deps, conn, checked.right), Scope.close(scope, Exit.void)).pipe(
+          Effect.onExit((exit) => Effect.sync(() => notify(deps, level, exit)))
+        )
       }).pipe(Effect.uninterruptible)
       // Released with the outer scope without a commit: roll back.
       yield* Scope.addFinalizer(outer, rollback)
-      const level: Level = { conn, depth: 0, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: { next: 0 } }
       return { level, commit, rollback }
     })
   )
@@ -288,7 +301,7 @@ const savepoint = <A, E, R>(deps: Dependencies, parent: Level, effect: Effect.Ef
         // The name is retort's own counter, never user text.
         const name = `retort_sp_${++parent.counter.next}`
         yield* plain(deps, parent.conn, `SAVEPOINT ${name}`)
-        const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: parent.counter }
+        const level: Level = { conn: parent.conn, depth: parent.depth + 1, lock: Effect.unsafeMakeSemaphore(1), busy: { n: 0 }, counter: parent.counter, written: parent.written }
         const exit = yield* Effect.exit(restore(Effect.locally(effect, deps.current, level)))
         if (Exit.isSuccess(exit)) {
           yield* plain(deps, parent.conn, `RELEASE SAVEPOINT ${name}`)

@@ -59,6 +59,8 @@ export interface Executor {
   readonly endTimeoutMillis: number
   /** `@effect/sql`'s client over this pool. */
   readonly sql: SqlClient.SqlClient
+  /** Invalidation by table name: the engine's live queries, and `@effect/sql`'s reactive queries. */
+  readonly reactivity: Reactivity.Reactivity["Type"]
   /** The connection behind an `@effect/sql` connection this engine handed out, if it is one. */
   readonly connOf: (connection: Connection) => Conn | undefined
 }
@@ -260,6 +262,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
 
     return {
       pool,
+      reactivity,
       current,
       query,
       run,
