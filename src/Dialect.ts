@@ -164,6 +164,16 @@ export interface CompilerHooks {
   readonly begin: (options: TransactionSettings) => ReadonlyArray<string>
   /** The statements that undo what `begin` set on the connection, run after COMMIT or ROLLBACK. */
   readonly end: (options: TransactionSettings) => ReadonlyArray<string>
+  /**
+   * A tenant's transaction: the statements (bound) that make `schema` the one of unqualified
+   * tables and apply `settings` for the transaction only, and those that undo what outlives
+   * it; or the reason the database has no such thing. `database` is the URL's.
+   */
+  readonly tenant: (
+    schema: string | undefined,
+    settings: ReadonlyArray<readonly [name: string, value: string]>,
+    database: string | undefined
+  ) => TenantStatements | string
   /** The number of rows an INSERT, UPDATE or DELETE changed, from the driver's raw result. */
   readonly affectedRows: (raw: unknown) => number
   // --- selects (issue 14)
@@ -284,7 +294,24 @@ export interface WriteParts {
 }
 
 /**
- * A transaction's options once checked: an isolation level from the closed set, read-only or not.
+ * What puts a transaction in a tenant's schema and settings: statements run after BEGIN
+ * (with bound parameters), and statements run after it ends.
+ *
+ * @example
+ * import type { Dialect } from "retort"
+ * const tenant: Dialect.TenantStatements = { begin: [{ sql: "SELECT set_config($1, $2, true)", params: ["app.tenant_id", "7"] }], end: [] }
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface TenantStatements {
+  readonly begin: ReadonlyArray<{ readonly sql: string; readonly params: ReadonlyArray<unknown> }>
+  readonly end: ReadonlyArray<string>
+}
+
+/**
+ * A transaction's options once checked: an isolation level from the closed set, read-only
+ * or not, and a tenant's schema and settings.
  *
  * @example
  * import type { Dialect } from "retort"
@@ -296,6 +323,8 @@ export interface WriteParts {
 export interface TransactionSettings {
   readonly isolation: "read uncommitted" | "read committed" | "repeatable read" | "serializable" | undefined
   readonly readOnly: boolean
+  readonly schema?: string | undefined
+  readonly settings?: ReadonlyArray<readonly [name: string, value: string]> | undefined
 }
 
 /**

@@ -9,9 +9,9 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, type Fiber, FiberRef, Layer, Mailbox, Redacted, type Scope, Stream } from "effect"
+import { type Config, type ConfigError, Context, Effect, Either, type Fiber, FiberRef, Layer, Mailbox, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
-import { type DatabaseError, StatementTimeout } from "./Errors.js"
+import { type DatabaseError, OptionError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
 import * as Executor from "./internal/execution/Executor.js"
 import * as Replicas from "./internal/execution/Replicas.js"
@@ -402,7 +402,13 @@ export const make = (
       end: dialect.compiler.end,
       dialect: url.dialect,
       pinned,
-      committed: announceAll
+      committed: announceAll,
+      tenant: (o) => {
+        const statements = dialect.compiler.tenant(o.schema, o.settings ?? [], url.dialect === "sqlite" ? undefined : url.database)
+        return typeof statements === "string"
+          ? Either.left(new OptionError({ message: statements, option: o.schema !== undefined ? "schema" : "settings", value: o.schema ?? "settings" }))
+          : Either.right(statements)
+      }
     }
     // A read-only transaction on a replica (the primary when none answers).
     const replicaDeps: Transaction.Dependencies = replicas === undefined ? deps : {

@@ -231,6 +231,13 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  */
 export interface Options {
   readonly lazyLoad?: LazyLoadMode
+  /**
+   * A tenant's schema: every transaction of the session (reads included, which then run in
+   * it) is in this schema (`Engine.TransactionOptions.schema`).
+   */
+  readonly schema?: string | undefined
+  /** Transaction-local settings of every transaction of the session (row-level security). */
+  readonly settings?: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -287,7 +294,10 @@ export const use = <A, E, R>(
 // `events`: the hooks registered (`Events.layer`) where the session is made.
 const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options): Session => {
   const identity = new IdentityMap()
-  const tx = SessionTransaction.build(engine, identity, scope, events)
+  const tenant = options?.schema === undefined && options?.settings === undefined
+    ? undefined
+    : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
+  const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
   // What lazy loads loaded for a result set is stale once the session writes.
   const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
   const touched = Effect.sync(() => lazy.touch())

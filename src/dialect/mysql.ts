@@ -246,6 +246,14 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
       `START TRANSACTION${o.readOnly ? " READ ONLY" : ""}`
     ],
     end: () => [],
+    // MariaDB has no transaction-local search path: USE makes the tenant's database the
+    // default for the transaction (an identifier, quoted), and the URL's is restored after.
+    tenant: (schema, settings, database) => {
+      if (settings.length > 0) return "transaction settings are PostgreSQL's (set_config): MariaDB has no transaction-local settings"
+      if (schema === undefined) return { begin: [], end: [] }
+      if (database === undefined) return "a tenant schema needs the URL to name a database, which is restored after the transaction"
+      return { begin: [{ sql: `USE ${quote(schema)}`, params: [] }], end: [`USE ${quote(database)}`] }
+    },
     affectedRows: (raw) => Number((raw as { affectedRows?: number } | undefined)?.affectedRows ?? 0),
     // --- selects (issue 14)
     // MariaDB 10.11 has all six; INTERSECT binds tighter than UNION and EXCEPT (the compiler nests for left-to-right).

@@ -210,6 +210,15 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     enumAsText: (e) => `CAST(${e} AS TEXT)`,
     begin: (o) => [`BEGIN${o.isolation === undefined ? "" : ` ISOLATION LEVEL ${isolationSql[o.isolation]}`}${o.readOnly ? " READ ONLY" : ""}`],
     end: () => [],
+    // Both are parameters of set_config, never SQL text; is_local = true ends them with the
+    // transaction. The schema goes in as a quoted identifier, so that it names one schema.
+    tenant: (schema, settings) => ({
+      begin: [
+        ...(schema === undefined ? [] : [{ sql: "SELECT set_config('search_path', $1, true)", params: [quoteDouble(schema)] }]),
+        ...settings.map(([name, value]) => ({ sql: "SELECT set_config($1, $2, true)", params: [name, value] }))
+      ],
+      end: []
+    }),
     affectedRows: (raw) => Number((raw as { rowCount?: number | null } | undefined)?.rowCount ?? 0),
     // --- selects (issue 14)
     setOperator: (op) => op,

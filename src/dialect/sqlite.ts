@@ -205,6 +205,10 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
         ? ["BEGIN DEFERRED", "PRAGMA query_only = ON"]
         : [o.isolation === "serializable" ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"],
     end: (o) => (o.readOnly ? ["PRAGMA query_only = OFF"] : []),
+    tenant: (schema) =>
+      schema !== undefined
+        ? "tenant schemas are for PostgreSQL and MariaDB: SQLite has none (use a database file per tenant)"
+        : "transaction settings are PostgreSQL's (set_config): SQLite has none",
     affectedRows: (raw) => Number((raw as { changes?: number | bigint } | undefined)?.changes ?? 0),
     // --- selects (issue 14)
     setOperator: (op) => {

@@ -65,6 +65,18 @@ export interface TransactionOptions {
    */
   readonly replica?: boolean | undefined
   /**
+   * Unqualified tables are this schema's for the transaction (a tenant's): `SET LOCAL
+   * search_path` on PostgreSQL, the default database on MariaDB (restored after). Outermost
+   * transaction only; not on SQLite.
+   */
+  readonly schema?: string | undefined
+  /**
+   * Transaction-local settings (PostgreSQL's `set_config(name, value, true)`, bound as
+   * parameters), read by row-level security policies with `current_setting(name)`. They
+   * end with the transaction and never reach the connection's next user.
+   */
+  readonly settings?: Readonly<Record<string, string>> | undefined
+  /**
    * Retries the whole transaction on `SerializationFailure`, `DeadlockDetected` and
    * `LockTimeout` with this schedule (outermost transaction only).
    */
@@ -75,6 +87,8 @@ export interface TransactionOptions {
 export interface CheckedOptions {
   readonly isolation: IsolationLevel | undefined
   readonly readOnly: boolean
+  readonly schema?: string | undefined
+  readonly settings?: ReadonlyArray<readonly [name: string, value: string]> | undefined
 }
 
 const describe = (value: unknown) => {
@@ -91,7 +105,7 @@ export const checkOptions = (options: TransactionOptions | undefined): Either.Ei
   if (typeof options !== "object" || options === null) {
     return Either.left(new OptionError({ message: "transaction options must be an object", option: "options", value: describe(options) }))
   }
-  const { isolation, readOnly, replica, retry } = options
+  const { isolation, readOnly, replica, retry, schema, settings } = options
   if (isolation !== undefined && !isolationLevels.includes(isolation)) {
     return Either.left(
       new OptionError({
@@ -110,10 +124,27 @@ export const checkOptions = (options: TransactionOptions | undefined): Either.Ei
   if (replica === true && readOnly === false) {
     return Either.left(new OptionError({ message: "a replica transaction is read-only: readOnly: false contradicts replica: true", option: "readOnly", value: "false" }))
   }
+  if (schema !== undefined && (typeof schema !== "string" || schema.length === 0)) {
+    return Either.left(new OptionError({ message: `schema must be a non-empty string; got ${describe(schema)}`, option: "schema", value: describe(schema) }))
+  }
+  let pairs: Array<readonly [string, string]> | undefined
+  if (settings !== undefined) {
+    if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
+      return Either.left(new OptionError({ message: "settings must be an object of names to string values", option: "settings", value: describe(settings) }))
+    }
+    pairs = []
+    for (const [name, value] of Object.entries(settings)) {
+      if (typeof value !== "string") {
+        return Either.left(new OptionError({ message: `setting ${JSON.stringify(name)} must be a string; got ${describe(value)}`, option: "settings", value: describe(value) }))
+      }
+      pairs.push([name, value])
+    }
+  }
   if (retry !== undefined && !Schedule.isSchedule(retry)) {
     return Either.left(new OptionError({ message: "retry must be a Schedule", option: "retry", value: describe(retry) }))
   }
-  return Either.right({ isolation, readOnly: readOnly === true || replica === true })
+  const checked: CheckedOptions = { isolation, readOnly: readOnly === true || replica === true }
+  return Either.right(schema === undefined && pairs === undefined ? checked : { ...checked, schema, settings: pairs })
 }
 
 export interface Dependencies {
@@ -127,9 +158,23 @@ export interface Dependencies {
   readonly dialect: "sqlite" | "postgresql" | "mysql"
   /** A connection the fiber holds (`src/internal/heldConnection.ts`): transactions begin on it instead of leasing one. */
   readonly pinned?: FiberRef.FiberRef<Conn | undefined>
+  /**
+   * The statements that put a transaction in a tenant's schema and settings (bound), run
+   * after BEGIN, and those that undo what outlives the transaction; a refusal where the
+   * database has no such thing.
+   */
+  readonly tenant: (options: CheckedOptions) => Either.Either<Tenant, OptionError>
   /** After a COMMIT that did (or may have) happened: the tables the transaction wrote. */
   readonly committed?: (written: ReadonlySet<string>) => void
 }
+
+/** A transaction's tenant statements: after BEGIN (bound), and after it ends. */
+export interface Tenant {
+  readonly begin: ReadonlyArray<{ readonly sql: string; readonly params: ReadonlyArray<unknown> }>
+  readonly end: ReadonlyArray<string>
+}
+
+export const noTenant: Tenant = { begin: [], end: [] }
 
 /** Runs one statement on a level's connection, taking the level's lock. */
 export const runOn = <A>(level: Level, statement: (conn: Conn) => Effect.Effect<A, SqlError>) =>
@@ -161,7 +206,7 @@ const rollbackOn = (deps: Dependencies, conn: Conn, options: CheckedOptions) =>
   ).pipe(Effect.zipRight(restoreSettings(deps, conn, options)))
 
 const restoreSettings = (deps: Dependencies, conn: Conn, options: CheckedOptions) =>
-  Effect.forEach(deps.end(options), (sql) => Effect.suspend(() => (conn.broken ? Effect.void : Effect.ignore(plain(deps, conn, sql)))), {
+  Effect.forEach([...deps.end(options), ...tenantOf(deps, options).end], (sql) => Effect.suspend(() => (conn.broken ? Effect.void : Effect.ignore(plain(deps, conn, sql)))), {
     discard: true
   })
 
@@ -187,6 +232,21 @@ const commitOn = (deps: Dependencies, conn: Conn, options: CheckedOptions): Effe
     Effect.zipLeft(restoreSettings(deps, conn, options))
   )
 
+/** Tenant options: outermost transactions only, and only where the database has them. */
+const checkTenant = (
+  deps: Dependencies,
+  checked: Either.Either<CheckedOptions, OptionError>,
+  parent: Level | undefined
+): Either.Either<CheckedOptions, OptionError> =>
+  Either.flatMap(checked, (options) => {
+    if (options.schema === undefined && options.settings === undefined) return Either.right(options)
+    if (parent !== undefined) {
+      const option = options.schema !== undefined ? "schema" : "settings"
+      return Either.left(new OptionError({ message: `${option} applies to the outermost transaction only; this one is nested (a savepoint)`, option, value: "nested" }))
+    }
+    return Either.map(deps.tenant(options), () => options)
+  })
+
 /** Tells the engine what a transaction wrote once its COMMIT succeeded or its outcome is unknown. */
 const notify = (deps: Dependencies, level: Level, exit: Exit.Exit<unknown, unknown>) => {
   if (deps.committed === undefined || level.written.size === 0) return
@@ -205,7 +265,7 @@ export const transaction = <A, E, R>(
   options: TransactionOptions = {}
 ): Effect.Effect<A, E | DatabaseError, R> =>
   Effect.flatMap(FiberRef.get(deps.current), (parent): Effect.Effect<A, E | DatabaseError, R> => {
-    const checked = checkOptions(options)
+    const checked = checkTenant(deps, checkOptions(options), parent)
     if (Either.isLeft(checked)) return Effect.fail(checked.left)
     if (parent !== undefined) return savepoint(deps, parent, effect)
     const once = outermost(deps, effect, checked.right)
@@ -214,12 +274,19 @@ export const transaction = <A, E, R>(
       : Effect.retry(once, { schedule: options.retry as Schedule.Schedule<unknown, E | DatabaseError>, while: isRetryable })
   })
 
+const tenantOf = (deps: Dependencies, options: CheckedOptions): Tenant =>
+  options.schema === undefined && options.settings === undefined ? noTenant : Either.getOrElse(deps.tenant(options), () => noTenant)
+
 /** Leases a connection into `scope` and begins; if anything fails, the scope is closed and nothing is left open. */
 const open = (deps: Dependencies, options: CheckedOptions, scope: Scope.CloseableScope, restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
   Effect.gen(function*() {
     const held = deps.pinned === undefined ? undefined : yield* FiberRef.get(deps.pinned)
     const conn = held ?? (yield* restore(deps.classify(Scope.extend(deps.exec.lease, scope))))
+    const tenant = tenantOf(deps, options)
     yield* Effect.forEach(deps.begin(options), (sql) => restore(plain(deps, conn, sql)), { discard: true }).pipe(
+      Effect.zipRight(Effect.forEach(tenant.begin, (st) =>
+        // Parameterless ones (MariaDB's USE) cannot be prepared.
+        restore(st.params.length === 0 ? plain(deps, conn, st.sql) : deps.classify(deps.exec.queryOn(conn, st.sql, st.params))), { discard: true })),
       Effect.onError(() => rollbackOn(deps, conn, options))
     )
     return conn
@@ -267,7 +334,7 @@ export interface Handle {
 export const begin = (deps: Dependencies, options: TransactionOptions = {}): Effect.Effect<Handle, DatabaseError, Scope.Scope> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function*() {
-      const checked = checkOptions(options)
+      const checked = checkTenant(deps, checkOptions(options), undefined)
       if (Either.isLeft(checked)) return yield* checked.left
       const outer = yield* Effect.scope
       const scope = yield* Scope.fork(outer, ExecutionStrategy.sequential)

@@ -113,20 +113,29 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
     boundedCall<A>(conn, timeoutMillis, abandon, isServerError, (done) => {
       const callback = (err: unknown, result: unknown) => done(err, err ? (undefined as A) : pick(result))
       if (method === "execute") connection.execute(sql, params as Array<any>, callback)
+      else if (params.length > 0) connection.query(sql, params as Array<any>, callback)
       else connection.query(sql, callback)
     })
 
   const rowsOf = (result: unknown): ReadonlyArray<Row> => (Array.isArray(result) ? result as ReadonlyArray<Row> : [])
   // Reads and writes go through the binary protocol as prepared statements (cached), with or
   // without parameters; other statements (DDL, SET, transaction control) as plain text.
-  const method = (sql: string, params: ReadonlyArray<unknown>) => (params.length > 0 || preparable.test(sql) ? "execute" : "query")
+  // A tenant's transaction (`USE tenant`) runs its statements unprepared: a prepared
+  // statement keeps the default database it was prepared in, and the cache is per text.
+  let tenant = false
+  const home = url.database === undefined ? undefined : `USE \`${url.database.replace(/`/g, "``")}\``
+  const method = (sql: string, params: ReadonlyArray<unknown>) =>
+    !tenant && (params.length > 0 || preparable.test(sql)) ? "execute" : "query"
 
   const conn: Conn = {
     ...connState(),
     native: connection,
     query: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, rowsOf),
     run: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, (r) => r),
-    command: (sql, options) => call("query", sql, [], options?.timeoutMillis, () => undefined),
+    command: (sql, options) =>
+      call("query", sql, [], options?.timeoutMillis, () => {
+        if (/^\s*USE\s/i.test(sql)) tenant = sql.trim() !== home
+      }),
     stream: (sql, params, options) =>
       Stream.suspend(() => {
         // Rows are buffered up to a chunk; past it the socket is paused until the consumer pulls.
@@ -140,7 +149,7 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
           wake = undefined
           w?.()
         }
-        const query = params.length === 0 ? connection.query(sql) : connection.execute(sql, params as Array<any>)
+        const query = params.length === 0 ? connection.query(sql) : tenant ? connection.query(sql, params as Array<any>) : connection.execute(sql, params as Array<any>)
         let paused = false
         const unpause = () => {
           paused = false

@@ -38,7 +38,7 @@ export interface SessionTransaction {
    */
   readonly run: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
   /** The transaction level reads run at now: the one in effect, or the session's, if begun. */
-  readonly readLevel: Effect.Effect<Transaction.Level | undefined>
+  readonly readLevel: Effect.Effect<Transaction.Level | undefined, DatabaseError>
   /** Runs a write: in the transaction in effect, or in the session's, begun now if need be. */
   readonly runWrite: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
   /** Writes the current level's pending changes, at that level. */
@@ -65,7 +65,8 @@ export const build = (
   engine: Engine.Engine,
   identity: IdentityMap,
   sessionScope: () => Scope.Scope,
-  events: Events.Registry = Events.empty
+  events: Events.Registry = Events.empty,
+  tenant?: Engine.TransactionOptions
 ): SessionTransaction => {
   const root = new UnitOfWork(identity, undefined)
   // Per session, so that two sessions used by one fiber never share a level.
@@ -93,7 +94,7 @@ export const build = (
       return Effect.uninterruptibleMask((restore) =>
         Effect.gen(function*() {
           const scope = yield* Scope.fork(sessionScope(), ExecutionStrategy.sequential)
-          const handle = yield* restore(Scope.extend(engine.begin(options), scope)).pipe(
+          const handle = yield* restore(Scope.extend(engine.begin(tenant === undefined ? options : { ...tenant, ...options }), scope)).pipe(
             Effect.onError(() => Scope.close(scope, Exit.void))
           )
           tx = { handle, scope }
@@ -102,8 +103,9 @@ export const build = (
       )
     }))
 
+  // A tenant's session reads in its transaction too: the schema and settings are the transaction's.
   const run = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
+    tenant !== undefined ? runWrite(effect) : Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
       ambient !== undefined || tx === undefined ? effect : Effect.locally(effect, engine.currentTransaction, tx.handle.level))
 
   const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
@@ -226,7 +228,10 @@ export const build = (
         ? nested(effect)
         : (outermostLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => (tx === undefined ? outermost(effect, options) : nested(effect)))))
 
-  const readLevel = Effect.map(FiberRef.get(engine.currentTransaction), (ambient) => ambient ?? tx?.handle.level)
+  const readLevel: Effect.Effect<Transaction.Level | undefined, DatabaseError> = Effect.flatMap(
+    FiberRef.get(engine.currentTransaction),
+    (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
+  )
 
   return { unit, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
 }
