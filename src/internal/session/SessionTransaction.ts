@@ -23,10 +23,16 @@ import type * as Transaction from "../transaction.js"
 import type { IdentityMap } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
 import { UnitOfWork } from "./UnitOfWork.js"
+import { warnIfPending } from "./Unflushed.js"
 
 export interface SessionTransaction {
   /** The level the current fiber records into. */
   readonly unit: Effect.Effect<UnitOfWork>
+  /**
+   * `unit`, for a change about to be recorded (`add`, `update`, `delete`): the first one
+   * makes the session's scope warn, when it closes on success, of changes never flushed.
+   */
+  readonly recording: Effect.Effect<UnitOfWork>
   /** The same, for synchronous callers (`session.merge`): the root outside any fiber. */
   readonly unitNow: () => UnitOfWork
   /**
@@ -81,6 +87,13 @@ export const build = (
   let inOutermost = false
 
   const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
+  // One finalizer per session, added on its first change: a session that only reads adds none.
+  let watched = false
+  const recording = Effect.suspend(() => {
+    if (watched) return unit
+    watched = true
+    return Effect.zipRight(Scope.addFinalizerExit(sessionScope(), warnIfPending(root.changes)), unit)
+  })
   const unitNow = () =>
     current === undefined
       ? root.recorder
@@ -228,5 +241,5 @@ export const build = (
 
   const readLevel = Effect.map(FiberRef.get(engine.currentTransaction), (ambient) => ambient ?? tx?.handle.level)
 
-  return { unit, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
+  return { unit, recording, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
 }
