@@ -1,8 +1,9 @@
 /**
- * A session whose scope closes on success with changes it never flushed logs one warning
- * naming them (model and primary key, or "new Model"), through `Session.use`,
- * `Session.make` and `Session.layer`; a session that flushed or committed, only read,
- * or failed logs none.
+ * A session whose scope closes on success with changes it never committed logs one
+ * warning: pending changes are named (model and primary key, or "new Model"), rows flushed
+ * into a transaction never committed are reported too; through `Session.use`,
+ * `Session.make` and `Session.layer`. A session that committed, rolled back, only read, or
+ * failed logs none.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
 import { Data, Effect, Exit } from "effect"
@@ -50,8 +51,8 @@ export const suite: Suite = (layer) => {
             session.commit // no yield*: never runs
           })))
         assert.deepStrictEqual(logged, [
-          "retort: a session was closed with 3 changes never flushed, now rolled back: new Note, new Note 5, " +
-          "new Tag (noteId: 5, label: \"x\"). Was a `yield* session.commit` (or a `yield*` before it) forgotten?"
+          "retort: a session was closed with 3 changes never flushed (new Note, new Note 5, " +
+          "new Tag (noteId: 5, label: \"x\")), now rolled back. Was a `yield* session.commit` (or a `yield*` before it) forgotten?"
         ])
         assert.strictEqual((yield* Query.execute(Query.select(Note))).length, 0)
       }))
@@ -68,7 +69,7 @@ export const suite: Suite = (layer) => {
           yield* session.delete(two)
         })))
         assert.strictEqual(logged.length, 1)
-        assert.include(logged[0]!, "2 changes never flushed, now rolled back: update Note 1 (body), delete Note 2.")
+        assert.include(logged[0]!, "with 2 changes never flushed (update Note 1 (body), delete Note 2), now rolled back.")
         const bodies = (yield* Query.execute(Query.select(Note).orderBy(Note.c.id))).map((n) => n.body)
         assert.deepStrictEqual(bodies, ["one", "two"])
       }))
@@ -83,17 +84,34 @@ export const suite: Suite = (layer) => {
         const logged = yield* warnings(Effect.provide(program, Session.layer))
         assert.strictEqual(logged.length, 1)
         assert.include(logged[0]!, "12 changes never flushed")
-        assert.include(logged[0]!, "new Note 18, new Note 19 and 2 more.")
+        assert.include(logged[0]!, "new Note 18, new Note 19 and 2 more), now rolled back.")
       }))
 
-    it.effect("committed, flushed, read-only, rolled-back and failed sessions log nothing", () =>
+    it.effect("rows flushed by a query (autoflush) but never committed are reported, with what is still pending", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        const logged = yield* warnings(Session.use((session) =>
+          Effect.gen(function*() {
+            yield* session.add(Note, { id: 1, body: "flushed by the query" })
+            session.commit // no yield*: the query below flushes, nothing commits
+            yield* session.query(Note).all
+            yield* session.add(Note, { id: 2, body: "still pending" })
+          })))
+        assert.deepStrictEqual(logged, [
+          "retort: a session was closed with changes flushed but never committed and 1 change never flushed (new Note 2), " +
+          "now rolled back. Was a `yield* session.commit` (or a `yield*` before it) forgotten?"
+        ])
+        assert.strictEqual((yield* Query.execute(Query.select(Note))).length, 0)
+      }))
+
+    it.effect("committed, rolled-back (after a flush too), read-only and failed sessions log nothing", () =>
       Effect.gen(function*() {
         yield* fresh
         yield* seed
         const committed = yield* warnings(Session.use((session) =>
           Effect.zipRight(session.add(Note, { id: 3, body: "kept" }), session.commit)))
         const flushed = yield* warnings(Session.use((session) =>
-          Effect.zipRight(session.add(Note, { id: 4, body: "flushed, not committed" }), session.flush)))
+          Effect.all([session.add(Note, { id: 4, body: "flushed, then rolled back" }), session.flush, session.rollback])))
         const transaction = yield* warnings(Effect.provide(
           Session.transaction(Effect.flatMap(Session.Session, (session) => session.add(Note, { id: 6, body: "in a block" }))),
           Session.layer

@@ -23,7 +23,7 @@ import type * as Transaction from "../transaction.js"
 import type { IdentityMap } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
 import { UnitOfWork } from "./UnitOfWork.js"
-import { warnIfPending } from "./Unflushed.js"
+import { warnIfUnwritten } from "./Unflushed.js"
 
 export interface SessionTransaction {
   /** The level the current fiber records into. */
@@ -89,10 +89,13 @@ export const build = (
   const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
   // One finalizer per session, added on its first change: a session that only reads adds none.
   let watched = false
+  /** A flush wrote rows into the session's transaction since it began: a close without COMMIT loses them. */
+  let flushedUncommitted = false
   const recording = Effect.suspend(() => {
     if (watched) return unit
     watched = true
-    return Effect.zipRight(Scope.addFinalizerExit(sessionScope(), warnIfPending(root.changes)), unit)
+    const warn = warnIfUnwritten(root.changes, () => tx !== undefined && flushedUncommitted)
+    return Effect.zipRight(Scope.addFinalizerExit(sessionScope(), warn), unit)
   })
   const unitNow = () =>
     current === undefined
@@ -133,6 +136,7 @@ export const build = (
     Effect.suspend(() => {
       const ending = tx
       tx = undefined
+      flushedUncommitted = false
       if (ending === undefined) return Effect.void
       return Effect.ensuring(how(ending.handle), Scope.close(ending.scope, Exit.void))
     }).pipe(Effect.uninterruptible)
@@ -158,7 +162,10 @@ export const build = (
       const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
         if (level.changes.isEmpty) return Effect.void
         level.flushing++
-        return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => level.flushing--))
+        return Effect.ensuring(
+          Effect.zipRight(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => void (flushedUncommitted = true))),
+          Effect.sync(() => level.flushing--)
+        )
       }))
       // The statements of a flush are children of its span (only when traced).
       return write.pipe(

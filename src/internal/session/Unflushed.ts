@@ -1,9 +1,9 @@
 /**
  * The warning a session logs when its scope closes on success with changes it never
- * wrote: rows added, updated or deleted but never flushed (a forgotten
- * `yield* session.commit` is otherwise silent, the changes being rolled back with the
- * session). Registered by `SessionTransaction.ts` on the session's first recorded change;
- * reads the root level's `ChangeSet`.
+ * committed: rows added, updated or deleted but never flushed, or flushed into a
+ * transaction never committed (a forgotten `yield* session.commit` is otherwise silent,
+ * the changes being rolled back with the session). Registered by `SessionTransaction.ts`
+ * on the session's first recorded change; reads the root level's `ChangeSet`.
  *
  * Rows are named by their model and primary key only: column values may be sensitive.
  */
@@ -39,21 +39,30 @@ export const describe = (changes: ChangeSet): ReadonlyArray<string> => {
   return rows
 }
 
-/** The message for these rows. */
-export const message = (rows: ReadonlyArray<string>): string => {
-  const named = rows.length > shown ? `${rows.slice(0, shown).join(", ")} and ${rows.length - shown} more` : rows.join(", ")
-  const count = rows.length === 1 ? "1 change" : `${rows.length} changes`
-  return `retort: a session was closed with ${count} never flushed, now rolled back: ${named}. ` +
+/**
+ * The message: `flushed` says whether the session's transaction holds rows it flushed
+ * and never committed, `rows` names the changes still pending.
+ */
+export const message = (flushed: boolean, rows: ReadonlyArray<string>): string => {
+  const parts: Array<string> = []
+  if (flushed) parts.push("changes flushed but never committed")
+  if (rows.length > 0) {
+    const named = rows.length > shown ? `${rows.slice(0, shown).join(", ")} and ${rows.length - shown} more` : rows.join(", ")
+    parts.push(`${rows.length === 1 ? "1 change" : `${rows.length} changes`} never flushed (${named})`)
+  }
+  return `retort: a session was closed with ${parts.join(" and ")}, now rolled back. ` +
     "Was a `yield* session.commit` (or a `yield*` before it) forgotten?"
 }
 
 /**
- * The finalizer: on a successful exit, a warning naming what is still pending. A failed or
- * interrupted scope discards its changes by design (the failure is the report), so it logs
- * nothing.
+ * The finalizer: on a successful exit, a warning when the session still has pending
+ * changes or an uncommitted transaction it flushed rows into. A failed or interrupted
+ * scope discards its changes by design (the failure is the report), so it logs nothing.
  */
-export const warnIfPending = (changes: ChangeSet) => (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
+export const warnIfUnwritten = (changes: ChangeSet, flushed: () => boolean) => (exit: Exit.Exit<unknown, unknown>): Effect.Effect<void> =>
   Effect.suspend(() => {
-    if (Exit.isFailure(exit) || changes.isEmpty) return Effect.void
-    return Effect.logWarning(message(describe(changes)))
+    if (Exit.isFailure(exit)) return Effect.void
+    const uncommitted = flushed()
+    if (!uncommitted && changes.isEmpty) return Effect.void
+    return Effect.logWarning(message(uncommitted, describe(changes)))
   })
