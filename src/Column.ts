@@ -4,6 +4,7 @@
  * to and from each database is the dialect's business (`src/dialect/*.ts`); see
  * {@link codec} for the per-dialect Schema.
  *
+ * @module
  * @since 0.1.0
  */
 import { type BigDecimal, type DateTime, ParseResult, Schema, type SchemaAST } from "effect"

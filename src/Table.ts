@@ -11,6 +11,7 @@
  * A model class validates in its constructor like any `Schema.Class`, and carries its
  * `tableName`, typed column references (`User.c.name`), and `insert` / `update` schemas.
  *
+ * @module
  * @since 0.1.0
  */
 import { Schema, type SchemaAST, type Types } from "effect"
