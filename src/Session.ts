@@ -17,7 +17,7 @@ import * as Events from "./Events.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
-import { LazyLoads, type LazyLoadMode, register } from "./internal/loading/LazyLoads.js"
+import { LazyLoads, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
 import { fromSource } from "./internal/loading/RelationDef.js"
 import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
@@ -225,7 +225,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  * @category models
  */
 export interface Options {
-  readonly lazyLoad?: LazyLoadMode
+  readonly lazyLoad?: "batch" | "raise"
 }
 
 /**
