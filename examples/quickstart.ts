@@ -4,6 +4,8 @@
  *
  *   npm run example                (creates quickstart.db in the current directory)
  *
+ * It runs any number of times: it drops its table first (`dropAll`), then creates it.
+ *
  * No server needed. Change the URL to "postgresql://postgres@127.0.0.1:5432/test" or
  * "mysql://root@127.0.0.1:3306/test" and the same program runs there.
  */
@@ -23,7 +25,7 @@ const metadata = MetaData.make(User)
 const program = Effect.gen(function*() {
   const engine = yield* Engine.Engine
   yield* Console.log(`Engine: ${engine.dialect.name} at ${Url.toDisplayString(engine.url)} (lazy: nothing is open yet)`)
-  yield* metadata.dropAll
+  yield* metadata.dropAll // a fresh start on every run (this drops the table and its rows)
   yield* metadata.createAll // CREATE TABLE IF NOT EXISTS
 
   // The session: pending adds are written at commit.
@@ -63,10 +65,14 @@ const program = Effect.gen(function*() {
 })
 
 program.pipe(
-  Effect.provide(Session.layer),
+  Effect.provide(Session.layer), // the session first: it needs the engine, provided outside it
   Effect.provide(Engine.layer("sqlite:///quickstart.db")),
-  Effect.tapErrorCause(Effect.logError),
+  // A typed error is printed as one line (its tag and message), not as a dump of the cause.
+  Effect.catchAll((error) =>
+    Effect.sync(() => {
+      console.error(`${error._tag}: ${error.message}`)
+      process.exitCode = 1
+    })
+  ),
   Effect.runPromise
-).catch(() => {
-  process.exitCode = 1
-})
+)

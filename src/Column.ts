@@ -4,6 +4,7 @@
  * to and from each database is the dialect's business (`src/dialect/*.ts`); see
  * {@link codec} for the per-dialect Schema.
  *
+ * @module
  * @since 0.1.0
  */
 import { type BigDecimal, type DateTime, ParseResult, Schema, type SchemaAST } from "effect"
@@ -225,32 +226,90 @@ export type ApiRole = "sensitive" | "generated" | "key" | "plain"
  */
 export type Any = Column<any, boolean>
 
-/** `A`, or `A | null` when the options say `nullable: true`. */
-type WithNull<A, O> = O extends { readonly nullable: true } ? A | null : A
+/**
+ * The field type of a column: `A`, or `A | null` when its options say `nullable: true`.
+ *
+ * @example
+ * import type { Column } from "retort-orm"
+ * type Age = Column.WithNull<number, { readonly nullable: true }> // number | null
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type WithNull<A, O> = O extends { readonly nullable: true } ? A | null : A
 
-/** Whether an insert may leave the field out, per the options. */
-type OptionalBy<O> = O extends { readonly nullable: true } ? true
+/**
+ * Whether an insert may leave the field out, per the column options: when nullable, with a
+ * `default` or `serverDefault`, or autoincremented.
+ *
+ * @example
+ * import type { Column } from "retort-orm"
+ * type Optional = Column.OptionalBy<{ readonly default: 0 }> // true
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type OptionalBy<O> = O extends { readonly nullable: true } ? true
   : O extends { readonly default: unknown } ? true
   : O extends { readonly serverDefault: unknown } ? true
   : O extends { readonly autoIncrement: true } ? true
   : false
 
-/** As {@link OptionalBy}, and an integer primary key is autoincremented unless it says otherwise. */
-type OptionalInteger<O> = O extends { readonly primaryKey: true }
+/**
+ * As {@link OptionalBy}, for `integer` and `bigint`: a primary key is autoincremented, so
+ * optional, unless it says `autoIncrement: false`.
+ *
+ * @example
+ * import type { Column } from "retort-orm"
+ * type Optional = Column.OptionalInteger<{ readonly primaryKey: true }> // true
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type OptionalInteger<O> = O extends { readonly primaryKey: true }
   ? O extends { readonly autoIncrement: false } ? OptionalBy<O> : true
   : OptionalBy<O>
 
-type KeyOr<O> = O extends { readonly primaryKey: true } ? "key" : "plain"
+/**
+ * The {@link ApiRole} of a column given by the client: `"key"` for a primary key, else `"plain"`.
+ *
+ * @example
+ * import type { Column } from "retort-orm"
+ * type Role = Column.KeyOr<{ readonly primaryKey: true }> // "key"
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type KeyOr<O> = O extends { readonly primaryKey: true } ? "key" : "plain"
 
-/** The {@link ApiRole} per the options. */
-type ApiBy<O> = O extends { readonly sensitive: true } ? "sensitive"
+/**
+ * The {@link ApiRole} of a column, per its options.
+ *
+ * @example
+ * import type { Column } from "retort-orm"
+ * type Role = Column.ApiBy<{ readonly sensitive: true }> // "sensitive"
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type ApiBy<O> = O extends { readonly sensitive: true } ? "sensitive"
   : O extends { readonly autoIncrement: true } ? "generated"
   : O extends { readonly default: unknown } ? KeyOr<O>
   : O extends { readonly serverDefault: unknown } ? "generated"
   : KeyOr<O>
 
-/** As {@link ApiBy}, with an integer primary key autoincremented unless it says otherwise. */
-type ApiInteger<O> = O extends { readonly primaryKey: true }
+/**
+ * As {@link ApiBy}, for `integer` and `bigint`: a primary key is `"generated"` (autoincremented)
+ * unless it says `autoIncrement: false`.
+ *
+ * @example
+ * import type { Column } from "retort-orm"
+ * type Role = Column.ApiInteger<{ readonly primaryKey: true }> // "generated"
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type ApiInteger<O> = O extends { readonly primaryKey: true }
   ? O extends { readonly autoIncrement: false } | { readonly sensitive: true } ? ApiBy<O> : "generated"
   : ApiBy<O>
 

@@ -3,6 +3,7 @@
  * capability flags and its error classifier. The per-database implementations live in
  * `src/dialect/`; nothing else in retort branches on the database.
  *
+ * @module
  * @since 0.1.0
  */
 import type { SqlError } from "@effect/sql/SqlError"

@@ -5,6 +5,7 @@
  * `Engine.layer` provides both `Engine.Engine` and `@effect/sql`'s `SqlClient`, so
  * code written against `SqlClient` runs unchanged on a retort engine.
  *
+ * @module
  * @since 0.1.0
  */
 import * as SqlClient from "@effect/sql/SqlClient"

@@ -5,6 +5,7 @@
  * Driver errors are classified per dialect (see `src/dialect/*.ts`); what no class
  * fits stays the `SqlError` of `@effect/sql`, with the driver error as its `cause`.
  *
+ * @module
  * @since 0.1.0
  */
 import { SqlError } from "@effect/sql/SqlError"

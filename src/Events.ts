@@ -23,6 +23,7 @@
  *
  * The requirements `R` of hooks are those of the layer: they are provided when it is built.
  *
+ * @module
  * @since 0.3.0
  */
 import { Cause, Context, Effect, Layer, type Schema } from "effect"

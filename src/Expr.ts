@@ -3,6 +3,7 @@
  * function calls (`Fn.count()`), literals and subqueries are all expressions, with
  * comparison, arithmetic and ordering methods. Every value becomes a bound parameter.
  *
+ * @module
  * @since 0.1.0
  */
 import type { BigDecimal, Pipeable } from "effect"

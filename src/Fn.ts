@@ -3,6 +3,7 @@
  * type of what they aggregate: a sum of a numeric column is a BigDecimal, a count a
  * number), string functions, `now`, and window functions.
  *
+ * @module
  * @since 0.1.0
  */
 import type { DateTime } from "effect"

@@ -7,6 +7,7 @@
  * Callers: `src/Migrator.ts` (diff, SQLite table rebuilds), `src/cli/` (`retort inspect`),
  * users reading a database they did not create.
  *
+ * @module
  * @since 0.2.0
  */
 import { Effect } from "effect"

@@ -2,6 +2,7 @@
  * A set of tables: created and dropped together in foreign-key order, shown as DDL or
  * as an ER diagram.
  *
+ * @module
  * @since 0.1.0
  */
 import { Effect } from "effect"

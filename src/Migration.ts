@@ -17,6 +17,7 @@
  *
  * Callers: users' migration modules, `src/Migrator.ts`, `src/cli/`.
  *
+ * @module
  * @since 0.2.0
  */
 import { Effect, Either } from "effect"

@@ -18,6 +18,7 @@
  *
  * Callers: users' programs, `src/cli/`.
  *
+ * @module
  * @since 0.2.0
  */
 import { readdir, readFile } from "node:fs/promises"

@@ -13,6 +13,7 @@
  * const rows = yield* Query.execute(q) // ReadonlyArray<{ artist: string | null; tracks: number }>
  * ```
  *
+ * @module
  * @since 0.1.0
  */
 export * from "./internal/query/shapes.js"

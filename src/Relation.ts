@@ -6,6 +6,7 @@
  * relation on one instance of a query's result loads it for all of them, so a loop of
  * loads is one query; concurrent or request-batched loads of other instances share one.
  *
+ * @module
  * @since 0.1.0
  */
 import { Effect, Request, RequestResolver, type Schema } from "effect"

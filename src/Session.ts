@@ -5,8 +5,10 @@
  *
  * The session begins its transaction lazily, at its first statement, and holds one
  * connection until commit or rollback. Releasing the session's scope rolls back anything
- * not committed and returns the connection.
+ * not committed and returns the connection; when the scope closes on success with changes
+ * never flushed (a forgotten `yield* session.commit`), it logs a warning naming them.
  *
+ * @module
  * @since 0.1.0
  */
 import { Context, Effect, Either, Layer, type Option, type Schema, Scope, type Stream } from "effect"
@@ -15,7 +17,7 @@ import * as Events from "./Events.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
-import { LazyLoads, type LazyLoadMode, register } from "./internal/loading/LazyLoads.js"
+import { LazyLoads, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
 import { fromSource } from "./internal/loading/RelationDef.js"
 import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
@@ -230,7 +232,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  * @category models
  */
 export interface Options {
-  readonly lazyLoad?: LazyLoadMode
+  readonly lazyLoad?: "batch" | "raise"
   /**
    * A tenant's schema: every transaction of the session (reads included, which then run in
    * it) is in this schema (`Engine.TransactionOptions.schema`).
@@ -318,7 +320,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         lazy.touch()
         const def = Table.definition(model)
         const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
-        return Effect.zipWith(Persister.validate(model, def, values), tx.unit, (valid, unit) => {
+        return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
           unit.add({ model, def, values: valid, children })
         })
       }),
@@ -342,7 +344,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         const prepared = prepareUpdate(entity, updates)
         if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
         if (prepared.right.changed.length === 0) return Effect.succeed(entity)
-        return Effect.map(tx.unit, (unit) => {
+        return Effect.map(tx.recording, (unit) => {
           unit.update(prepared.right)
           return prepared.right.next as typeof entity
         })
@@ -358,7 +360,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
           const related = yield* loadFor(relation, session, [(entity as Record<string, unknown>)[relation.sourceKey.key]])
           for (const child of [...related.values()].flat()) yield* session.delete(child)
         }
-        ;(yield* tx.unit).delete(model, def, entity)
+        ;(yield* tx.recording).delete(model, def, entity)
       }),
     merge: (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity),
     get: (model, key) => getByKey(reader, model, key),

@@ -11,6 +11,7 @@
  * A model class validates in its constructor like any `Schema.Class`, and carries its
  * `tableName`, typed column references (`User.c.name`), and `insert` / `update` schemas.
  *
+ * @module
  * @since 0.1.0
  */
 import { Schema, type SchemaAST, type Types } from "effect"
@@ -81,8 +82,30 @@ export type Columns<Self, F extends Fields> = {
   readonly [K in keyof F & string]: Column.Ref<Self, K, Column.Type<F[K]>>
 }
 
-type OptionalKeys<F extends Fields> = { [K in keyof F]: Column.IsOptional<F[K]> extends true ? K : never }[keyof F]
-type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>
+/**
+ * The fields an insert may leave out (a default, a server default, an autoincrement, `nullable`).
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type Keys = Table.OptionalKeys<F> // "id"
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type OptionalKeys<F extends Fields> = { [K in keyof F]: Column.IsOptional<F[K]> extends true ? K : never }[keyof F]
+/**
+ * The fields an insert must give: all but {@link OptionalKeys}.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type Keys = Table.RequiredKeys<F> // "name"
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>
 
 /**
  * What an insert takes: every field, those with a default, a server default, an
@@ -112,9 +135,41 @@ export type Insert<F extends Fields> = Types.Simplify<
  */
 export type Update<F extends Fields> = { readonly [K in keyof F]?: Column.Type<F[K]> }
 
-type RoleOf<C> = C extends { readonly "~api"?: infer R } ? R : "plain"
-type JsonKeys<F extends Fields, Out> = { [K in keyof F]: RoleOf<F[K]> extends Out ? never : K }[keyof F]
-type CreateKeys<F extends Fields> = JsonKeys<F, "sensitive" | "generated">
+/**
+ * A column's {@link Column.ApiRole}, read from its type.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type Role = Table.RoleOf<Column.Column<string, false>> // "plain"
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type RoleOf<C> = C extends { readonly "~api"?: infer R } ? R : "plain"
+/**
+ * The fields of a JSON schema: those whose {@link RoleOf | role} is not in `Out`.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type Keys = Table.JsonKeys<F, "sensitive">
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type JsonKeys<F extends Fields, Out> = { [K in keyof F]: RoleOf<F[K]> extends Out ? never : K }[keyof F]
+/**
+ * The fields of `jsonCreate`: neither sensitive nor filled by the database.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type Keys = Table.CreateKeys<F>
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type CreateKeys<F extends Fields> = JsonKeys<F, "sensitive" | "generated">
 
 /**
  * A model's row as its `json` schema decodes it: every field but the `sensitive` ones.
@@ -201,10 +256,43 @@ export interface TableStatics<Self, F extends Fields> {
 // A column is a plain `Schema` (never a property signature), so Schema.Struct.Type/Encoded/Constructor
 // of the fields reduce to these homomorphic mapped types; Effect's versions build a union of
 // one-key objects and intersect it back, which costs far more to check for each model.
-type Row<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Type<F[K]> }
-type RowEncoded<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Encoded<F[K]> }
+/**
+ * A model instance's fields: each column's TypeScript type.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type UserRow = Table.Row<F> // { readonly id: number; readonly name: string }
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type Row<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Type<F[K]> }
+/**
+ * A row as its columns' Schemas encode it.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type Encoded = Table.RowEncoded<F>
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type RowEncoded<F extends Fields> = { readonly [K in keyof F]: Schema.Schema.Encoded<F[K]> }
 // `new X()` with no argument stays legal when no field is required, as with Schema.Class.
-type ConstructorProps<F extends Fields> = keyof F extends never ? void | Row<F> : Row<F>
+/**
+ * What a model's constructor takes: its {@link Row}, or nothing when no field is required.
+ *
+ * @example
+ * import type { Column, Table } from "retort-orm"
+ * type F = { readonly id: Column.Column<number, true>; readonly name: Column.Column<string, false> }
+ * type Props = Table.ConstructorProps<F>
+ *
+ * @since 0.3.0
+ * @category type-level
+ */
+export type ConstructorProps<F extends Fields> = keyof F extends never ? void | Row<F> : Row<F>
 
 /**
  * A model class: a `Schema` of its row with a validating constructor, plus table metadata.

@@ -1,6 +1,7 @@
 /**
  * Ready layers for tests with `@effect/vitest`.
  *
+ * @module
  * @since 0.1.0
  */
 import type { SqlClient } from "@effect/sql/SqlClient"

@@ -8,6 +8,7 @@
  * equality, ordering and writing to a column respect it; Effect's own arithmetic
  * (`DateTime.add`, …) makes a new value in whole milliseconds.
  *
+ * @module
  * @since 0.3.0
  */
 import { type DateTime, Option } from "effect"

@@ -6,6 +6,7 @@
  * `Redacted` from the moment it is read, so neither the parsed value nor any error
  * can print it.
  *
+ * @module
  * @since 0.1.0
  */
 import { Data, Effect, Either, Option, Redacted } from "effect"

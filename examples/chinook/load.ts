@@ -8,8 +8,8 @@
  *   npx tsx examples/chinook/load.ts postgresql://postgres@127.0.0.1:5432/test
  *   npx tsx examples/chinook/load.ts mysql://root@127.0.0.1:3306/test
  *
- * The data is read from `chinook.json` (by default `../shared/data/chinook/chinook.json`
- * next to the repository; set `RETORT_CHINOOK_JSON` to read another file).
+ * The data is read from `examples/chinook/data/chinook.json`, shipped with the repository
+ * (set `RETORT_CHINOOK_JSON` to read another file).
  */
 import { BigDecimal, Cause, Console, Data, DateTime, Effect, Option, type Schema } from "effect"
 import { existsSync, readFileSync } from "node:fs"
@@ -129,21 +129,21 @@ export class ChinookDataError extends Data.TaggedError("ChinookDataError")<{
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url))
 
 /**
- * Where `chinook.json` is read from: `RETORT_CHINOOK_JSON` if set, else
- * `shared/data/chinook/chinook.json` next to the repository or next to one of its parent
- * directories (a clone elsewhere still finds the team's shared data), else `/work/shared`.
+ * Where `chinook.json` is read from: `RETORT_CHINOOK_JSON` if set, else the copy shipped
+ * with the repository, `examples/chinook/data/chinook.json` (the Chinook Database by Luis
+ * Rocha, MIT: see `examples/chinook/data/README.md`).
  */
 export const chinookJsonPath = (): string => {
   const fromEnv = process.env["RETORT_CHINOOK_JSON"]
   if (fromEnv !== undefined && fromEnv !== "") return resolve(fromEnv)
-  const relative = join("shared", "data", "chinook", "chinook.json")
-  const candidates: Array<string> = []
-  for (let dir = resolve(repositoryRoot, ".."); ; dir = dirname(dir)) {
-    candidates.push(join(dir, relative))
-    if (dirname(dir) === dir) break
+  const shipped = join(repositoryRoot, "examples", "chinook", "data", "chinook.json")
+  if (existsSync(shipped)) return shipped
+  // A checkout without the data file (a sparse one) still finds a shared copy next to it.
+  for (let dir = resolve(repositoryRoot, ".."); dirname(dir) !== dir; dir = dirname(dir)) {
+    const shared = join(dir, "shared", "data", "chinook", "chinook.json")
+    if (existsSync(shared)) return shared
   }
-  candidates.push(join("/work", relative))
-  return candidates.find((file) => existsSync(file)) ?? candidates[0]!
+  return shipped
 }
 
 /** Reads and parses `chinook.json` (see {@link chinookJsonPath}); fails with a message that says where it looked. */

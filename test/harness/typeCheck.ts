@@ -1,6 +1,7 @@
 /**
  * Type-checks generated files with the TypeScript compiler API under the project's
- * compiler options (test/suite/autogenerate.ts, test/suite/inspectModels.ts).
+ * compiler options (test/suite/autogenerate.ts, test/suite/inspectModels.ts,
+ * test/readme.test.ts, which adds options of its own).
  *
  * The compiler is loaded with `require` and typed by the few members used here: importing
  * "typescript" would make the project's own type-check parse and bind its 11,000-line
@@ -28,14 +29,29 @@ const ts = createRequire(import.meta.url)("typescript") as Compiler
 
 const root = resolve(import.meta.dirname, "../..")
 
-/** The diagnostics of the given files, in one program, under the project's compiler options. */
-export const typeCheck = (files: ReadonlyArray<string>): ReadonlyArray<string> => {
+/** One diagnostic: the file (absent for a global one), its 1-based line, the message. */
+export interface Found {
+  readonly file: string | undefined
+  readonly line: number
+  readonly message: string
+}
+
+/**
+ * The diagnostics of the given files, in one program, under the project's compiler
+ * options with `extra` laid over them.
+ */
+export const diagnostics = (files: ReadonlyArray<string>, extra: Record<string, unknown> = {}): ReadonlyArray<Found> => {
   const config = ts.readConfigFile(join(root, "tsconfig.json"), ts.sys.readFile)
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
   // Not incremental: these programs are thrown away, nothing reads a build-info file of theirs.
-  const program = ts.createProgram(files, { ...parsed.options, noEmit: true, incremental: false })
-  return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file === undefined ? "" : `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}: `
-    return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
-  })
+  const program = ts.createProgram(files, { ...parsed.options, noEmit: true, incremental: false, ...extra })
+  return ts.getPreEmitDiagnostics(program).map((d) => ({
+    file: d.file?.fileName,
+    line: d.file === undefined ? 0 : d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1,
+    message: ts.flattenDiagnosticMessageText(d.messageText, "\n")
+  }))
 }
+
+/** The diagnostics of the given files, in one program, under the project's compiler options. */
+export const typeCheck = (files: ReadonlyArray<string>): ReadonlyArray<string> =>
+  diagnostics(files).map((d) => `${d.file === undefined ? "" : `${d.file}:${d.line}: `}${d.message}`)

@@ -92,7 +92,7 @@ const byId = <A, K extends keyof A>(rows: ReadonlyArray<A>, key: K, id: A[K]): A
 const long = { timeout: 60_000 }
 
 export const suite: Suite = (layer) => {
-  // Without the Chinook data (RETORT_CHINOOK_JSON or ../shared/data/chinook), skipped with a message.
+  // Without the Chinook data (examples/chinook/data, or RETORT_CHINOOK_JSON), skipped with a message.
   if (inject("chinook") === undefined) return describe.skip("Chinook: SKIPPED, no Chinook data", () => {})
   testLayer(layer, { excludeTestServices: true })("Chinook", (it) => {
     it.effect("createAll and load: every table holds as many rows as the JSON", () =>

@@ -47,7 +47,7 @@ const utc = (iso: string) => DateTime.unsafeMake(iso) as DateTime.Utc
 const long = { timeout: 60_000 }
 
 export const suite: Suite = (layer) => {
-  // Without the Chinook data (RETORT_CHINOOK_JSON or ../shared/data/chinook), skipped with a message.
+  // Without the Chinook data (examples/chinook/data, or RETORT_CHINOOK_JSON), skipped with a message.
   if (inject("chinook") === undefined) return describe.skip("Reports over Chinook: SKIPPED, no Chinook data", () => {})
   testLayer(layer, { excludeTestServices: true })("Reports over Chinook", (it) => {
     it.effect("load Chinook", () =>

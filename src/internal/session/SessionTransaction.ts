@@ -23,10 +23,16 @@ import type * as Transaction from "../transaction.js"
 import type { IdentityMap } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
 import { UnitOfWork } from "./UnitOfWork.js"
+import { warnIfUnwritten } from "./Unflushed.js"
 
 export interface SessionTransaction {
   /** The level the current fiber records into. */
   readonly unit: Effect.Effect<UnitOfWork>
+  /**
+   * `unit`, for a change about to be recorded (`add`, `update`, `delete`): the first one
+   * makes the session's scope warn, when it closes on success, of changes never flushed.
+   */
+  readonly recording: Effect.Effect<UnitOfWork>
   /** The same, for synchronous callers (`session.merge`): the root outside any fiber. */
   readonly unitNow: () => UnitOfWork
   /**
@@ -82,6 +88,16 @@ export const build = (
   let inOutermost = false
 
   const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
+  // One finalizer per session, added on its first change: a session that only reads adds none.
+  let watched = false
+  /** A flush wrote rows into the session's transaction since it began: a close without COMMIT loses them. */
+  let flushedUncommitted = false
+  const recording = Effect.suspend(() => {
+    if (watched) return unit
+    watched = true
+    const warn = warnIfUnwritten(root.changes, () => tx !== undefined && flushedUncommitted)
+    return Effect.zipRight(Scope.addFinalizerExit(sessionScope(), warn), unit)
+  })
   const unitNow = () =>
     current === undefined
       ? root.recorder
@@ -122,6 +138,7 @@ export const build = (
     Effect.suspend(() => {
       const ending = tx
       tx = undefined
+      flushedUncommitted = false
       if (ending === undefined) return Effect.void
       return Effect.ensuring(how(ending.handle), Scope.close(ending.scope, Exit.void))
     }).pipe(Effect.uninterruptible)
@@ -147,7 +164,10 @@ export const build = (
       const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
         if (level.changes.isEmpty) return Effect.void
         level.flushing++
-        return Effect.ensuring(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => level.flushing--))
+        return Effect.ensuring(
+          Effect.zipRight(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => void (flushedUncommitted = true))),
+          Effect.sync(() => level.flushing--)
+        )
       }))
       // The statements of a flush are children of its span (only when traced).
       return write.pipe(
@@ -233,5 +253,5 @@ export const build = (
     (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
   )
 
-  return { unit, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
+  return { unit, recording, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
 }
