@@ -20,7 +20,7 @@ export type {
    * `"sqlite" | "postgresql" | "mysql"`.
    *
    * @example
-   * import type { Dialect } from "retort"
+   * import type { Dialect } from "retort-orm"
    * const name: Dialect.DialectName = "mysql"
    *
    * @since 0.1.0
@@ -34,7 +34,7 @@ export type {
  * branch on a capability rather than on a database name.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.postgres.capabilities.transactionalDdl // true
  *
  * @since 0.1.0
@@ -79,7 +79,7 @@ export interface Capabilities {
  *
  * @example
  * import { Effect } from "effect"
- * import { Dialect, Url } from "retort"
+ * import { Dialect, Url } from "retort-orm"
  * const context: Dialect.ErrorContext = { url: Effect.runSync(Url.parse("sqlite://")) }
  *
  * @since 0.1.0
@@ -93,7 +93,7 @@ export interface ErrorContext {
  * One database family.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * const names = [Dialect.sqlite, Dialect.postgres, Dialect.mysql].map((d) => d.name)
  *
  * @since 0.1.0
@@ -116,7 +116,7 @@ export interface Dialect {
  * How a dialect spells statements: the hooks of the shared compiler (`src/internal/compiler.ts`).
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.postgres.compiler.placeholder(1) // "$1"
  *
  * @since 0.1.0
@@ -249,7 +249,7 @@ export interface CompilerHooks {
  * sources whose rows are locked (empty: every table read).
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * const clause: Dialect.LockClause = { strength: "update", wait: "skipLocked", of: [] }
  * Dialect.postgres.compiler.lock(clause) // " FOR UPDATE SKIP LOCKED"
  *
@@ -268,7 +268,7 @@ export interface LockClause {
  * writes them, so placeholders stay in order.
  *
  * @example
- * import type { Dialect } from "retort"
+ * import type { Dialect } from "retort-orm"
  * const using = (p: Dialect.WriteParts) => `DELETE FROM ${p.table} USING ${p.sources().join(", ")}`
  *
  * @since 0.3.0
@@ -287,7 +287,7 @@ export interface WriteParts {
  * A transaction's options once checked: an isolation level from the closed set, read-only or not.
  *
  * @example
- * import type { Dialect } from "retort"
+ * import type { Dialect } from "retort-orm"
  * const settings: Dialect.TransactionSettings = { isolation: "serializable", readOnly: false }
  *
  * @since 0.2.0
@@ -302,7 +302,7 @@ export interface TransactionSettings {
  * How a dialect spells DDL: the hooks the shared DDL compiler (`src/internal/ddl.ts`) calls.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.postgres.ddl.quote("user") // "\"user\""
  *
  * @since 0.1.0
@@ -343,7 +343,7 @@ export {
    * MariaDB and MySQL.
    *
    * @example
-   * import { Dialect } from "retort"
+   * import { Dialect } from "retort-orm"
    * Dialect.mysql.capabilities.upsert // "onDuplicateKey"
    *
    * @since 0.1.0
@@ -354,7 +354,7 @@ export {
    * PostgreSQL.
    *
    * @example
-   * import { Dialect } from "retort"
+   * import { Dialect } from "retort-orm"
    * Dialect.postgres.capabilities.nativeUuid // true
    *
    * @since 0.1.0
@@ -365,7 +365,7 @@ export {
    * SQLite, the embedded default.
    *
    * @example
-   * import { Dialect } from "retort"
+   * import { Dialect } from "retort-orm"
    * Dialect.sqlite.capabilities.concurrentWriters // false
    *
    * @since 0.1.0
@@ -378,7 +378,7 @@ export {
  * The dialect for a name.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.byName("postgresql") === Dialect.postgres // true
  *
  * @since 0.1.0
