@@ -15,6 +15,6 @@ try {
 } catch (error) {
   const pkg = missingPackage(error)
   if (pkg === undefined || !cliPackages.includes(pkg)) throw error
-  process.stderr.write(`retort: the command line needs ${pkg}, which is not installed: npm install --save-dev ${cliPackages.join(" ")}\n`)
+  process.stderr.write(`retort: the command line needs ${pkg}, which is not installed: npm install ${cliPackages.join(" ")}\n`)
   process.exitCode = 1
 }

@@ -17,7 +17,7 @@ let registered: Promise<boolean> | undefined
 
 const typescript = /\.[mc]?tsx?$/
 
-const needsTsx = "loading TypeScript files (.ts migrations, retort.config.ts, metadata modules) needs tsx, which is not installed: npm install --save-dev tsx"
+const needsTsx = "loading TypeScript files (.ts migrations, retort.config.ts, metadata modules) needs tsx, which is not installed: npm install tsx"
 
 /** `import()` of a file path; TypeScript files through tsx. */
 export const importFile = async (path: string): Promise<Record<string, unknown>> => {
