@@ -13,7 +13,7 @@ import * as Engine from "../src/Engine.js"
 const statements = (sql: Client) => [
   sql`SELECT * FROM ${sql("s.t")} WHERE ${sql("id")} = ${1} AND name IN ${sql.in(["a", "b"])}`,
   sql`INSERT INTO t ${sql.insert([{ a: 1, b: "x" }, { a: 2, b: "y" }])} RETURNING *`,
-  sql`UPDATE t SET ${sql.update({ a: 1, b: "z" }, ["id"])} WHERE id = ${2}`,
+  sql`UPDATE t SET ${sql.update({ id: 9, a: 1, b: "z" }, ["id"])} WHERE id = ${2}`,
   sql`UPDATE t SET a = data.a FROM ${sql.updateValues([{ id: 1, a: 2 }, { id: 2, a: 3 }], "data")} WHERE t.id = data.id`
 ]
 
