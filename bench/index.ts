@@ -391,7 +391,7 @@ const main = async () => {
   }
   rmSync(dir, { recursive: true, force: true })
   // Run from the repository root (npm run bench), compiled into .bench/ so that no dev transpiler is measured.
-  const pkg = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8")) as { dependencies: Record<string, string> }
+  const pkg = JSON.parse(readFileSync(join(process.cwd(), "package.json"), "utf8")) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
   const version = (name: string) => {
     try {
       return (JSON.parse(readFileSync(join(process.cwd(), "node_modules", name, "package.json"), "utf8")) as { version: string }).version
@@ -405,7 +405,7 @@ const main = async () => {
     `Written by \`npm run bench\` on ${new Date().toISOString()}.`,
     "",
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; Node ${process.version}.`,
-    `Versions: effect ${version("effect")}, @effect/sql ${version("@effect/sql")}, better-sqlite3 ${version("better-sqlite3")}, pg ${version("pg")}, mysql2 ${version("mysql2")}; retort dependencies ${Object.keys(pkg.dependencies).length}.`,
+    `Versions: effect ${version("effect")}, @effect/sql ${version("@effect/sql")}, better-sqlite3 ${version("better-sqlite3")}, pg ${version("pg")}, mysql2 ${version("mysql2")}; retort dependencies ${Object.keys(pkg.dependencies ?? {}).length} (peers ${Object.keys(pkg.peerDependencies ?? {}).length}).`,
     "",
     `Each workload: one warm-up, then ${RUNS} runs alternating retort and the raw driver. Ratio = retort median / raw median (lower is better; 1.00 is the driver's speed).`,
     "Raw drivers: better-sqlite3 with cached prepared statements, pg with named prepared statements, mysql2 `execute`.",

@@ -4,7 +4,7 @@
  *   npm run example:blog [-- url]      (default: in-memory SQLite)
  */
 import { Console, Effect } from "effect"
-import { Column, Engine, MetaData, Query, Relation, Session, Table } from "../src/index.js"
+import { Column, Engine, MetaData, Query, Relation, Session, Table } from "retort-orm"
 
 class User extends Table.Class<User>("User")("blog_users", {
   id: Column.integer({ primaryKey: true }),

@@ -6,7 +6,7 @@
  *   DATABASE_URL=mysql://root@127.0.0.1:3306/test npm run example:books
  */
 import { Config, Console, DateTime, Effect, Option } from "effect"
-import { Column, Engine, Fn, MetaData, Session, Table } from "../src/index.js"
+import { Column, Engine, Fn, MetaData, Session, Table } from "retort-orm"
 
 class Book extends Table.Class<Book>("Book")("books", {
   id: Column.integer({ primaryKey: true }),

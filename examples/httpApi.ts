@@ -14,7 +14,7 @@ import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Effect, Layer, Option, Schema } from "effect"
 import { createServer } from "node:http"
-import { Column, Engine, Fn, MetaData, Query, Table } from "../src/index.js"
+import { Column, Engine, Fn, MetaData, Query, Table } from "retort-orm"
 
 export class Track extends Table.Class<Track>("Track")("http_tracks", {
   id: Column.integer({ primaryKey: true }), // generated: in `json`, not in `jsonCreate`

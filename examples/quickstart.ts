@@ -10,7 +10,7 @@
  * "mysql://root@127.0.0.1:3306/test" and the same program runs there.
  */
 import { Console, Effect, Option } from "effect"
-import { Column, Engine, Fn, MetaData, Query, Session, Table, Url } from "../src/index.js"
+import { Column, Engine, Fn, MetaData, Query, Session, Table, Url } from "retort-orm"
 
 // Models are Effect Schema classes with table metadata.
 class User extends Table.Class<User>("User")("users", {

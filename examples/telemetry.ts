@@ -13,7 +13,7 @@
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect } from "effect"
-import { Column, Engine, MetaData, Query, Session, Table } from "../src/index.js"
+import { Column, Engine, MetaData, Query, Session, Table } from "retort-orm"
 
 class User extends Table.Class<User>("User")("users", {
   id: Column.integer({ primaryKey: true }),

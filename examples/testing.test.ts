@@ -6,7 +6,7 @@
  */
 import { assert, layer } from "@effect/vitest"
 import { Effect, Option } from "effect"
-import { Column, MetaData, Session, Table, Testing } from "../src/index.js"
+import { Column, MetaData, Session, Table, Testing } from "retort-orm"
 
 class Todo extends Table.Class<Todo>("Todo")("todos", {
   id: Column.integer({ primaryKey: true }),

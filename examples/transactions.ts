@@ -11,7 +11,7 @@ import { Console, Data, Effect, Option, Schedule } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Column, Engine, MetaData, Query, Session, Table } from "../src/index.js"
+import { Column, Engine, MetaData, Query, Session, Table } from "retort-orm"
 
 class Account extends Table.Class<Account>("Account")("example_accounts", {
   id: Column.integer({ primaryKey: true }),

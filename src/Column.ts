@@ -19,7 +19,7 @@ import type { DialectName } from "./Url.js"
  * The identifier of this module's values.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const id = Column.TypeId
  *
  * @since 0.1.0
@@ -31,7 +31,7 @@ export const TypeId: unique symbol = Symbol.for("retort/Column")
  * The identifier of this module's values.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const id = Column.TypeId
  *
  * @since 0.1.0
@@ -43,7 +43,7 @@ export type TypeId = typeof TypeId
  * What to do with children when a referenced parent row is deleted or its key updated.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const action: Column.ReferentialAction = "cascade"
  *
  * @since 0.1.0
@@ -55,7 +55,7 @@ export type ReferentialAction = "cascade" | "restrict" | "setNull" | "setDefault
  * The SQL type of a column, independent of any database. Each dialect spells it.
  *
  * @example
- * import type { Column } from "retort"
+ * import type { Column } from "retort-orm"
  * const t: Column.ColumnType = { _tag: "numeric", precision: 10, scale: 2 }
  *
  * @since 0.1.0
@@ -88,7 +88,7 @@ export type ColumnType =
  * a foreign key points at. The query builder gives it its expression methods.
  *
  * @example
- * import type { Column } from "retort"
+ * import type { Column } from "retort-orm"
  * const describe = (ref: Column.AnyRef) => `${ref.table.tableName}.${ref.name}`
  *
  * @since 0.1.0
@@ -111,7 +111,7 @@ export interface Ref<Table = unknown, Key extends string = string, A = unknown> 
  * Any column reference, for annotating a self-reference: `references: (): Column.AnyRef => Employee.c.id`.
  *
  * @example
- * import type { Column } from "retort"
+ * import type { Column } from "retort-orm"
  * const refs: ReadonlyArray<Column.AnyRef> = []
  *
  * @since 0.1.0
@@ -123,7 +123,7 @@ export type AnyRef = Ref<any, string, any>
  * A column's SQL metadata, as written in its options.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * Column.definition(Column.string({ length: 50, unique: true })).unique // true
  *
  * @since 0.1.0
@@ -153,7 +153,7 @@ export interface Definition {
  * Options every column accepts.
  *
  * @example
- * import { Column, Fn } from "retort"
+ * import { Column, Fn } from "retort-orm"
  * const createdAt = Column.dateTime({ serverDefault: Fn.now(), name: "created_at" })
  *
  * @since 0.1.0
@@ -184,7 +184,7 @@ export interface Options<A> {
  * when an insert may leave the field out (nullable, defaulted, or autoincremented).
  *
  * @example
- * import { Column, Schema } from "retort"
+ * import { Column, Schema } from "retort-orm"
  * const age = Column.integer({ nullable: true }) // Column<number | null, true>
  *
  * @since 0.1.0
@@ -205,7 +205,7 @@ export interface Column<A, Optional extends boolean = boolean, Api extends ApiRo
  * `"plain"` (everywhere).
  *
  * @example
- * import type { Column } from "retort"
+ * import type { Column } from "retort-orm"
  * const role: Column.ApiRole = "generated"
  *
  * @since 0.3.0
@@ -218,7 +218,7 @@ export type ApiRole = "sensitive" | "generated" | "key" | "plain"
  * Any column.
  *
  * @example
- * import type { Column } from "retort"
+ * import type { Column } from "retort-orm"
  * const fields: Record<string, Column.Any> = {}
  *
  * @since 0.1.0
@@ -317,7 +317,7 @@ export type ApiInteger<O> = O extends { readonly primaryKey: true }
  * The TypeScript type of a column.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * type Age = Column.Type<ReturnType<typeof Column.integer<{ nullable: true }>>> // number | null
  *
  * @since 0.1.0
@@ -329,7 +329,7 @@ export type Type<C> = C extends Schema.Schema<infer A, any, any> ? A : never
  * True when an insert may leave the column out.
  *
  * @example
- * import type { Column } from "retort"
+ * import type { Column } from "retort-orm"
  * type Yes = Column.IsOptional<Column.Column<number, true>> // true
  *
  * @since 0.1.0
@@ -341,7 +341,7 @@ export type IsOptional<C> = C extends { readonly "~optional"?: infer O } ? O ext
  * A column's metadata.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * Column.definition(Column.integer({ primaryKey: true })).autoIncrement // true
  *
  * @since 0.1.0
@@ -353,7 +353,7 @@ export const definition = (column: Any): Definition => column[TypeId]
  * Is this a retort column?
  *
  * @example
- * import { Column, Schema } from "retort"
+ * import { Column, Schema } from "retort-orm"
  * Column.isColumn(Column.text()) // true
  *
  * @since 0.1.0
@@ -419,7 +419,7 @@ const timeOfDay = Schema.String.pipe(
  * optional on insert (`autoIncrement: false` to turn that off).
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const id = Column.integer({ primaryKey: true })
  *
  * @since 0.1.0
@@ -433,7 +433,7 @@ export const integer = <const O extends Options<number> = {}>(
  * `BIGINT` as a JavaScript `bigint`: exact over the whole 64-bit range.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const views = Column.bigint({ default: 0n })
  *
  * @since 0.1.0
@@ -447,7 +447,7 @@ export const bigint = <const O extends Options<bigint> = {}>(
  * Double-precision floating point.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const ratio = Column.float({ nullable: true })
  *
  * @since 0.1.0
@@ -461,7 +461,7 @@ export const float = <const O extends Options<number> = {}>(
  * `NUMERIC(precision, scale)` as an exact `BigDecimal`, read back at the declared scale.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const price = Column.numeric({ precision: 10, scale: 2 })
  *
  * @since 0.1.0
@@ -480,7 +480,7 @@ export const numeric = <const O extends Options<BigDecimal.BigDecimal> & { reado
  * with `EncodeError` before it reaches the server.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const name = Column.string({ length: 50 })
  * const email = Column.string({ unique: true })
  *
@@ -498,7 +498,7 @@ export const string = <const O extends Options<string> & { readonly length?: num
  * Unbounded text.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const body = Column.text()
  *
  * @since 0.1.0
@@ -512,7 +512,7 @@ export const text = <const O extends Options<string> = {}>(
  * A boolean: native on PostgreSQL, `BOOLEAN` (0/1) on MariaDB and SQLite.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const active = Column.boolean({ default: true })
  *
  * @since 0.1.0
@@ -530,7 +530,7 @@ const midnight = Schema.DateTimeUtcFromSelf.pipe(
  * A calendar date, as a `DateTime.Utc` at midnight UTC.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const birthDate = Column.date({ nullable: true })
  *
  * @since 0.1.0
@@ -547,7 +547,7 @@ export const date = <const O extends Options<DateTime.Utc> = {}>(
  * and writing back respect (Effect's DateTime arithmetic works in whole milliseconds).
  *
  * @example
- * import { Column, Fn } from "retort"
+ * import { Column, Fn } from "retort-orm"
  * const createdAt = Column.dateTime({ timezone: true, serverDefault: Fn.now() })
  *
  * @since 0.1.0
@@ -563,7 +563,7 @@ export const dateTime = <const O extends Options<DateTime.Utc> & { readonly time
  * fraction (the form every database reads back).
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const opensAt = Column.time()
  *
  * @since 0.1.0
@@ -578,7 +578,7 @@ export const time = <const O extends Options<string> = {}>(
  * A UUID string: native on PostgreSQL, `CHAR(36)` elsewhere.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const id = Column.uuid({ primaryKey: true, default: () => crypto.randomUUID() })
  *
  * @since 0.1.0
@@ -595,7 +595,7 @@ export const uuid = <const O extends Options<string> = {}>(
  *
  * @example
  * import { Schema } from "effect"
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const settings = Column.json(Schema.Struct({ theme: Schema.Literal("dark", "light") }))
  *
  * @since 0.1.0
@@ -612,7 +612,7 @@ export const json = <S extends Schema.Schema<any, any, never>, const O extends O
  * `<table>_<column>`), a `VARCHAR` with a CHECK constraint elsewhere.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const status = Column.literal("draft", "published")
  *
  * @since 0.1.0
@@ -637,7 +637,7 @@ export const literal = <const Values extends readonly [string, ...Array<string>]
  * Bytes, as a `Uint8Array`: `bytea`, `LONGBLOB`, `BLOB`.
  *
  * @example
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const avatar = Column.binary({ nullable: true })
  *
  * @since 0.1.0
@@ -654,7 +654,7 @@ export const binary = <const O extends Options<Uint8Array> = {}>(
  *
  * @example
  * import { Schema } from "effect"
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const tags = Column.custom(Schema.split(","), { sqlType: "TEXT" }) // string[] stored as "a,b,c"
  *
  * @since 0.1.0
@@ -673,7 +673,7 @@ export const custom = <S extends Schema.Schema<any, any, never>, const O extends
  *
  * @example
  * import { Schema } from "effect"
- * import { Column } from "retort"
+ * import { Column } from "retort-orm"
  * const flag = Column.codec(Column.boolean(), "sqlite")
  * Schema.decodeUnknownSync(flag)(1) // true
  * Schema.encodeSync(flag)(false) // 0

@@ -21,7 +21,7 @@ export type {
    * `"sqlite" | "postgresql" | "mysql"`.
    *
    * @example
-   * import type { Dialect } from "retort"
+   * import type { Dialect } from "retort-orm"
    * const name: Dialect.DialectName = "mysql"
    *
    * @since 0.1.0
@@ -35,7 +35,7 @@ export type {
  * branch on a capability rather than on a database name.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.postgres.capabilities.transactionalDdl // true
  *
  * @since 0.1.0
@@ -80,7 +80,7 @@ export interface Capabilities {
  *
  * @example
  * import { Effect } from "effect"
- * import { Dialect, Url } from "retort"
+ * import { Dialect, Url } from "retort-orm"
  * const context: Dialect.ErrorContext = { url: Effect.runSync(Url.parse("sqlite://")) }
  *
  * @since 0.1.0
@@ -94,7 +94,7 @@ export interface ErrorContext {
  * One database family.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * const names = [Dialect.sqlite, Dialect.postgres, Dialect.mysql].map((d) => d.name)
  *
  * @since 0.1.0
@@ -117,7 +117,7 @@ export interface Dialect {
  * How a dialect spells statements: the hooks of the shared compiler (`src/internal/compiler.ts`).
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.postgres.compiler.placeholder(1) // "$1"
  *
  * @since 0.1.0
@@ -260,7 +260,7 @@ export interface CompilerHooks {
  * sources whose rows are locked (empty: every table read).
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * const clause: Dialect.LockClause = { strength: "update", wait: "skipLocked", of: [] }
  * Dialect.postgres.compiler.lock(clause) // " FOR UPDATE SKIP LOCKED"
  *
@@ -279,7 +279,7 @@ export interface LockClause {
  * writes them, so placeholders stay in order.
  *
  * @example
- * import type { Dialect } from "retort"
+ * import type { Dialect } from "retort-orm"
  * const using = (p: Dialect.WriteParts) => `DELETE FROM ${p.table} USING ${p.sources().join(", ")}`
  *
  * @since 0.3.0
@@ -299,7 +299,7 @@ export interface WriteParts {
  * (with bound parameters), and statements run after it ends.
  *
  * @example
- * import type { Dialect } from "retort"
+ * import type { Dialect } from "retort-orm"
  * const tenant: Dialect.TenantStatements = { begin: [{ sql: "SELECT set_config($1, $2, true)", params: ["app.tenant_id", "7"] }], end: [] }
  *
  * @since 0.4.0
@@ -315,7 +315,7 @@ export interface TenantStatements {
  * or not, and a tenant's schema and settings.
  *
  * @example
- * import type { Dialect } from "retort"
+ * import type { Dialect } from "retort-orm"
  * const settings: Dialect.TransactionSettings = { isolation: "serializable", readOnly: false }
  *
  * @since 0.2.0
@@ -332,7 +332,7 @@ export interface TransactionSettings {
  * How a dialect spells DDL: the hooks the shared DDL compiler (`src/internal/ddl.ts`) calls.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.postgres.ddl.quote("user") // "\"user\""
  *
  * @since 0.1.0
@@ -373,7 +373,7 @@ export {
    * MariaDB and MySQL.
    *
    * @example
-   * import { Dialect } from "retort"
+   * import { Dialect } from "retort-orm"
    * Dialect.mysql.capabilities.upsert // "onDuplicateKey"
    *
    * @since 0.1.0
@@ -384,7 +384,7 @@ export {
    * PostgreSQL.
    *
    * @example
-   * import { Dialect } from "retort"
+   * import { Dialect } from "retort-orm"
    * Dialect.postgres.capabilities.nativeUuid // true
    *
    * @since 0.1.0
@@ -395,7 +395,7 @@ export {
    * SQLite, the embedded default.
    *
    * @example
-   * import { Dialect } from "retort"
+   * import { Dialect } from "retort-orm"
    * Dialect.sqlite.capabilities.concurrentWriters // false
    *
    * @since 0.1.0
@@ -408,7 +408,7 @@ export {
  * The dialect for a name.
  *
  * @example
- * import { Dialect } from "retort"
+ * import { Dialect } from "retort-orm"
  * Dialect.byName("postgresql") === Dialect.postgres // true
  *
  * @since 0.1.0

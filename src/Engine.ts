@@ -28,7 +28,7 @@ export type {
    * Options of {@link layer}: `pool` and `echo`.
    *
    * @example
-   * import type { Engine } from "retort"
+   * import type { Engine } from "retort-orm"
    * const options: Engine.EngineOptions = { echo: true, pool: { size: 5 } }
    *
    * @since 0.1.0
@@ -39,7 +39,7 @@ export type {
    * Pool settings: `size`, `idleTimeout`, `acquireTimeout`, `maxLifetime`.
    *
    * @example
-   * import type { Engine } from "retort"
+   * import type { Engine } from "retort-orm"
    * const pool: Engine.PoolOptions = { size: 10, idleTimeout: "30 seconds" }
    *
    * @since 0.1.0
@@ -52,7 +52,7 @@ export type {
  * A row as the driver returns it, before any Schema decoding.
  *
  * @example
- * import type { Engine } from "retort"
+ * import type { Engine } from "retort-orm"
  * const name = (row: Engine.Row) => String(row["name"])
  *
  * @since 0.1.0
@@ -66,7 +66,7 @@ export type Row = Readonly<Record<string, unknown>>
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const program = Effect.gen(function* () {
  *   const engine = yield* Engine.Engine
  *   return engine.dialect.name
@@ -128,7 +128,7 @@ export interface Engine {
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const busy = Effect.map(Engine.Engine, (engine) => engine.poolStatus)
  *
  * @since 0.2.0
@@ -149,7 +149,7 @@ export interface PoolStatus {
  * The query layer passes them; raw SQL may. Read only when a tracer is installed.
  *
  * @example
- * import type { Engine } from "retort"
+ * import type { Engine } from "retort-orm"
  * const span: Engine.SpanOptions = { collection: "users", operation: "SELECT" }
  *
  * @since 0.3.0
@@ -164,7 +164,7 @@ export interface SpanOptions {
  * Per-statement options of `Engine.execute` and `Engine.stream`.
  *
  * @example
- * import type { Engine } from "retort"
+ * import type { Engine } from "retort-orm"
  * const wide: Engine.StatementOptions = { safeIntegers: true }
  *
  * @since 0.2.0
@@ -197,7 +197,7 @@ export interface StatementOptions extends SpanOptions {
  *
  * @example
  * import { Schedule } from "effect"
- * import type { Engine } from "retort"
+ * import type { Engine } from "retort-orm"
  * const options: Engine.TransactionOptions = { isolation: "serializable", retry: Schedule.recurs(5) }
  *
  * @since 0.1.0
@@ -210,7 +210,7 @@ export type TransactionOptions = Transaction.TransactionOptions
  * {@link DatabaseError}.
  *
  * @example
- * import type { Engine, Errors } from "retort"
+ * import type { Engine, Errors } from "retort-orm"
  * type E = Engine.ClassifiedError<Errors.SqlError | "other"> // "other" | Errors.DatabaseError
  *
  * @since 0.1.0
@@ -223,7 +223,7 @@ export type ClassifiedError<E> = [Extract<E, SqlError>] extends [never] ? E : Ex
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const dialect = Effect.map(Engine.Engine, (engine) => engine.dialect.name)
  *
  * @since 0.1.0
@@ -252,7 +252,7 @@ const isSqlError = (e: unknown): e is SqlError =>
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Url } from "retort"
+ * import { Engine, Url } from "retort-orm"
  * const program = Effect.scoped(Effect.gen(function* () {
  *   const engine = yield* Engine.make(yield* Url.parse("sqlite://"))
  *   return yield* engine.execute("SELECT 1 AS one")
@@ -522,7 +522,7 @@ const contextOf = (engine: Engine) => Context.make(Engine, engine).pipe(Context.
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const program = Engine.execute("SELECT 1 AS one").pipe(Effect.provide(Engine.layer("sqlite://", { echo: true })))
  *
  * @since 0.1.0
@@ -539,7 +539,7 @@ export const layer = (
  *
  * @example
  * import { Config } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const layer = Engine.layerConfig(Config.redacted("DATABASE_URL"))
  *
  * @since 0.1.0
@@ -559,7 +559,7 @@ export const layerConfig = (
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const rows = Engine.execute("SELECT ? AS answer", [42]).pipe(Effect.provide(Engine.layer("sqlite://")))
  *
  * @since 0.1.0
@@ -576,7 +576,7 @@ export const execute = (
  *
  * @example
  * import { Effect, Schedule } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const transfer = Engine.transaction(
  *   Effect.all([
  *     Engine.execute("UPDATE account SET balance = balance - 10 WHERE id = 1"),
@@ -600,7 +600,7 @@ export const transaction = <A, E, R>(
  * @example
  * import { SqlClient } from "@effect/sql"
  * import { Effect } from "effect"
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const insert = Effect.flatMap(SqlClient.SqlClient, (sql) => sql`INSERT INTO t (id) VALUES (${1})`).pipe(
  *   Engine.classifyErrors,
  *   Effect.catchTag("UniqueViolation", () => Effect.void)

@@ -17,7 +17,7 @@ export {
    *
    * @example
    * import { Effect } from "effect"
-   * import { Errors } from "retort"
+   * import { Errors } from "retort-orm"
    * const recover = Effect.catchTag("SqlError", (e: Errors.SqlError) => Effect.log(e.message))
    *
    * @since 0.1.0
@@ -30,7 +30,7 @@ export {
  * Which database produced an error.
  *
  * @example
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const d: Errors.DialectName = "sqlite"
  *
  * @since 0.1.0
@@ -44,7 +44,7 @@ export type DialectName = "sqlite" | "postgresql" | "mysql"
  * columns, MariaDB the constraint name and, for foreign keys, table and columns.
  *
  * @example
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const where = (e: Errors.ConstraintFields) => `${e.table ?? "?"}(${e.columns.join(", ")})`
  *
  * @since 0.1.0
@@ -65,7 +65,7 @@ export interface ConstraintFields {
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onDuplicate = Effect.catchTag("UniqueViolation", (e: Errors.UniqueViolation) => Effect.succeed(e.columns))
  *
  * @since 0.1.0
@@ -78,7 +78,7 @@ export class UniqueViolation extends Data.TaggedError("UniqueViolation")<Constra
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onMissingParent = Effect.catchTag("ForeignKeyViolation", (e: Errors.ForeignKeyViolation) => Effect.succeed(e.constraint))
  *
  * @since 0.1.0
@@ -91,7 +91,7 @@ export class ForeignKeyViolation extends Data.TaggedError("ForeignKeyViolation")
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onNull = Effect.catchTag("NotNullViolation", (e: Errors.NotNullViolation) => Effect.succeed(e.columns))
  *
  * @since 0.1.0
@@ -104,7 +104,7 @@ export class NotNullViolation extends Data.TaggedError("NotNullViolation")<Const
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onCheck = Effect.catchTag("CheckViolation", (e: Errors.CheckViolation) => Effect.succeed(e.constraint))
  *
  * @since 0.1.0
@@ -116,7 +116,7 @@ export class CheckViolation extends Data.TaggedError("CheckViolation")<Constrain
  * The fields of the retryable concurrency errors.
  *
  * @example
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const show = (e: Errors.ConcurrencyFields) => `${e.dialect}: ${e.message}`
  *
  * @since 0.1.0
@@ -134,7 +134,7 @@ export interface ConcurrencyFields {
  *
  * @example
  * import { Effect, Schedule } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const retry = Effect.retry({ while: (e: { _tag: string }) => e._tag === "SerializationFailure", times: 3 })
  *
  * @since 0.1.0
@@ -147,7 +147,7 @@ export class SerializationFailure extends Data.TaggedError("SerializationFailure
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onDeadlock = Effect.catchTag("DeadlockDetected", (e: Errors.DeadlockDetected) => Effect.log(e.message))
  *
  * @since 0.1.0
@@ -162,7 +162,7 @@ export class DeadlockDetected extends Data.TaggedError("DeadlockDetected")<Concu
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onBusy = Effect.catchTag("LockTimeout", (e: Errors.LockTimeout) => Effect.log(e.message))
  *
  * @since 0.1.0
@@ -176,7 +176,7 @@ export class LockTimeout extends Data.TaggedError("LockTimeout")<ConcurrencyFiel
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onDown = Effect.catchTag("ConnectionError", (e: Errors.ConnectionError) => Effect.log(`${e.host}:${e.port}`))
  *
  * @since 0.1.0
@@ -196,7 +196,7 @@ export class ConnectionError extends Data.TaggedError("ConnectionError")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const orDefault = Effect.catchTag("NoResultFound", (_: Errors.NoResultFound) => Effect.succeed(null))
  *
  * @since 0.1.0
@@ -212,7 +212,7 @@ export class NoResultFound extends Data.TaggedError("NoResultFound")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onMany = Effect.catchTag("MultipleResultsFound", (e: Errors.MultipleResultsFound) => Effect.log(e.message))
  *
  * @since 0.1.0
@@ -229,7 +229,7 @@ export class MultipleResultsFound extends Data.TaggedError("MultipleResultsFound
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onLostUpdate = Effect.catchTag("StaleDataError", (e: Errors.StaleDataError) => Effect.log(e.message))
  *
  * @since 0.1.0
@@ -249,7 +249,7 @@ export class StaleDataError extends Data.TaggedError("StaleDataError")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onSlow = Effect.catchTag("StatementTimeout", (e: Errors.StatementTimeout) => Effect.log(e.message))
  *
  * @since 0.2.0
@@ -268,7 +268,7 @@ export class StatementTimeout extends Data.TaggedError("StatementTimeout")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onRefused = Effect.catchTag("ReadOnlyViolation", (e: Errors.ReadOnlyViolation) => Effect.log(e.message))
  *
  * @since 0.2.0
@@ -287,7 +287,7 @@ export class ReadOnlyViolation extends Data.TaggedError("ReadOnlyViolation")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onUnknown = Effect.catchTag("CommitOutcomeUnknown", (e: Errors.CommitOutcomeUnknown) => Effect.logWarning(e.message))
  *
  * @since 0.2.0
@@ -307,7 +307,7 @@ export class CommitOutcomeUnknown extends Data.TaggedError("CommitOutcomeUnknown
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onBadOption = Effect.catchTag("OptionError", (e: Errors.OptionError) => Effect.log(`${e.option}: ${e.message}`))
  *
  * @since 0.2.0
@@ -327,7 +327,7 @@ export class OptionError extends Data.TaggedError("OptionError")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onCycle = Effect.catchTag("CircularDependencyError", (e: Errors.CircularDependencyError) => Effect.log(e.cycle.join(", ")))
  *
  * @since 0.1.0
@@ -348,7 +348,7 @@ export class CircularDependencyError extends Data.TaggedError("CircularDependenc
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onRefused = Effect.catchTag("LazyLoadRefused", (e: Errors.LazyLoadRefused) => Effect.logWarning(`${e.model}.${e.relation}`))
  *
  * @since 0.3.0
@@ -366,7 +366,7 @@ export class LazyLoadRefused extends Data.TaggedError("LazyLoadRefused")<{
  * The errors a statement can fail with once classified.
  *
  * @example
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const tagOf = (e: Errors.DatabaseError) => e._tag
  *
  * @since 0.1.0
@@ -392,7 +392,7 @@ export type DatabaseError =
  *
  * @example
  * import { Effect, Schedule } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const withRetry = <A, R>(self: Effect.Effect<A, Errors.DatabaseError, R>) =>
  *   Effect.retry(self, { while: Errors.isRetryable, schedule: Schedule.exponential("10 millis"), times: 5 })
  *
@@ -412,7 +412,7 @@ export const isRetryable = (error: unknown): error is SerializationFailure | Dea
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onBadSchema = Effect.catchTag("DefinitionError", (e: Errors.DefinitionError) => Effect.die(e))
  *
  * @since 0.1.0
@@ -431,7 +431,7 @@ export class DefinitionError extends Data.TaggedError("DefinitionError")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onBadRow = Effect.catchTag("DecodeError", (e: Errors.DecodeError) => Effect.log(`${e.table}.${e.column}: ${e.value}`))
  *
  * @since 0.1.0
@@ -454,7 +454,7 @@ export class DecodeError extends Data.TaggedError("DecodeError")<{
  *
  * @example
  * import { Effect } from "effect"
- * import { Errors } from "retort"
+ * import { Errors } from "retort-orm"
  * const onBadInput = Effect.catchTag("EncodeError", (e: Errors.EncodeError) => Effect.log(e.message, e.column, e.value))
  *
  * @since 0.1.0
@@ -479,7 +479,7 @@ export class EncodeError extends Data.TaggedError("EncodeError")<{
  *
  * @example
  * import { Effect } from "effect"
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const explain = Effect.catchTag("MigrationError", (e: Errors.MigrationError) => Effect.logError(`${e.reason} ${e.migration ?? ""}: ${e.message}`))
  *
  * @since 0.2.0
@@ -508,7 +508,7 @@ export class MigrationError extends Data.TaggedError("MigrationError")<{
  * session (`beforeFlush` … `afterRollback`).
  *
  * @example
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const name: Errors.HookName = "beforeInsert"
  *
  * @since 0.3.0
@@ -534,7 +534,7 @@ export type HookName =
  *
  * @example
  * import { Effect } from "effect"
- * import type { Errors } from "retort"
+ * import type { Errors } from "retort-orm"
  * const onHook = Effect.catchTag("HookFailed", (e: Errors.HookFailed) => Effect.log(e.hook, e.table, e.cause))
  *
  * @since 0.3.0

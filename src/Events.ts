@@ -36,7 +36,7 @@ import * as TableModule from "./Table.js"
  *
  * @example
  * import { Effect } from "effect"
- * import type { Events } from "retort"
+ * import type { Events } from "retort-orm"
  * const log = (ctx: Events.HookContext) => Effect.log(`${ctx.hook} on ${ctx.table}`)
  *
  * @since 0.3.0
@@ -52,7 +52,7 @@ export interface HookContext {
  * changed fields.
  *
  * @example
- * import type { Events } from "retort"
+ * import type { Events } from "retort-orm"
  * const changedFields = (ctx: Events.UpdateContext<{ id: number }>) => Object.keys(ctx.changes)
  *
  * @since 0.3.0
@@ -69,7 +69,7 @@ export interface UpdateContext<A> extends HookContext {
  *
  * @example
  * import { DateTime, Effect } from "effect"
- * import { Column, type Events, Table } from "retort"
+ * import { Column, type Events, Table } from "retort-orm"
  * class Note extends Table.Class<Note>("Note")("notes", { id: Column.integer({ primaryKey: true }), at: Column.dateTime({ nullable: true }) }) {}
  * const hooks: Events.ModelHooks<typeof Note, never, never> = {
  *   beforeInsert: (row) => Effect.map(DateTime.now, (at) => ({ ...row, at }))
@@ -92,7 +92,7 @@ export interface ModelHooks<M extends Table.Any, E, R> {
  *
  * @example
  * import { Effect } from "effect"
- * import type { Events } from "retort"
+ * import type { Events } from "retort-orm"
  * const hooks: Events.SessionHooks<never, never> = { afterCommit: Effect.log("committed") }
  *
  * @since 0.3.0
@@ -114,7 +114,7 @@ type AnyHook = (row: any, context: any) => Effect.Effect<any, any, any>
  *
  * @example
  * import { Effect } from "effect"
- * import { Events } from "retort"
+ * import { Events } from "retort-orm"
  * const registration: Events.Registration<never, never> = Events.session({ afterCommit: Effect.log("committed") })
  *
  * @since 0.3.0
@@ -132,7 +132,7 @@ export interface Registration<out E, out R> {
  *
  * @example
  * import { DateTime, Effect } from "effect"
- * import { Column, Events, Table } from "retort"
+ * import { Column, Events, Table } from "retort-orm"
  * class Post extends Table.Class<Post>("Post")("posts", {
  *   id: Column.integer({ primaryKey: true }),
  *   title: Column.string({ length: 200 }),
@@ -154,7 +154,7 @@ export const forModel = <M extends Table.Any, E = never, R = never>(model: M, ho
  *
  * @example
  * import { Effect } from "effect"
- * import { Events } from "retort"
+ * import { Events } from "retort-orm"
  * const audit = Events.session({ beforeFlush: Effect.log("flushing"), afterRollback: Effect.logWarning("rolled back") })
  *
  * @since 0.3.0
@@ -188,7 +188,7 @@ export interface ResolvedModel {
  *
  * @example
  * import { Effect } from "effect"
- * import { Events } from "retort"
+ * import { Events } from "retort-orm"
  * const count = Effect.map(Events.Events, (events) => events.models.size)
  *
  * @since 0.3.0
@@ -270,7 +270,7 @@ const resolve = (entries: Registry["entries"]): Registry => {
  * No hooks.
  *
  * @example
- * import { Events } from "retort"
+ * import { Events } from "retort-orm"
  * const none = Events.empty.models.size === 0
  *
  * @since 0.3.0
@@ -284,7 +284,7 @@ export const empty: Registry = resolve([])
  *
  * @example
  * import { Effect } from "effect"
- * import { Events } from "retort"
+ * import { Events } from "retort-orm"
  * const hasHooks = Effect.map(Events.Events, (events) => events.entries.length > 0)
  *
  * @since 0.3.0
@@ -299,7 +299,7 @@ export class Events extends Context.Reference<Events>()("retort/Events", { defau
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, Events, Session, Table } from "retort"
+ * import { Column, Engine, Events, Session, Table } from "retort-orm"
  * class Note extends Table.Class<Note>("Note")("notes", { id: Column.integer({ primaryKey: true }), body: Column.text() }) {}
  * const events = Events.layer(
  *   Events.forModel(Note, { afterInsert: (note) => Effect.log(`note ${note.id}`) }),

@@ -16,7 +16,7 @@ import type { Window } from "./internal/windowTypes.js"
  * The identifier of this module's values.
  *
  * @example
- * import { Expr } from "retort"
+ * import { Expr } from "retort-orm"
  * const id = Expr.TypeId
  *
  * @since 0.1.0
@@ -29,7 +29,7 @@ export const TypeId: typeof ExprTypeId = ExprTypeId
  * `isNull()`), or another expression of that type.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * const age: Expr.Operand<number | null> = 30
  *
  * @since 0.1.0
@@ -41,7 +41,7 @@ export type Operand<A> = NonNullable<A> | Expr<A> | Expr<NonNullable<A>> | Expr<
  * An ordering term: `User.c.name.asc()`, `Fn.count().desc({ nulls: "last" })`.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * const terms: ReadonlyArray<Expr.Order> = []
  *
  * @since 0.1.0
@@ -56,7 +56,7 @@ type TextOperand = string | Expr<string> | Expr<string | null>
  * The type of `a.div(b)`: a decimal stays a decimal, integers divide into a number.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * type Q = Expr.Quotient<bigint | null> // number | null
  *
  * @since 0.3.0
@@ -68,7 +68,7 @@ export type Quotient<A> = A extends BigDecimal.BigDecimal ? BigDecimal.BigDecima
  * The type of `a.floorDiv(b)`: the dividend's type (a bigint stays a bigint).
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * type Q = Expr.FloorQuotient<bigint> // bigint
  *
  * @since 0.3.0
@@ -80,7 +80,7 @@ export type FloorQuotient<A> = A extends BigDecimal.BigDecimal ? BigDecimal.BigD
  * An SQL expression whose value has the TypeScript type `A`.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }) }) {}
  * const adult: Expr.Expr<boolean> = User.c.age.gte(18)
  *
@@ -176,7 +176,7 @@ type JsonSelf<T, J> = { readonly "~type"?: T; readonly "~json"?: J } & ([J] exte
  *
  * @example
  * import { Schema } from "effect"
- * import { Column, type Expr, Table } from "retort"
+ * import { Column, type Expr, Table } from "retort-orm"
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), doc: Column.json(Schema.Struct({ a: Schema.Array(Schema.Number) })) }) {}
  * const first: Expr.JsonExpr<number | null> = Post.c.doc.get("a").get(0)
  * const big: Expr.Expr<boolean> = first.asNumber().gt(3)
@@ -195,7 +195,7 @@ export type {
    * any key or index of `unknown`.
    *
    * @example
-   * import type { Expr } from "retort"
+   * import type { Expr } from "retort-orm"
    * type K = Expr.JsonKey<{ readonly a: number }> // "a"
    *
    * @since 0.3.0
@@ -206,7 +206,7 @@ export type {
    * The type at key `K` of a JSON value of type `A`, or `null` (a missing path).
    *
    * @example
-   * import type { Expr } from "retort"
+   * import type { Expr } from "retort-orm"
    * type V = Expr.JsonAt<{ readonly a: number }, "a"> // number | null
    *
    * @since 0.3.0
@@ -219,7 +219,7 @@ export type {
  * An aggregate or ranking function: it can run over a window.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), region: Column.text() }) {}
  * const rank = Fn.rank().over({ partitionBy: [Sale.c.region], orderBy: [Sale.c.id.desc()] })
  *
@@ -236,7 +236,7 @@ export type { Frame, FrameBound, Window, WindowFunction } from "./internal/windo
  * The value type of an expression.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * type B = Expr.TypeOf<Expr.Expr<boolean>> // boolean
  *
  * @since 0.1.0
@@ -248,7 +248,7 @@ export type TypeOf<E> = E extends { readonly "~type"?: infer A } ? A : never
  * Is this an expression?
  *
  * @example
- * import { Expr } from "retort"
+ * import { Expr } from "retort-orm"
  * Expr.isExpr(Expr.literal(1)) // true
  *
  * @since 0.1.0
@@ -261,7 +261,7 @@ export {
    * Is this an expression?
    *
    * @example
-   * import { Expr } from "retort"
+   * import { Expr } from "retort-orm"
    * Expr.isExpr(Expr.literal(1)) // true
    *
    * @since 0.1.0
@@ -282,7 +282,7 @@ const chain = (op: "AND" | "OR", conditions: ReadonlyArray<Expr<boolean> | Expr<
  * All conditions hold (`TRUE` for none).
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
  * const teen = Expr.and(User.c.age.gte(13), User.c.age.lte(19))
  *
@@ -295,7 +295,7 @@ export const and = (...conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | 
  * Any condition holds (`FALSE` for none).
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
  * const edge = Expr.or(User.c.age.lt(13), User.c.age.gt(90))
  *
@@ -308,7 +308,7 @@ export const or = (...conditions: ReadonlyArray<Expr<boolean> | Expr<boolean | n
  * The negation of a condition.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
  * const notTeen = Expr.not(User.c.age.between(13, 19))
  *
@@ -321,7 +321,7 @@ export const not = (condition: Expr<boolean> | Expr<boolean | null>): Expr<boole
  * `EXISTS (subquery)`.
  *
  * @example
- * import { Column, Expr, Query, Table } from "retort"
+ * import { Column, Expr, Query, Table } from "retort-orm"
  * class A extends Table.Class<A>("A")("a", { id: Column.integer({ primaryKey: true }) }) {}
  * class B extends Table.Class<B>("B")("b", { id: Column.integer({ primaryKey: true }), aId: Column.integer() }) {}
  * const hasB = Expr.exists(Query.select({ id: B.c.id }).from(B).where(B.c.aId.eq(A.c.id)))
@@ -336,7 +336,7 @@ export const exists = (query: { readonly node: Ast.SelectStatement }): Expr<bool
  * `NOT EXISTS (subquery)`.
  *
  * @example
- * import { Column, Expr, Query, Table } from "retort"
+ * import { Column, Expr, Query, Table } from "retort-orm"
  * class A extends Table.Class<A>("A")("a", { id: Column.integer({ primaryKey: true }) }) {}
  * class B extends Table.Class<B>("B")("b", { id: Column.integer({ primaryKey: true }), aId: Column.integer() }) {}
  * const lonely = Expr.notExists(Query.select({ id: B.c.id }).from(B).where(B.c.aId.eq(A.c.id)))
@@ -351,7 +351,7 @@ export const notExists = (query: { readonly node: Ast.SelectStatement }): Expr<b
  * `CASE WHEN … THEN … ELSE … END`. The result type is the type of the `then` values.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
  * const group = Expr.case([[User.c.age.lt(18), "minor"]], "adult")
  *
@@ -377,7 +377,7 @@ export { case_ as case }
  * A constant, bound as a parameter in statements and written inline in DDL (a server default).
  *
  * @example
- * import { Column, Expr } from "retort"
+ * import { Column, Expr } from "retort-orm"
  * const status = Column.string({ length: 10, serverDefault: Expr.literal("new") })
  *
  * @since 0.1.0
@@ -400,7 +400,7 @@ export const literal: {
  * interpolated is a scalar subquery.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const score = Column.integer({ serverDefault: Expr.raw("0"), check: Expr.raw("score >= 0") })
  * const named = Expr.raw<boolean>`lower(${User.c.name}) = ${"ann"}`
@@ -424,7 +424,7 @@ export { cast, isDistinctFrom, isNotDistinctFrom, type Tuple, type TupleQuery, t
  * literally inside a LIKE pattern; pass the same `escape` to `like`.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class File extends Table.Class<File>("File")("files", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const percentFiles = File.c.name.like(`%${Expr.escapeLike("100%")}%`, { escape: "\\" })
  *

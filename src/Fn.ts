@@ -19,7 +19,7 @@ const integer: Ast.ValueType = { _tag: "integer" }
  * `COUNT(*)`, or `COUNT(expr)` (rows where `expr` is not NULL). A number.
  *
  * @example
- * import { Fn, Query } from "retort"
+ * import { Fn, Query } from "retort-orm"
  * const total = Fn.count()
  *
  * @since 0.1.0
@@ -32,7 +32,7 @@ export const count = (expr?: Expr<any>): Aggregate<number> =>
  * `COUNT(DISTINCT expr)`. A number.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), customer: Column.text() }) {}
  * const customers = Fn.countDistinct(Sale.c.customer)
  *
@@ -47,7 +47,7 @@ export const countDistinct = (expr: Expr<any>): Aggregate<number> =>
  * is a BigDecimal at the column's scale, exact.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.numeric({ precision: 10, scale: 2 }) }) {}
  * const revenue = Fn.sum(Sale.c.amount) // Aggregate<BigDecimal | null>
  *
@@ -65,7 +65,7 @@ export const sum = <A>(expr: Expr<A>): Aggregate<A | null> => {
  * `AVG(expr)` as a JavaScript number (`NULL` over no rows).
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Track extends Table.Class<Track>("Track")("tracks", { id: Column.integer({ primaryKey: true }), ms: Column.integer() }) {}
  * const mean = Fn.avg(Track.c.ms)
  *
@@ -79,7 +79,7 @@ export const avg = (expr: Expr<any>): Aggregate<number | null> =>
  * `MIN(expr)`, of the expression's type.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Track extends Table.Class<Track>("Track")("tracks", { id: Column.integer({ primaryKey: true }), ms: Column.integer() }) {}
  * const shortest = Fn.min(Track.c.ms)
  *
@@ -92,7 +92,7 @@ export const min = <A>(expr: Expr<A>): Aggregate<A | null> => cast(make(Ast.func
  * `MAX(expr)`, of the expression's type.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Track extends Table.Class<Track>("Track")("tracks", { id: Column.integer({ primaryKey: true }), ms: Column.integer() }) {}
  * const longest = Fn.max(Track.c.ms)
  *
@@ -105,7 +105,7 @@ export const max = <A>(expr: Expr<A>): Aggregate<A | null> => cast(make(Ast.func
  * `COALESCE(expr, …fallbacks)`: the first value that is not NULL.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), nick: Column.text({ nullable: true }) }) {}
  * const shown = Fn.coalesce(User.c.nick, "anonymous") // Expr<string>
  *
@@ -123,7 +123,7 @@ export const coalesce = <A>(expr: Expr<A>, ...fallbacks: ReadonlyArray<Operand<A
  * `LOWER(expr)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), email: Column.text() }) {}
  * const key = Fn.lower(User.c.email)
  *
@@ -137,7 +137,7 @@ export const lower = <A extends string | null>(expr: Expr<A>): Expr<A> =>
  * `UPPER(expr)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), code: Column.text() }) {}
  * const shout = Fn.upper(User.c.code)
  *
@@ -151,7 +151,7 @@ export const upper = <A extends string | null>(expr: Expr<A>): Expr<A> =>
  * String concatenation (`||`, or `CONCAT` on MariaDB). NULL if any part is NULL.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), first: Column.text(), last: Column.text() }) {}
  * const full = Fn.concat(User.c.first, " ", User.c.last)
  *
@@ -170,7 +170,7 @@ export const concat = (...parts: ReadonlyArray<Expr<string> | Expr<string | null
  * MariaDB, `strftime('%Y-%m-%d %H:%M:%f','now')` on SQLite; the current date for a date column.
  *
  * @example
- * import { Column, Fn } from "retort"
+ * import { Column, Fn } from "retort-orm"
  * const createdAt = Column.dateTime({ serverDefault: Fn.now() })
  *
  * @since 0.1.0
@@ -182,7 +182,7 @@ export const now = (): Expr<DateTime.Utc> => cast(make(Ast.func("now"), { _tag: 
  * `ROW_NUMBER()`: use with `.over(…)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }) }) {}
  * const n = Fn.rowNumber().over({ orderBy: [Sale.c.id] })
  *
@@ -195,7 +195,7 @@ export const rowNumber = (): Aggregate<number> => cast(make(Ast.func("rowNumber"
  * `RANK()`: use with `.over(…)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const r = Fn.rank().over({ orderBy: [Sale.c.amount.desc()] })
  *
@@ -208,7 +208,7 @@ export const rank = (): Aggregate<number> => cast(make(Ast.func("rank"), integer
  * `DENSE_RANK()`: use with `.over(…)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const r = Fn.denseRank().over({ orderBy: [Sale.c.amount.desc()] })
  *
@@ -242,7 +242,7 @@ const shift = <A>(name: "lag" | "lead", expr: Expr<A>, offset: number, fallback:
  * On MariaDB, which takes no default, the default is chosen from the row's position.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const previous = Fn.lag(Sale.c.amount, 1, 0).over({ orderBy: [Sale.c.id] })
  *
@@ -256,7 +256,7 @@ export const lag = <A>(expr: Expr<A>, offset = 1, fallback?: Operand<A>): Window
  * the window, or `default` (NULL when not given) where there is none. Use with `.over(…)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const next = Fn.lead(Sale.c.amount).over({ orderBy: [Sale.c.id] })
  *
@@ -270,7 +270,7 @@ export const lead = <A>(expr: Expr<A>, offset = 1, fallback?: Operand<A>): Windo
  * buckets as even as can be. Use with `.over(…)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const half = Fn.ntile(2).over({ orderBy: [Sale.c.amount] })
  *
@@ -284,7 +284,7 @@ export const ntile = (buckets: number): WindowFunction<number> =>
  * `FIRST_VALUE(expr)`: the value at the first row of the frame. Use with `.over(…)`.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const opening = Fn.firstValue(Sale.c.amount).over({ orderBy: [Sale.c.id] })
  *
@@ -300,7 +300,7 @@ export const firstValue = <A>(expr: Expr<A>): WindowFunction<A | null> =>
  * the last row of the partition.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const closing = Fn.lastValue(Sale.c.amount).over({ orderBy: [Sale.c.id], rows: { start: "unboundedPreceding", end: "unboundedFollowing" } })
  *

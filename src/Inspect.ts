@@ -28,7 +28,7 @@ import type { DialectName } from "./Url.js"
  * with the database's own spelling.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const t: Inspect.ColumnType = { _tag: "string", length: 50 }
  *
  * @since 0.2.0
@@ -43,7 +43,7 @@ export type ColumnType =
  * A column as the database holds it.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const c: Inspect.Column = { name: "id", type: { _tag: "integer" }, nullable: false, default: undefined, autoIncrement: true }
  *
  * @since 0.2.0
@@ -63,7 +63,7 @@ export interface Column {
  * A primary key.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const pk: Inspect.PrimaryKey = { name: undefined, columns: ["id"] }
  *
  * @since 0.2.0
@@ -78,7 +78,7 @@ export interface PrimaryKey {
  * A foreign key: `columns` of this table point at `referencedColumns` of `referencedTable`.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const fk: Inspect.ForeignKey = {
  *   name: "posts_author_id_fkey", columns: ["author_id"], referencedTable: "users",
  *   referencedColumns: ["id"], onDelete: "cascade", onUpdate: "noAction"
@@ -100,7 +100,7 @@ export interface ForeignKey {
  * An index that is not a constraint (a unique constraint is in `uniques`).
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const ix: Inspect.Index = { name: "users_email_idx", columns: ["email"], unique: false }
  *
  * @since 0.2.0
@@ -116,7 +116,7 @@ export interface Index {
  * A unique constraint.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const u: Inspect.Unique = { name: "users_email_key", columns: ["email"] }
  *
  * @since 0.2.0
@@ -131,7 +131,7 @@ export interface Unique {
  * A CHECK constraint, its expression as SQL text normalized per dialect.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const c: Inspect.Check = { name: "users_age_check", sql: "age >= 0" }
  *
  * @since 0.2.0
@@ -146,7 +146,7 @@ export interface Check {
  * A table as the database holds it.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const t: Inspect.Table = {
  *   name: "tags", columns: [{ name: "id", type: { _tag: "integer" }, nullable: false, default: undefined, autoIncrement: true }],
  *   primaryKey: { name: undefined, columns: ["id"] }, foreignKeys: [], indexes: [], uniques: [], checks: []
@@ -169,7 +169,7 @@ export interface Table {
  * A PostgreSQL enum type and its values in order.
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const e: Inspect.Enum = { name: "post_status", values: ["draft", "published"] }
  *
  * @since 0.2.0
@@ -184,7 +184,7 @@ export interface Enum {
  * What a database holds: its tables (sorted by name) and enum types (PostgreSQL).
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const empty: Inspect.Schema = { tables: [], enums: [] }
  *
  * @since 0.2.0
@@ -202,7 +202,7 @@ const reflectorOf = (dialect: DialectName): Reflector => reflectors[dialect]
  * history table, for one).
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const options: Inspect.TablesOptions = { exclude: ["retort_migrations"] }
  *
  * @since 0.2.0
@@ -218,7 +218,7 @@ export interface TablesOptions {
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Inspect } from "retort"
+ * import { Engine, Inspect } from "retort-orm"
  * const program = Inspect.tablesWith({ exclude: ["retort_migrations"] }).pipe(
  *   Effect.provide(Engine.layer("sqlite://"))
  * )
@@ -243,7 +243,7 @@ export const tablesWith = (options: TablesOptions): Effect.Effect<Schema, Databa
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Inspect } from "retort"
+ * import { Engine, Inspect } from "retort-orm"
  * const program = Effect.gen(function*() {
  *   const schema = yield* Inspect.tables
  *   return schema.tables.map((t) => t.name)
@@ -272,7 +272,7 @@ export const tables: Effect.Effect<Schema, DatabaseError, Engine.Engine> = table
  * `MetaData.ddl` does. Pure: no database.
  *
  * @example
- * import { Column, Inspect, MetaData, Table } from "retort"
+ * import { Column, Inspect, MetaData, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * const schema = Inspect.fromMetaData(MetaData.make(Tag), "sqlite")
  * schema.tables[0]?.primaryKey // { name: "tags_pkey", columns: ["id"] }
@@ -288,7 +288,7 @@ export const fromMetaData = (metadata: MetaData.MetaData, dialect: DialectName):
  * {@link fromMetaData} report): `undefined` for none or DEFAULT NULL.
  *
  * @example
- * import { Inspect } from "retort"
+ * import { Inspect } from "retort-orm"
  * Inspect.normalizeDefault("postgresql", "'x'::character varying") // "'x'"
  *
  * @since 0.2.0
@@ -300,7 +300,7 @@ export const normalizeDefault = (dialect: DialectName, sql: string): string | un
  * A CHECK expression's SQL text in the canonical spelling of a dialect.
  *
  * @example
- * import { Inspect } from "retort"
+ * import { Inspect } from "retort-orm"
  * Inspect.normalizeCheck("mysql", "`pages` > 0") // "pages > 0"
  *
  * @since 0.2.0
@@ -310,10 +310,10 @@ export const normalizeCheck = (dialect: DialectName, sql: string): string => ref
 
 /**
  * Options of {@link toModels}: `importFrom` is the module the generated code imports
- * `Column`, `Expr`, `MetaData` and `Table` from (`"retort"` unless told).
+ * `Column`, `Expr`, `MetaData` and `Table` from (`"retort-orm"` unless told).
  *
  * @example
- * import type { Inspect } from "retort"
+ * import type { Inspect } from "retort-orm"
  * const options: Inspect.ToModelsOptions = { importFrom: "../src/index.js" }
  *
  * @since 0.2.0
@@ -335,10 +335,10 @@ export interface ToModelsOptions {
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Inspect } from "retort"
+ * import { Engine, Inspect } from "retort-orm"
  * const source = Inspect.tables.pipe(Effect.map((schema) => Inspect.toModels(schema)), Effect.provide(Engine.layer("sqlite://")))
  *
  * @since 0.2.0
  * @category reflection
  */
-export const toModels = (schema: Schema, options?: ToModelsOptions): string => render(schema, options?.importFrom ?? "retort")
+export const toModels = (schema: Schema, options?: ToModelsOptions): string => render(schema, options?.importFrom ?? "retort-orm")

@@ -19,7 +19,7 @@ import * as Table from "./Table.js"
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, MetaData, Table } from "retort"
+ * import { Column, Engine, MetaData, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * const metadata = MetaData.make(Tag)
  * const program = metadata.createAll.pipe(Effect.provide(Engine.layer("sqlite://")))
@@ -50,7 +50,7 @@ export interface MetaData {
  * point at unique columns of tables in the set) when it is first used.
  *
  * @example
- * import { Column, MetaData, Table } from "retort"
+ * import { Column, MetaData, Table } from "retort-orm"
  * class Artist extends Table.Class<Artist>("Artist")("artists", { id: Column.integer({ primaryKey: true }) }) {}
  * class Album extends Table.Class<Album>("Album")("albums", {
  *   id: Column.integer({ primaryKey: true }),

@@ -59,7 +59,7 @@ export type {
    * One migration operation, as data (what the builders run, what `Migrator.diff` returns).
    *
    * @example
-   * import type { Migration } from "retort"
+   * import type { Migration } from "retort-orm"
    * const op: Migration.Operation = { _tag: "RenameTable", from: "people", to: "users" }
    *
    * @since 0.2.0
@@ -72,7 +72,7 @@ export type {
  * What `up` and `down` are: Effects on the engine in context.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up: Migration.Step = Migration.dropTable("legacy")
  *
  * @since 0.2.0
@@ -84,7 +84,7 @@ export type Step = Effect.Effect<void, DatabaseError | MigrationError, Engine.En
  * A migration.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const m: Migration.Migration = Migration.make({
  *   id: "20261201_1200_drop_legacy", message: "drop legacy", up: Migration.dropTable("legacy"), down: Migration.execute("SELECT 1")
  * })
@@ -109,7 +109,7 @@ export interface Migration {
  * then fails with "Irreversible" before running anything).
  *
  * @example
- * import { Column, Migration } from "retort"
+ * import { Column, Migration } from "retort-orm"
  * export default Migration.make({
  *   id: "20261201_1200_add_users",
  *   message: "add users",
@@ -139,7 +139,7 @@ export const make = (options: {
  * Whether a value is a migration (what a migration module must export).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * Migration.isMigration({}) // false
  *
  * @since 0.2.0
@@ -155,7 +155,7 @@ export const isMigration = (u: unknown): u is Migration =>
  * (`Inspect.tables`); without them its preview is a comment saying so.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * Migration.sql({ _tag: "RenameTable", from: "people", to: "users" }, "postgresql") // ['ALTER TABLE "people" RENAME TO "users"']
  *
  * @since 0.2.0

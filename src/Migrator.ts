@@ -35,7 +35,7 @@ import * as Migration from "./Migration.js"
  * Where migrations come from: `load` reads them, sorted by id.
  *
  * @example
- * import { Migrator } from "retort"
+ * import { Migrator } from "retort-orm"
  * const source: Migrator.Migrations = Migrator.fromRecord([])
  *
  * @since 0.2.0
@@ -69,7 +69,7 @@ const checked = (migrations: ReadonlyArray<Migration.Migration>): Either.Either<
  * from the operations they run.
  *
  * @example
- * import { Migration, Migrator } from "retort"
+ * import { Migration, Migrator } from "retort-orm"
  * const m = Migration.make({ id: "0001", message: "drop", up: Migration.dropTable("a"), down: Migration.dropTable("b") })
  * const source = Migrator.fromRecord({ m })
  *
@@ -88,7 +88,7 @@ export const fromRecord = (
  * migration as `default` or `migration`. Their checksums are computed from their source.
  *
  * @example
- * import { Migrator } from "retort"
+ * import { Migrator } from "retort-orm"
  * const source = Migrator.fromFolder("./migrations")
  *
  * @since 0.2.0
@@ -129,7 +129,7 @@ export const fromFolder = (path: string): Migrations => ({
  *
  * @example
  * import { Effect } from "effect"
- * import { Migrator } from "retort"
+ * import { Migrator } from "retort-orm"
  * const ids = Effect.flatMap(Migrator.Source, (s) => s.migrations.load)
  *
  * @since 0.2.0
@@ -145,7 +145,7 @@ export class Source extends Context.Tag("retort/Migrator/Source")<Source, {
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Migrator } from "retort"
+ * import { Engine, Migrator } from "retort-orm"
  * const program = Migrator.up().pipe(
  *   Effect.provide(Migrator.layer(Migrator.fromFolder("./migrations"))),
  *   Effect.provide(Engine.layer("sqlite://app.db"))
@@ -161,7 +161,7 @@ export const layer = (migrations: Migrations, options: { readonly lockTimeout?: 
  * A migration applied or reverted by a run, and how long it took.
  *
  * @example
- * import type { Migrator } from "retort"
+ * import type { Migrator } from "retort-orm"
  * const line = (r: Migrator.Ran) => `${r.id} ${r.message} ${r.millis} ms`
  *
  * @since 0.2.0
@@ -178,7 +178,7 @@ export interface Ran {
  * `pending`, or `missing` (applied here, no longer in the source).
  *
  * @example
- * import type { Migrator } from "retort"
+ * import type { Migrator } from "retort-orm"
  * const pending = (all: ReadonlyArray<Migrator.StatusEntry>) => all.filter((s) => s.state === "pending")
  *
  * @since 0.2.0
@@ -280,7 +280,7 @@ const unknownTarget = (id: string, why: string) => new MigrationError({ message:
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Migrator } from "retort"
+ * import { Engine, Migrator } from "retort-orm"
  * const program = Migrator.up("20261201_1200_add_users").pipe(
  *   Effect.provide(Migrator.layer(Migrator.fromFolder("./migrations"))),
  *   Effect.provide(Engine.layer("sqlite://app.db"))
@@ -310,7 +310,7 @@ export const up = (target?: string): Effect.Effect<ReadonlyArray<Ran>, Migration
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Migrator } from "retort"
+ * import { Engine, Migrator } from "retort-orm"
  * const program = Migrator.down({ steps: 1 }).pipe(
  *   Effect.provide(Migrator.layer(Migrator.fromFolder("./migrations"))),
  *   Effect.provide(Engine.layer("sqlite://app.db"))
@@ -355,7 +355,7 @@ export const down = (
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Migrator } from "retort"
+ * import { Engine, Migrator } from "retort-orm"
  * const program = Migrator.status.pipe(
  *   Effect.provide(Migrator.layer(Migrator.fromFolder("./migrations"))),
  *   Effect.provide(Engine.layer("sqlite://app.db"))

@@ -19,7 +19,7 @@ import type { Duration, Redacted } from "effect"
  * mid-statement or timed out is destroyed; one idle for more than 5 s is pinged first.
  *
  * @example
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const layer = Engine.layer("postgresql://localhost/app", { pool: { size: 20, acquireTimeout: "5 seconds" } })
  *
  * @since 0.1.0
@@ -36,11 +36,11 @@ export interface PoolOptions {
  * Options of `Engine.layer`.
  *
  * @example
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const layer = Engine.layer("sqlite://", { echo: true })
  *
  * @example
- * import { Engine } from "retort"
+ * import { Engine } from "retort-orm"
  * const layer = Engine.layer("postgresql://primary/app", {
  *   replicas: ["postgresql://replica-1/app", "postgresql://replica-2/app"],
  *   readYourWrites: "2 seconds"

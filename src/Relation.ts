@@ -24,7 +24,7 @@ import * as Table from "./Table.js"
  * The identifier of this module's values.
  *
  * @example
- * import { Relation } from "retort"
+ * import { Relation } from "retort-orm"
  * const id = Relation.TypeId
  *
  * @since 0.1.0
@@ -37,7 +37,7 @@ export const TypeId: unique symbol = Symbol.for("retort/Relation")
  * or one `T` instance or `null`.
  *
  * @example
- * import { Column, Relation, Table } from "retort"
+ * import { Column, Relation, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
  * const posts: Relation.Relation<typeof User, typeof Post, ReadonlyArray<Post>> = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId })
@@ -76,7 +76,7 @@ export interface Relation<S extends Table.Any, T extends Table.Any, R> {
  * Any relation.
  *
  * @example
- * import type { Relation } from "retort"
+ * import type { Relation } from "retort-orm"
  * const relations: ReadonlyArray<Relation.Any> = []
  *
  * @since 0.1.0
@@ -88,7 +88,7 @@ export type Any = Relation<any, any, any>
  * Relations by the field name they load into.
  *
  * @example
- * import type { Relation } from "retort"
+ * import type { Relation } from "retort-orm"
  * const none: Relation.Relations = {}
  *
  * @since 0.1.0
@@ -100,7 +100,7 @@ export type Relations = { readonly [name: string]: Any }
  * The fields a set of relations adds.
  *
  * @example
- * import type { Relation } from "retort"
+ * import type { Relation } from "retort-orm"
  * type Fields<N extends Relation.Relations> = Relation.Loaded<N>
  *
  * @since 0.1.0
@@ -112,7 +112,7 @@ export type Loaded<N extends Relations> = { readonly [K in keyof N]: N[K] extend
  * `R` with the nested relations loaded on each related instance.
  *
  * @example
- * import type { Relation } from "retort"
+ * import type { Relation } from "retort-orm"
  * type Posts<P, N extends Relation.Relations> = Relation.Nested<ReadonlyArray<P>, N>
  *
  * @since 0.1.0
@@ -125,7 +125,7 @@ export type Nested<R, N extends Relations> = R extends ReadonlyArray<infer E> ? 
  * Related rows to insert with a new row (see `Relation.drafts` and `Session.add`).
  *
  * @example
- * import type { Relation } from "retort"
+ * import type { Relation } from "retort-orm"
  * const none: ReadonlyArray<Relation.Drafts> = []
  *
  * @since 0.1.0
@@ -143,7 +143,7 @@ export interface Drafts {
  * foreign key is set to null.
  *
  * @example
- * import type { Relation } from "retort"
+ * import type { Relation } from "retort-orm"
  * const cascade: Relation.Cascade = { delete: true, deleteOrphan: true }
  *
  * @since 0.1.0
@@ -245,7 +245,7 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
  * `name`, the relation's name in messages such as `LazyLoadRefused`'s.
  *
  * @example
- * import { Column, Relation, Table } from "retort"
+ * import { Column, Relation, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
  * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, orderBy: [Post.c.id.desc()], name: "User.posts" })
@@ -273,7 +273,7 @@ const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
  * One source row to many target rows, whose `foreignKey` points at the source.
  *
  * @example
- * import { Column, Relation, Table } from "retort"
+ * import { Column, Relation, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
  * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, cascade: { delete: true }, orderBy: [Post.c.id.desc()] })
@@ -304,7 +304,7 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
  * Loads the target instance, or `null` when the key is null.
  *
  * @example
- * import { Column, Relation, Table } from "retort"
+ * import { Column, Relation, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
  * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
@@ -335,7 +335,7 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
  * user's profile) or on the source (a profile's user).
  *
  * @example
- * import { Column, Relation, Table } from "retort"
+ * import { Column, Relation, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Profile extends Table.Class<Profile>("Profile")("profiles", { id: Column.integer({ primaryKey: true }), userId: Column.integer({ unique: true, references: () => User.c.id }) }) {}
  * const UserProfile = Relation.oneToOne(User, Profile, { foreignKey: Profile.c.userId })
@@ -368,7 +368,7 @@ export const oneToOne = <S extends Table.Any, T extends Table.Any>(
  * and `target` column at the target.
  *
  * @example
- * import { Column, Relation, Table } from "retort"
+ * import { Column, Relation, Table } from "retort-orm"
  * class Playlist extends Table.Class<Playlist>("Playlist")("playlists", { id: Column.integer({ primaryKey: true }) }) {}
  * class Track extends Table.Class<Track>("Track")("tracks", { id: Column.integer({ primaryKey: true }) }) {}
  * class PlaylistTrack extends Table.Class<PlaylistTrack>("PlaylistTrack")("playlist_tracks", {

@@ -36,7 +36,7 @@ import * as Table from "./Table.js"
  * nullable key can break, or a hook registered with `Events` that failed (`HookFailed`).
  *
  * @example
- * import type { Session } from "retort"
+ * import type { Session } from "retort-orm"
  * const tagOf = (e: Session.SessionError) => e._tag
  *
  * @since 0.1.0
@@ -48,7 +48,7 @@ export type SessionError = DatabaseError | DecodeError | EncodeError | StaleData
  * The primary key of a model: its value, or a record of values for a composite key.
  *
  * @example
- * import type { Session } from "retort"
+ * import type { Session } from "retort-orm"
  * const key: Session.Key = { playlistId: 1, trackId: 2 }
  *
  * @since 0.1.0
@@ -62,7 +62,7 @@ export type Key = string | number | bigint | Readonly<Record<string, unknown>>
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Session, Table } from "retort"
+ * import { Column, Session, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer() }) {}
  * const adults = Effect.flatMap(Session.Session, (s) => s.query(User).where(User.c.age.gte(18)).orderBy(User.c.id).all)
  *
@@ -101,7 +101,7 @@ export interface SessionQuery<M extends Table.Any, Row = InstanceType<M>> {
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Session, Table } from "retort"
+ * import { Column, Session, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const program = Effect.gen(function* () {
  *   const session = yield* Session.Session
@@ -186,7 +186,7 @@ export interface Session {
  *
  * @example
  * import { Effect } from "effect"
- * import { Session } from "retort"
+ * import { Session } from "retort-orm"
  * const flush = Effect.flatMap(Session.Session, (s) => s.flush)
  *
  * @since 0.1.0
@@ -204,7 +204,7 @@ export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Session } from "retort"
+ * import { Engine, Session } from "retort-orm"
  * const program = Effect.scoped(Effect.flatMap(Session.make, (session) => session.commit)).pipe(
  *   Effect.provide(Engine.layer("sqlite://"))
  * )
@@ -225,7 +225,7 @@ export const make: Effect.Effect<Session, never, Engine.Engine | Scope.Scope> = 
  * either way, without a query.
  *
  * @example
- * import type { Session } from "retort"
+ * import type { Session } from "retort-orm"
  * const strict: Session.Options = { lazyLoad: "raise" }
  *
  * @since 0.3.0
@@ -247,7 +247,7 @@ export interface Options {
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Session } from "retort"
+ * import { Engine, Session } from "retort-orm"
  * const program = Effect.scoped(Effect.flatMap(Session.makeWith({ lazyLoad: "raise" }), (session) => session.commit)).pipe(
  *   Effect.provide(Engine.layer("sqlite://"))
  * )
@@ -270,7 +270,7 @@ export const makeWith = (options: Options): Effect.Effect<Session, never, Engine
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, Session, Table } from "retort"
+ * import { Column, Engine, Session, Table } from "retort-orm"
  * class Note extends Table.Class<Note>("Note")("notes", { id: Column.integer({ primaryKey: true }), body: Column.text() }) {}
  * const note = (id: number) => Session.use((session) => session.get(Note, id))
  * const program = note(1).pipe(Effect.provide(Engine.layer("sqlite://")))
@@ -396,7 +396,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Session } from "retort"
+ * import { Engine, Session } from "retort-orm"
  * const program = Effect.flatMap(Session.Session, (s) => s.commit).pipe(
  *   Effect.provide(Session.layer),
  *   Effect.provide(Engine.layer("sqlite://"))
@@ -413,7 +413,7 @@ export const layer: Layer.Layer<Session, never, Engine.Engine> = Layer.scoped(Se
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Session } from "retort"
+ * import { Engine, Session } from "retort-orm"
  * const program = Effect.flatMap(Session.Session, (s) => s.commit).pipe(
  *   Effect.provide(Session.layerWith({ lazyLoad: "raise" })),
  *   Effect.provide(Engine.layer("sqlite://"))
@@ -431,7 +431,7 @@ export const layerWith = (options: Options): Layer.Layer<Session, never, Engine.
  *
  * @example
  * import { Data, Effect } from "effect"
- * import { Column, Session, Table } from "retort"
+ * import { Column, Session, Table } from "retort-orm"
  * class Note extends Table.Class<Note>("Note")("notes", { id: Column.integer({ primaryKey: true }), body: Column.text() }) {}
  * class Refused extends Data.TaggedError("Refused") {}
  * const program = Effect.gen(function* () {
@@ -447,7 +447,7 @@ export const layerWith = (options: Options): Layer.Layer<Session, never, Engine.
  *
  * @example
  * import { Effect, Schedule } from "effect"
- * import { Column, Session, Table } from "retort"
+ * import { Column, Session, Table } from "retort-orm"
  * class Account extends Table.Class<Account>("Account")("accounts", { id: Column.integer({ primaryKey: true }), balance: Column.integer() }) {}
  * const deposit = (id: number, amount: number) =>
  *   Session.transaction(

@@ -24,7 +24,7 @@ import * as TableDef from "./internal/tableDef.js"
  * The identifier of this module's values.
  *
  * @example
- * import { Table } from "retort"
+ * import { Table } from "retort-orm"
  * const id = Table.TypeId
  *
  * @since 0.1.0
@@ -36,7 +36,7 @@ export const TypeId: unique symbol = Symbol.for("retort/Table")
  * The identifier of this module's values.
  *
  * @example
- * import { Table } from "retort"
+ * import { Table } from "retort-orm"
  * const id = Table.TypeId
  *
  * @since 0.1.0
@@ -48,7 +48,7 @@ export type TypeId = typeof TypeId
  * The columns of a model, by field name.
  *
  * @example
- * import { Column, type Table } from "retort"
+ * import { Column, type Table } from "retort-orm"
  * const fields = { id: Column.integer({ primaryKey: true }) } satisfies Table.Fields
  *
  * @since 0.1.0
@@ -60,7 +60,7 @@ export type Fields = { readonly [key: string]: Column.Any }
  * Table options: `primaryKey` (composite), `uniques`, `indexes`, `checks`, `versionColumn`.
  *
  * @example
- * import { Expr, type Table } from "retort"
+ * import { Expr, type Table } from "retort-orm"
  * const options: Table.Options<"a" | "b"> = { primaryKey: ["a", "b"], checks: [Expr.raw("a <> b")] }
  *
  * @since 0.1.0
@@ -72,7 +72,7 @@ export type Options<Key extends string = string> = TableDef.TableOptions<Key>
  * The typed column references of a model: `User.c.name` is a `Column.Ref<User, "name", string>`.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type Refs<M extends Table.Any> = M["c"]
  *
  * @since 0.1.0
@@ -112,7 +112,7 @@ export type RequiredKeys<F extends Fields> = Exclude<keyof F, OptionalKeys<F>>
  * autoincrement or `nullable` optional.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type NewUser<F extends Table.Fields> = Table.Insert<F>
  *
  * @since 0.1.0
@@ -127,7 +127,7 @@ export type Insert<F extends Fields> = Types.Simplify<
  * What an update takes: any subset of the fields.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type Changes<F extends Table.Fields> = Table.Update<F>
  *
  * @since 0.1.0
@@ -175,7 +175,7 @@ export type CreateKeys<F extends Fields> = JsonKeys<F, "sensitive" | "generated"
  * A model's row as its `json` schema decodes it: every field but the `sensitive` ones.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type Public<F extends Table.Fields> = Table.Json<F>
  *
  * @since 0.3.0
@@ -188,7 +188,7 @@ export type Json<F extends Fields> = { readonly [K in JsonKeys<F, "sensitive">]:
  * those the database fills (autoincrement, server default without a client default).
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type Body<F extends Table.Fields> = Table.JsonCreate<F>
  *
  * @since 0.3.0
@@ -205,7 +205,7 @@ export type JsonCreate<F extends Fields> = Types.Simplify<
  * by its key elsewhere, in the URL).
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type Patch<F extends Table.Fields> = Table.JsonUpdate<F>
  *
  * @since 0.3.0
@@ -221,7 +221,7 @@ export type JsonUpdate<F extends Fields> = {
  * per model would cost every model's type-check.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * const body: Table.JsonObject = { total: "12.50", at: "2024-01-01T00:00:00Z" }
  *
  * @since 0.3.0
@@ -233,7 +233,7 @@ export type JsonObject = { readonly [key: string]: unknown }
  * The statics a model class has beyond `Schema.Class`.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * const nameOf = (model: Table.Any) => model.tableName
  *
  * @since 0.1.0
@@ -300,7 +300,7 @@ export type ConstructorProps<F extends Fields> = keyof F extends never ? void | 
  * `extend` / `transformOrFail`), which keeps each model cheap to type-check.
  *
  * @example
- * import { Column, Table } from "retort"
+ * import { Column, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * const model: Table.TableClass<Tag, typeof Tag.fields> = Tag
  *
@@ -324,7 +324,7 @@ export interface TableClass<Self, F extends Fields>
  * generic code takes a `TableClass<Self, F>` to use them.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * const tables: ReadonlyArray<Table.Any> = []
  *
  * @since 0.1.0
@@ -345,7 +345,7 @@ export interface Any {
  * The metadata of a model (or of an alias of one).
  *
  * @example
- * import { Column, Table } from "retort"
+ * import { Column, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * Table.definition(Tag).primaryKey // ["id"]
  *
@@ -392,7 +392,7 @@ const insertSchema = (fields: Fields): Schema.Schema<any> => {
  * name, an unknown field in an option, several autoincrement columns…).
  *
  * @example
- * import { Column, Table } from "retort"
+ * import { Column, Table } from "retort-orm"
  *
  * class PlaylistTrack extends Table.Class<PlaylistTrack>("PlaylistTrack")("playlist_track", {
  *   playlistId: Column.integer({ name: "playlist_id" }),
@@ -440,7 +440,7 @@ export const Class = <Self = never>(identifier: string) =>
  * The same table under another name, for self-joins: `Table.alias(Employee, "manager").c.lastName`.
  *
  * @example
- * import { Column, Table } from "retort"
+ * import { Column, Table } from "retort-orm"
  * class Employee extends Table.Class<Employee>("Employee")("employees", {
  *   id: Column.integer({ primaryKey: true }),
  *   reportsTo: Column.integer({ nullable: true, references: (): Column.AnyRef => Employee.c.id })
@@ -459,7 +459,7 @@ export const alias = <M extends Any, const Name extends string>(model: M, name: 
  * An aliased table.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * const aliasName = (a: Table.Alias<Table.Any, string>) => a.alias
  *
  * @since 0.1.0
@@ -481,7 +481,7 @@ export interface Alias<M extends Any, Name extends string = string> {
  * The model type of an alias' columns: the model's instance type, marked with the alias.
  *
  * @example
- * import type { Table } from "retort"
+ * import type { Table } from "retort-orm"
  * type Manager<M extends Table.Any> = Table.Aliased<M, "manager">
  *
  * @since 0.1.0

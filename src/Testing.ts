@@ -16,7 +16,7 @@ import * as Session from "./Session.js"
  *
  * @example
  * import { it } from "@effect/vitest"
- * import { Column, MetaData, Table, Testing } from "retort"
+ * import { Column, MetaData, Table, Testing } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * it.layer(Testing.layer(MetaData.make(Tag)))("tags", (it) => {})
  *
@@ -41,7 +41,7 @@ class Rollback<A> extends Data.Error<{ readonly value: A }> {}
  *
  * @example
  * import { Effect } from "effect"
- * import { Session, Testing } from "retort"
+ * import { Session, Testing } from "retort-orm"
  * const test = Testing.rollback(Effect.flatMap(Session.Session, (s) => s.commit))
  *
  * @since 0.1.0

@@ -20,7 +20,7 @@ import { formatIsoMicros, inDateRange, microsOf, parseIso, utcFromMicros } from 
  *
  * @example
  * import { Option } from "effect"
- * import { Timestamp } from "retort"
+ * import { Timestamp } from "retort-orm"
  * const at = Timestamp.fromMicros(1_714_557_600_123_456n) // Some(2024-05-01T10:00:00.123456Z)
  * Option.isNone(Timestamp.fromMicros(10n ** 20n)) // true
  *
@@ -35,7 +35,7 @@ export const fromMicros = (micros: bigint): Option.Option<DateTime.Utc> =>
  * `TypeError` for anything but a bigint).
  *
  * @example
- * import { Timestamp } from "retort"
+ * import { Timestamp } from "retort-orm"
  * const at = Timestamp.unsafeFromMicros(1_714_557_600_123_456n)
  * Timestamp.toMicros(at) // 1714557600123456n
  *
@@ -55,7 +55,7 @@ export const unsafeFromMicros = (micros: bigint): DateTime.Utc => {
  *
  * @example
  * import { DateTime } from "effect"
- * import { Timestamp } from "retort"
+ * import { Timestamp } from "retort-orm"
  * Timestamp.toMicros(DateTime.unsafeMake("2024-05-01T10:00:00.123Z")) // 1714557600123000n
  *
  * @since 0.3.0
@@ -75,7 +75,7 @@ export const toMicros = (dt: DateTime.DateTime): bigint => {
  * 24:00, a leap second) or an offset past ±23:59.
  *
  * @example
- * import { Timestamp } from "retort"
+ * import { Timestamp } from "retort-orm"
  * const at = Timestamp.parse("2024-05-01T12:00:00.123456+02:00") // Some(2024-05-01T10:00:00.123456Z)
  * Timestamp.parse("2024-13-01T00:00:00Z") // None
  *
@@ -91,7 +91,7 @@ export const parse = (iso: string): Option.Option<DateTime.Utc> => {
  * As {@link parse}, throwing a `RangeError` for text it does not take.
  *
  * @example
- * import { Timestamp } from "retort"
+ * import { Timestamp } from "retort-orm"
  * const at = Timestamp.unsafeParse("2024-05-01T10:00:00.123456Z")
  *
  * @since 0.3.0
@@ -112,7 +112,7 @@ export const unsafeParse = (iso: string): DateTime.Utc => {
  * three otherwise (`2024-05-01T10:00:00.123Z`). {@link parse} reads it back exactly.
  *
  * @example
- * import { Timestamp } from "retort"
+ * import { Timestamp } from "retort-orm"
  * Timestamp.formatIso(Timestamp.unsafeFromMicros(1_714_557_600_123_456n)) // "2024-05-01T10:00:00.123456Z"
  *
  * @since 0.3.0

@@ -16,7 +16,7 @@ import { MASK, maskUrl, scrub, secretsOf } from "./internal/urlMask.js"
  * The URL schemes retort understands, as written in error messages.
  *
  * @example
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * console.log(Url.supportedSchemes.join(", "))
  *
  * @since 0.1.0
@@ -28,7 +28,7 @@ export const supportedSchemes = ["sqlite", "postgresql", "postgres", "mysql", "m
  * The three database families a URL can name.
  *
  * @example
- * import type { Url } from "retort"
+ * import type { Url } from "retort-orm"
  * const name: Url.DialectName = "postgresql"
  *
  * @since 0.1.0
@@ -41,7 +41,7 @@ export type DialectName = "sqlite" | "postgresql" | "mysql"
  *
  * @example
  * import { Effect } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * const url = Effect.runSync(Url.parse("sqlite:///app.db")) // { dialect: "sqlite", filename: "app.db", ... }
  *
  * @since 0.1.0
@@ -61,7 +61,7 @@ export interface SqliteUrl {
  *
  * @example
  * import { Effect, Redacted } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * const url = Effect.runSync(Url.parse("postgresql://app:s3cret@db:5432/shop"))
  * url.dialect === "postgresql" && url.password !== undefined && Redacted.value(url.password) // "s3cret"
  *
@@ -83,7 +83,7 @@ export interface ServerUrl {
  * Any parsed database URL.
  *
  * @example
- * import type { Url } from "retort"
+ * import type { Url } from "retort-orm"
  * const describe = (url: Url.DatabaseUrl) => url.dialect === "sqlite" ? url.filename : url.host
  *
  * @since 0.1.0
@@ -98,7 +98,7 @@ export type DatabaseUrl = SqliteUrl | ServerUrl
  *
  * @example
  * import { Effect } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * Url.parse("oracle://x").pipe(Effect.catchTag("UrlError", (e) => Effect.log(e.part, e.message)))
  *
  * @since 0.1.0
@@ -311,7 +311,7 @@ const parseServer = (
  *
  * @example
  * import { Either } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * const result = Url.parseEither("postgres://localhost/app")
  * Either.isRight(result) // true
  *
@@ -347,7 +347,7 @@ export const parseEither = (url: string | Redacted.Redacted<string>): Either.Eit
  *
  * @example
  * import { Effect } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * const program = Effect.map(Url.parse("mysql://root@127.0.0.1:3306/test"), (url) => url.dialect) // "mysql"
  *
  * @since 0.1.0
@@ -361,7 +361,7 @@ export const parse = (url: string | Redacted.Redacted<string>): Effect.Effect<Da
  *
  * @example
  * import { Effect } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * const url = Effect.runSync(Url.parse("postgresql://app:s3cret@db/shop"))
  * Url.toDisplayString(url) // "postgresql://app:***@db:5432/shop"
  *
@@ -392,7 +392,7 @@ export const toDisplayString = (url: DatabaseUrl): string => {
  *
  * @example
  * import { Effect } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * Url.describeTarget(Effect.runSync(Url.parse("mysql://root@db:3307/shop"))) // "host db, port 3307, database \"shop\""
  *
  * @since 0.1.0
@@ -408,7 +408,7 @@ export const describeTarget = (url: DatabaseUrl): string =>
  *
  * @example
  * import { Effect, Option } from "effect"
- * import { Url } from "retort"
+ * import { Url } from "retort-orm"
  * Option.isSome(Url.password(Effect.runSync(Url.parse("postgres://u:p@h/d")))) // true
  *
  * @since 0.1.0

@@ -203,7 +203,7 @@ describe("render", () => {
       note: "Widened.\nReview."
     }
     const source = render([...ops, alter], { id: "0001_users", message: "users */ and more" })
-    expect(source).toContain(`import { Migration } from "retort"`)
+    expect(source).toContain(`import { Migration } from "retort-orm"`)
     expect(source).toContain(` * users *\\/ and more`)
     expect(source).toContain(`    // Widened.\n    // Review.\n    yield* Migration.alterColumn("users", "name", { type: { _tag: "text" }, default: "'x'" })`)
     const down = source.slice(source.indexOf("down:"))

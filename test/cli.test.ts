@@ -26,7 +26,7 @@ interface Run {
   readonly stderr: string
 }
 
-const modelsV1 = `import { Column, MetaData, Table } from "retort"
+const modelsV1 = `import { Column, MetaData, Table } from "retort-orm"
 export class User extends Table.Class<User>("User")("cli_users", {
   id: Column.integer({ primaryKey: true }),
   name: Column.string({ length: 50 })
@@ -34,7 +34,7 @@ export class User extends Table.Class<User>("User")("cli_users", {
 export const metadata = MetaData.make(User)
 `
 
-const modelsV2 = `import { Column, MetaData, Table } from "retort"
+const modelsV2 = `import { Column, MetaData, Table } from "retort-orm"
 export class User extends Table.Class<User>("User")("cli_users", {
   id: Column.integer({ primaryKey: true }),
   name: Column.string({ length: 50 }),
@@ -53,7 +53,7 @@ const project = (url: string) => {
   const dir = mkdtempSync(join(tmpdir(), "retort-cli-"))
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app", type: "module", private: true }))
   mkdirSync(join(dir, "node_modules"))
-  symlinkSync(root, join(dir, "node_modules/retort"))
+  symlinkSync(root, join(dir, "node_modules/retort-orm"))
   symlinkSync(join(root, "node_modules/effect"), join(dir, "node_modules/effect"))
   writeFileSync(join(dir, "retort.config.ts"), `export default { url: ${JSON.stringify(url)}, metadata: "./src/models.ts", migrations: "./migrations" }\n`)
   mkdirSync(join(dir, "src"))
@@ -106,7 +106,7 @@ const scenario = (label: string, url: () => string) =>
         expect(listed).toMatch(/foreign key cli_posts_author_id_fkey \(author_id\) -> cli_users \(id\)/)
         expect(listed).not.toContain("retort_migrations")
         const models = ok(await run("inspect", "--models"))
-        expect(models).toContain(`from "retort"`)
+        expect(models).toContain(`from "retort-orm"`)
         expect(models).toMatch(/Table\.Class<\w+>\("\w+"\)\("cli_posts"/)
         const erd = ok(await run("erd"))
         expect(erd).toMatch(/^erDiagram\n/)

@@ -149,7 +149,7 @@ describe("Inspect.toModels", () => {
       }],
       enums: [{ name: "post_state", values: ["a", "b"] }]
     })
-    assert.include(source, `import { Column, Expr, MetaData, Table } from "retort"`)
+    assert.include(source, `import { Column, Expr, MetaData, Table } from "retort-orm"`)
     assert.include(source, `export class BlogPost extends Table.Class<BlogPost>("BlogPost")("blog_posts", {`)
     assert.include(source, `id: Column.bigint({ primaryKey: true, autoIncrement: false })`)
     assert.include(source, `title: Column.string({ length: 80, name: "Title", serverDefault: Expr.raw("'untitled'") })`)

@@ -6,7 +6,7 @@
  *   npx tsx examples/chinook/browse.ts [url]      (default: in-memory SQLite, loaded first)
  */
 import { Console, Effect, Logger } from "effect"
-import { Engine, Session } from "../../src/index.js"
+import { Engine, Session } from "retort-orm"
 import { loadChinook } from "./load.js"
 import { Employee, Playlist } from "./models.js"
 import { AlbumArtist, EmployeeManager, EmployeeReports, PlaylistTracks, TrackAlbum } from "./relations.js"

@@ -15,7 +15,7 @@ import { BigDecimal, Cause, Console, Data, DateTime, Effect, Option, type Schema
 import { existsSync, readFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Engine, Query, Table } from "../../src/index.js"
+import { Engine, Query, Table } from "retort-orm"
 import {
   Album,
   Artist,

@@ -9,7 +9,7 @@
  *
  * Load the data with `examples/chinook/load.ts`; the ER diagram is in `docs/chinook.md`.
  */
-import { Column, MetaData, Table } from "../../src/index.js"
+import { Column, MetaData, Table } from "retort-orm"
 
 export class Genre extends Table.Class<Genre>("Genre")("genre", {
   genreId: Column.integer({ primaryKey: true, name: "genre_id" }),

@@ -1,7 +1,7 @@
 /**
  * The Chinook relationships as retort relations.
  */
-import { Relation } from "../../src/index.js"
+import { Relation } from "retort-orm"
 import { Album, Artist, Customer, Employee, Invoice, InvoiceLine, Playlist, PlaylistTrack, Track } from "./models.js"
 
 /** An employee's manager and direct reports: a self-referential pair. */

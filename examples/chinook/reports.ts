@@ -4,7 +4,7 @@
  *   npm run example:chinook [-- url]      (default: in-memory SQLite, loaded first)
  */
 import { BigDecimal, Console, DateTime, Effect } from "effect"
-import { Engine, Fn, Query, Table } from "../../src/index.js"
+import { Engine, Fn, Query, Table } from "retort-orm"
 import { loadChinook } from "./load.js"
 import { Album, Artist, Employee, Genre, Invoice, InvoiceLine, Track } from "./models.js"
 

@@ -10,7 +10,7 @@ import { Console, Effect } from "effect"
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Engine, Migrator } from "../../src/index.js"
+import { Engine, Migrator } from "retort-orm"
 import { revisions } from "./revisions.js"
 
 const folder = join(import.meta.dirname, "migrations")
@@ -23,7 +23,7 @@ const program = Effect.gen(function*() {
     // The database is at the previous revision: apply what is written so far.
     yield* Migrator.up().pipe(Effect.provide(Migrator.layer(Migrator.fromFolder(folder))))
     const operations = yield* Migrator.diff(revision.metadata)
-    const source = Migrator.render(operations, { id: revision.id, message: revision.message, importFrom: "../../../src/index.js" })
+    const source = Migrator.render(operations, { id: revision.id, message: revision.message })
     writeFileSync(join(folder, `${revision.id}.ts`), source)
     const notes = operations.filter((o) => o.note !== undefined).length
     yield* Console.log(`${revision.id}: ${operations.length} operations${notes > 0 ? `, ${notes} with a note to review` : ""}`)

@@ -2,7 +2,7 @@
  * The example's revisions: each one's id, message and models. Read by generate.ts (which
  * writes the migrations) and run.ts (which checks each revision against its models).
  */
-import type { MetaData } from "../../src/index.js"
+import type { MetaData } from "retort-orm"
 import * as v1 from "./models/v1.js"
 import * as v2 from "./models/v2.js"
 import * as v3 from "./models/v3.js"

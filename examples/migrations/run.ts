@@ -10,7 +10,7 @@ import { Console, Effect } from "effect"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Engine, Inspect, Migrator } from "../../src/index.js"
+import { Engine, Inspect, Migrator } from "retort-orm"
 import { revisions } from "./revisions.js"
 
 const dir = mkdtempSync(join(tmpdir(), "retort-migrations-"))

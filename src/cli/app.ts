@@ -1,6 +1,6 @@
 /**
  * The `retort` command tree (`@effect/cli`): `migrate up|down|status`, `revision`,
- * `inspect`, `erd`, each with `--help`. Called by `src/cli/main.ts`; tests run the built
+ * `inspect`, `erd`, each with `--help`. Called by `src/cli/start.ts`; tests run the built
  * binary.
  */
 import { Command } from "@effect/cli"

@@ -23,7 +23,7 @@ export interface ConfigFile {
   readonly metadata?: string | MetaData.MetaData
   /** The migrations folder (default `./migrations`). */
   readonly migrations?: string
-  /** The module specifier migrations written by `retort revision` import retort from (default `"retort"`). */
+  /** The module specifier migrations written by `retort revision` import retort from (default `"retort-orm"`). */
   readonly importFrom?: string
 }
 
@@ -86,7 +86,7 @@ export const load = (flags: GlobalFlags): Effect.Effect<Config, ConfigError> =>
       url,
       metadata: Option.fromNullable(file.metadata),
       migrations: resolve(root, file.migrations ?? "./migrations"),
-      importFrom: file.importFrom ?? "retort",
+      importFrom: file.importFrom ?? "retort-orm",
       root
     }
   })

@@ -1,22 +1,20 @@
 #!/usr/bin/env node
 /**
- * The `retort` binary (package.json `bin`, built to dist/cli/main.js): runs the command
- * tree on Node and exits 0 on success, 1 on a typed error (one line on stderr, passwords
- * masked), 2 on bad usage.
+ * The `retort` binary (package.json `bin`, built to dist/cli/main.js): loads the command
+ * line (`start.ts`), which runs it. The packages only the command line needs are optional
+ * peer dependencies of retort: when one is not installed, this says which to install
+ * rather than print a resolution stack trace (exit code 1).
  */
-// The subpaths, not the package index: the index also loads the cluster, RPC and HTTP
-// client modules (their typings are a tenth of what the type-check parses).
-import * as NodeContext from "@effect/platform-node/NodeContext"
-import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Effect } from "effect"
-import { run } from "./app.js"
-import { report } from "./output.js"
+import { missingPackage } from "../internal/execution/drivers.js"
 
-run(process.argv).pipe(
-  Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({
-    disableErrorReporting: true,
-    disablePrettyLogger: true,
-    teardown: (exit, onExit) => onExit(report(exit))
-  })
-)
+/** The optional peers the command line loads, installed together. */
+const cliPackages = ["@effect/cli", "@effect/platform-node", "@effect/printer", "@effect/printer-ansi"]
+
+try {
+  await import("./start.js")
+} catch (error) {
+  const pkg = missingPackage(error)
+  if (pkg === undefined || !cliPackages.includes(pkg)) throw error
+  process.stderr.write(`retort: the command line needs ${pkg}, which is not installed: npm install ${cliPackages.join(" ")}\n`)
+  process.exitCode = 1
+}

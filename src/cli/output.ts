@@ -1,7 +1,7 @@
 /**
  * What the `retort` command prints: one line per typed error (its tag and message, every
  * password masked), progress lines with durations, and the exit codes a script can test
- * (0 success, 1 a typed error, 2 bad usage). Called by `src/cli/main.ts` and the commands.
+ * (0 success, 1 a typed error, 2 bad usage). Called by `src/cli/start.ts` and the commands.
  */
 import { ValidationError } from "@effect/cli"
 import { Cause, Console, Effect, Exit, Option } from "effect"

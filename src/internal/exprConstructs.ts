@@ -14,7 +14,7 @@ const bool = (node: Ast.Node) => asExpr<boolean>(make(node, { _tag: "boolean" },
  * `a IS DISTINCT FROM b`: inequality in which NULL is a value like any other.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }) }) {}
  * const changed = Expr.isDistinctFrom(User.c.age, null) // age IS NOT NULL
  *
@@ -27,7 +27,7 @@ export const isDistinctFrom = <A>(a: Expr<A>, b: Operand<A> | null): Expr<boolea
  * `a IS NOT DISTINCT FROM b`: equality in which NULL equals NULL.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), age: Column.integer({ nullable: true }), managerAge: Column.integer({ nullable: true }) }) {}
  * const same = Expr.isNotDistinctFrom(User.c.age, User.c.managerAge)
  *
@@ -40,7 +40,7 @@ export const isNotDistinctFrom = <A>(a: Expr<A>, b: Operand<A> | null): Expr<boo
  * A row value `(a, b, …)` of expressions, compared with a list of rows or a query of as many columns.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class Seat extends Table.Class<Seat>("Seat")("seats", { id: Column.integer({ primaryKey: true }), row: Column.text(), num: Column.integer() }) {}
  * const taken = Expr.tuple(Seat.c.row, Seat.c.num).in([["A", 1], ["B", 7]])
  *
@@ -59,7 +59,7 @@ export interface Tuple<T extends ReadonlyArray<unknown>> {
  * One row of values for a tuple `IN`: a value of each element's type, in order.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * const row: Expr.TupleRow<[string, number | null]> = ["A", 1]
  *
  * @since 0.3.0
@@ -71,7 +71,7 @@ export type TupleRow<T extends ReadonlyArray<unknown>> = { readonly [K in keyof 
  * A query on the right of a tuple `IN`: a select of as many columns as the tuple (checked when built).
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * const accepts = (q: Expr.TupleQuery) => q
  *
  * @since 0.3.0
@@ -86,7 +86,7 @@ export interface TupleQuery {
  * A row value of expressions, for `IN` on several columns at once.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class Seat extends Table.Class<Seat>("Seat")("seats", { id: Column.integer({ primaryKey: true }), row: Column.text(), num: Column.integer() }) {}
  * const free = Expr.tuple(Seat.c.row, Seat.c.num).notIn([["A", 1]])
  *
@@ -113,7 +113,7 @@ export const tuple = <const E extends readonly [Expr<any>, ...Array<Expr<any>>]>
  * EncodeError naming the database), such as a date-time on SQLite or JSON on MariaDB.
  *
  * @example
- * import { Column, Expr, Table } from "retort"
+ * import { Column, Expr, Table } from "retort-orm"
  * class Row extends Table.Class<Row>("Row")("rows", { id: Column.integer({ primaryKey: true }), code: Column.text() }) {}
  * const code = Expr.cast(Row.c.code, Column.integer()) // Expr<number>
  *

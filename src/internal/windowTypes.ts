@@ -9,7 +9,7 @@ import type * as Ast from "./ast/nodes.js"
  * One end of a window frame. An offset is a whole number of at least 0.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * const bounds: ReadonlyArray<Expr.FrameBound> = ["unboundedPreceding", { preceding: 1 }, "currentRow", { following: 1 }, "unboundedFollowing"]
  *
  * @since 0.3.0
@@ -23,7 +23,7 @@ export type FrameBound = Ast.FrameBound
  * `unboundedPreceding` throws a TypeError.
  *
  * @example
- * import type { Expr } from "retort"
+ * import type { Expr } from "retort-orm"
  * const moving: Expr.Frame = { start: { preceding: 1 }, end: { following: 1 } }
  *
  * @since 0.3.0
@@ -39,7 +39,7 @@ export interface Frame {
  * range with an offset needs exactly one `orderBy` term).
  *
  * @example
- * import { Column, Fn, Table, type Expr } from "retort"
+ * import { Column, Fn, Table, type Expr } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const window: Expr.Window = { orderBy: [Sale.c.id], rows: { start: "unboundedPreceding", end: "currentRow" } }
  * const running = Fn.sum(Sale.c.amount).over(window)
@@ -59,7 +59,7 @@ export interface Window {
  * once given one with `.over(…)`, so using it without one does not compile.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const previous = Fn.lag(Sale.c.amount).over({ orderBy: [Sale.c.id] })
  *

@@ -4,7 +4,7 @@
  * Written by retort autogenerate: review it before you apply it.
  */
 import { Effect } from "effect"
-import { Migration } from "../../../src/index.js"
+import { Migration } from "retort-orm"
 
 export default Migration.make({
   id: "0001_create_blog",

@@ -1,7 +1,7 @@
 /**
  * The blog, revision 1: users and their posts.
  */
-import { Column, MetaData, Table } from "../../../src/index.js"
+import { Column, MetaData, Table } from "retort-orm"
 
 export class User extends Table.Class<User>("User")("users", {
   id: Column.integer({ primaryKey: true }),

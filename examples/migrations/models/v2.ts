@@ -2,7 +2,7 @@
  * The blog, revision 2: posts get a publication time (and an index to list an author's
  * posts by it), and tags, attached to posts through a join table.
  */
-import { Column, MetaData, Table } from "../../../src/index.js"
+import { Column, MetaData, Table } from "retort-orm"
 
 export class User extends Table.Class<User>("User")("users", {
   id: Column.integer({ primaryKey: true }),

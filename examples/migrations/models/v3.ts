@@ -3,7 +3,7 @@
  * offers a rename, with a note to review), users get an optional unique email, a post's
  * body becomes optional, and readers leave comments (approved by default: no).
  */
-import { Column, Expr, MetaData, Table } from "../../../src/index.js"
+import { Column, Expr, MetaData, Table } from "retort-orm"
 
 export class User extends Table.Class<User>("User")("users", {
   id: Column.integer({ primaryKey: true }),

@@ -16,7 +16,9 @@ import type { DatabaseUrl } from "../../Url.js"
 import { markConnectPhase } from "../classify.js"
 import type { Level } from "../transaction.js"
 import type { Conn, Row, StatementOptions } from "./Conn.js"
+import { loadFailure } from "./drivers.js"
 import { Pool } from "./Pool.js"
+import { compilerFor } from "./sqlCompiler.js"
 
 /** As node-postgres and mysql2 default. */
 const defaultPoolSize = 10
@@ -73,30 +75,26 @@ interface DriverModule {
 
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
 
-/** Loads only the driver the URL needs: a PostgreSQL program never loads better-sqlite3. */
+/**
+ * Loads only the adapter (and so the driver) the URL needs: a PostgreSQL program never loads
+ * better-sqlite3, and need not have it installed. A driver that is not installed fails the
+ * connection with a message naming the package (`drivers.ts`), never with a defect.
+ */
 const loadDriver = (url: DatabaseUrl, options: EngineOptions, schema: { readonly current: () => number; readonly changed: () => void }): Effect.Effect<DriverModule, SqlError> => {
   const connectTimeoutMillis = millis(options.pool?.acquireTimeout) ??
     (url.dialect !== "sqlite" && url.options["connect_timeout"] !== undefined ? Number(url.options["connect_timeout"]) * 1000 : 30_000)
-  const loading = (() => {
-    switch (url.dialect) {
-      case "sqlite":
-        return Effect.promise(async () => {
-          const m = await import("./sqlite.js")
-          return { open: m.open(url, { busyTimeoutMillis: millis(options.pool?.acquireTimeout) }) }
-        })
-      case "postgresql":
-        return Effect.promise(async () => {
-          const m = await import("./postgres.js")
-          return { open: m.open(url, { connectTimeoutMillis, schemaEpoch: schema.current, schemaChanged: schema.changed }) }
-        })
-      case "mysql":
-        return Effect.promise(async () => {
-          const m = await import("./mysql.js")
-          return { open: m.open(url, { connectTimeoutMillis }) }
-        })
-    }
-  })()
-  return loading
+  const load = <M>(adapter: () => Promise<M>, use: (m: M) => DriverModule) =>
+    Effect.map(Effect.tryPromise({ try: adapter, catch: (cause) => loadFailure(url.dialect, cause) }), use)
+  switch (url.dialect) {
+    case "sqlite":
+      return load(() => import("./sqlite.js"), (m) => ({ open: m.open(url, { busyTimeoutMillis: millis(options.pool?.acquireTimeout) }) }))
+    case "postgresql":
+      return load(() => import("./postgres.js"), (m) => ({
+        open: m.open(url, { connectTimeoutMillis, schemaEpoch: schema.current, schemaChanged: schema.changed })
+      }))
+    case "mysql":
+      return load(() => import("./mysql.js"), (m) => ({ open: m.open(url, { connectTimeoutMillis }) }))
+  }
 }
 
 const echoEntry = (sql: string, params: ReadonlyArray<unknown>) => Effect.annotateLogs(Effect.logInfo(sql), "params", params)
@@ -245,13 +243,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       FiberRef.get(current),
       (level) => (level !== undefined ? Effect.succeed(adapt(level.conn)) : Effect.map(lease, adapt))
     )
-    const compiler = yield* Effect.promise(() =>
-      url.dialect === "sqlite"
-        ? import("@effect/sql/Statement").then((S) => S.makeCompilerSqlite())
-        : url.dialect === "postgresql"
-        ? import("@effect/sql-pg/PgClient").then((P) => P.makeCompiler())
-        : import("@effect/sql-mysql2/MysqlClient").then((M) => M.makeCompiler())
-    )
+    const compiler = compilerFor(url.dialect)
     const reactivity = yield* Reactivity.make
     const sql = yield* SqlClient.make({
       acquirer,

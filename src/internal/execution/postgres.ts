@@ -7,15 +7,18 @@
  *   every connection's cache, since a cached plan must not change its result type.
  * - An interrupted or timed-out statement is cancelled on the server (PostgreSQL's cancel
  *   request, on a connection of its own) and its connection destroyed.
- * - Streams read through a cursor (pg-cursor), a batch at a time.
+ * - Streams read through a cursor (pg-cursor, loaded by the first stream: a program that
+ *   never streams need not install it), a batch at a time.
  * - TCP keep-alive is on, so a dead peer is noticed by the operating system.
  */
 import { SqlError } from "@effect/sql/SqlError"
 import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import Pg from "pg"
-import Cursor from "pg-cursor"
+import type Cursor from "pg-cursor"
 import type { ServerUrl } from "../../Url.js"
+import { markConnectPhase } from "../classify.js"
 import { boundedCall, type Conn, connState, type Row, type StatementOptions } from "./Conn.js"
+import { loadFailure } from "./drivers.js"
 
 /** node-postgres cannot fall back from TLS to plain text, so `prefer` and `allow` mean plain text. */
 const ssl = (mode: string | undefined): Pg.ClientConfig["ssl"] => {
@@ -69,6 +72,15 @@ export interface PostgresSettings {
 const isServerError = (e: unknown) => typeof (e as { code?: unknown })?.code === "string" && /^[0-9A-Z]{5}$/.test((e as { code: string }).code)
 
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
+
+let cursorClass: typeof Cursor | undefined
+/** pg-cursor, once per process; not installed, a `ConnectionError` (connect phase) that says to install it. */
+const loadCursor: Effect.Effect<typeof Cursor, SqlError> = Effect.suspend(() =>
+  cursorClass !== undefined ? Effect.succeed(cursorClass) : Effect.tryPromise({
+    try: () => import("pg-cursor").then((m) => (cursorClass = m.default)),
+    catch: (cause) => markConnectPhase(loadFailure("postgresql", cause, "retort streams PostgreSQL rows through it"))
+  })
+)
 
 export const config = (url: ServerUrl, connectTimeoutMillis: number): Pg.ClientConfig => {
   const c: Pg.ClientConfig = {
@@ -194,7 +206,7 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
     run: (sql, params, options) => execute(sql, queryConfig(sql, params), options, (r) => r),
     command: (sql, options) => execute(sql, { text: sql }, options, () => undefined),
     stream: (sql, params, options) =>
-      Stream.suspend(() => {
+      Stream.unwrap(Effect.map(loadCursor, (Cursor) => {
         const cursor = client.query(new Cursor(sql, params as Array<unknown>, { types }))
         const size = options?.chunk ?? 1000
         // The first batch is small, so that the first rows (a Stream.take) come back at once.
@@ -228,7 +240,7 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
               })
             )
           )
-      }),
+      })),
     ping: (timeoutMillis) => execute("SELECT 1", { text: "SELECT 1" }, { timeoutMillis }, () => undefined),
     destroy: () => {
       const stream = (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream

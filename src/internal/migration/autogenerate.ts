@@ -30,7 +30,7 @@ export const historyTable = "retort_migrations"
  * a table rebuilt because its primary key changed).
  *
  * @example
- * import { Migrator } from "retort"
+ * import { Migrator } from "retort-orm"
  * const ops = Migrator.diffSchemas({ tables: [], enums: [] }, { tables: [], enums: [{ name: "mood", values: ["ok"] }] }, "postgresql")
  * // [{ _tag: "CreateEnum", enum: { name: "mood", values: ["ok"] } }]
  *
@@ -50,7 +50,7 @@ export const diffSchemas = (
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, MetaData, Migrator, Table } from "retort"
+ * import { Column, Engine, MetaData, Migrator, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * const ops = Migrator.diff(MetaData.make(Tag)).pipe(Effect.provide(Engine.layer("sqlite://")))
  *
@@ -70,10 +70,10 @@ export const diff = (metadata: MetaData.MetaData): Effect.Effect<ReadonlyArray<O
  * comments. Where an inverse cannot be known (raw SQL, an enum value added on PostgreSQL,
  * a drop without `previous`), `down` starts by failing with `MigrationError` "Irreversible"
  * (a comment says why), so it never half-undoes a migration; edit it by hand if you can.
- * `importFrom` is the module specifier of retort in the file (default `"retort"`).
+ * `importFrom` is the module specifier of retort in the file (default `"retort-orm"`).
  *
  * @example
- * import { Migrator } from "retort"
+ * import { Migrator } from "retort-orm"
  * const source = Migrator.render([{ _tag: "RenameTable", from: "people", to: "users" }], {
  *   id: "20261201120000_rename_people", message: "rename people"
  * })

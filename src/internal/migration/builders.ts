@@ -36,7 +36,7 @@ export const invalidOperation = (op: Operation): string | undefined => {
  * (inside the migrator's transaction, when the migrator runs it).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const step = Migration.run({ _tag: "RenameColumn", table: "users", from: "name", to: "full_name" })
  *
  * @since 0.2.0
@@ -55,7 +55,7 @@ export const run = (operation: Operation): Step =>
  * PostgreSQL, the enum types its literal columns need, if missing).
  *
  * @example
- * import { Column, Migration, Table } from "retort"
+ * import { Column, Migration, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * const up = Migration.createTable(Tag)
  *
@@ -74,7 +74,7 @@ export const createTable = (def: Table.Any | Inspect.Table): Step =>
  * DROP TABLE.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropTable("legacy")
  *
  * @since 0.2.0
@@ -86,7 +86,7 @@ export const dropTable = (name: string): Step => run({ _tag: "DropTable", table:
  * Renames a table.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.renameTable("people", "users")
  *
  * @since 0.2.0
@@ -102,7 +102,7 @@ export const renameTable = (from: string, to: string): Step => run({ _tag: "Rena
  * `down` that drops the column drops the foreign key first on MariaDB (`dropForeignKey`).
  *
  * @example
- * import { Column, Migration } from "retort"
+ * import { Column, Migration } from "retort-orm"
  * const a = Migration.addColumn("users", { name: "age", type: { _tag: "integer" }, nullable: true, default: undefined, autoIncrement: false })
  * const b = Migration.addColumn("users", "nickname", Column.string({ length: 40, nullable: true }))
  *
@@ -128,7 +128,7 @@ export const addColumn: {
  * Drops a column (with the indexes and constraints on it; SQLite rebuilds the table).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropColumn("users", "nickname")
  *
  * @since 0.2.0
@@ -142,7 +142,7 @@ export const dropColumn = (table: string, name: string): Step => run({ _tag: "Dr
  * `MODIFY`; SQLite rebuilds the table.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.alterColumn("users", "email", { type: { _tag: "string", length: 320 }, nullable: false })
  *
  * @since 0.2.0
@@ -166,7 +166,7 @@ export const alterColumn = (
  * Renames a column.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.renameColumn("users", "name", "full_name")
  *
  * @since 0.2.0
@@ -178,7 +178,7 @@ export const renameColumn = (table: string, from: string, to: string): Step => r
  * CREATE INDEX.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.createIndex("users", { name: "ix_users_email", columns: ["email"], unique: false })
  *
  * @since 0.2.0
@@ -190,7 +190,7 @@ export const createIndex = (table: string, index: Inspect.Index): Step => run({ 
  * DROP INDEX.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropIndex("users", "ix_users_email")
  *
  * @since 0.2.0
@@ -202,7 +202,7 @@ export const dropIndex = (table: string, name: string): Step => run({ _tag: "Dro
  * Adds a foreign key (SQLite rebuilds the table; rows that break it make the migration fail).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.addForeignKey("posts", {
  *   name: "posts_author_id_fkey", columns: ["author_id"], referencedTable: "users", referencedColumns: ["id"],
  *   onDelete: "cascade", onUpdate: "noAction"
@@ -217,7 +217,7 @@ export const addForeignKey = (table: string, fk: Inspect.ForeignKey): Step => ru
  * Drops a foreign key by name (MariaDB also drops the index it made for it).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropForeignKey("posts", "posts_author_id_fkey")
  *
  * @since 0.2.0
@@ -229,7 +229,7 @@ export const dropForeignKey = (table: string, name: string): Step => run({ _tag:
  * Adds a unique constraint.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.addUnique("users", { name: "users_email_key", columns: ["email"] })
  *
  * @since 0.2.0
@@ -241,7 +241,7 @@ export const addUnique = (table: string, u: Inspect.Unique): Step => run({ _tag:
  * Drops a unique constraint by name.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropUnique("users", "users_email_key")
  *
  * @since 0.2.0
@@ -253,7 +253,7 @@ export const dropUnique = (table: string, name: string): Step => run({ _tag: "Dr
  * Adds a CHECK constraint (its expression is SQL text).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.addCheck("users", { name: "users_age_check", sql: "age >= 0" })
  *
  * @since 0.2.0
@@ -265,7 +265,7 @@ export const addCheck = (table: string, c: Inspect.Check): Step => run({ _tag: "
  * Drops a CHECK constraint by name.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropCheck("users", "users_age_check")
  *
  * @since 0.2.0
@@ -277,7 +277,7 @@ export const dropCheck = (table: string, name: string): Step => run({ _tag: "Dro
  * Creates an enum type (PostgreSQL; elsewhere literal columns carry a CHECK and this does nothing).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.createEnum({ name: "post_status", values: ["draft", "published"] })
  *
  * @since 0.2.0
@@ -290,7 +290,7 @@ export const createEnum = (e: Inspect.Enum): Step => run({ _tag: "CreateEnum", e
  * transaction on PostgreSQL 12 and later; the value is usable from the next migration on).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.addEnumValue("post_status", "archived")
  *
  * @since 0.2.0
@@ -302,7 +302,7 @@ export const addEnumValue = (name: string, value: string): Step => run({ _tag: "
  * Drops an enum type (PostgreSQL).
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.dropEnum("post_status")
  *
  * @since 0.2.0
@@ -314,7 +314,7 @@ export const dropEnum = (name: string): Step => run({ _tag: "DropEnum", name })
  * Runs SQL with parameters (placeholders as the dialect writes them), returning its rows.
  *
  * @example
- * import { Migration } from "retort"
+ * import { Migration } from "retort-orm"
  * const up = Migration.execute("UPDATE users SET active = ? WHERE active IS NULL", [true])
  *
  * @since 0.2.0

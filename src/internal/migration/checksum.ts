@@ -30,7 +30,7 @@ const stable = (value: unknown): string =>
  *
  * @example
  * import { Effect } from "effect"
- * import { Engine, Migration } from "retort"
+ * import { Engine, Migration } from "retort-orm"
  * const m = Migration.make({ id: "1", message: "x", up: Migration.dropTable("a"), down: Migration.dropTable("b") })
  * const sum = Migration.checksum(m).pipe(Effect.provide(Engine.layer("sqlite://")))
  *

@@ -14,7 +14,7 @@ import type { Operation } from "./operations.js"
 export interface RenderOptions {
   readonly id: string
   readonly message: string
-  /** The module specifier of retort in the generated file (default `"retort"`). */
+  /** The module specifier of retort in the generated file (default `"retort-orm"`). */
   readonly importFrom?: string
 }
 
@@ -123,7 +123,7 @@ export const render = (operations: ReadonlyArray<Operation>, options: RenderOpti
     ` * Written by retort autogenerate: review it before you apply it.`,
     ` */`,
     `import { Effect } from "effect"`,
-    `import { ${refused.length > 0 ? "Errors, " : ""}Migration } from ${literal(options.importFrom ?? "retort")}`,
+    `import { ${refused.length > 0 ? "Errors, " : ""}Migration } from ${literal(options.importFrom ?? "retort-orm")}`,
     ``,
     `export default Migration.make({`,
     `${indent}id: ${literal(options.id)},`,

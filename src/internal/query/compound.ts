@@ -16,7 +16,7 @@ type Expr<A> = ExprModule.Expr<A>
  * `UNION` / `INTERSECT` / `EXCEPT` (and their `ALL` forms) of selects, ordered and limited as a whole (by output column).
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class A extends Table.Class<A>("A")("a", { id: Column.integer({ primaryKey: true }), city: Column.text() }) {}
  * class B extends Table.Class<B>("B")("b", { id: Column.integer({ primaryKey: true }), city: Column.text() }) {}
  * const cities = Query.select({ city: A.c.city }).from(A).union(Query.select({ city: B.c.city }).from(B))

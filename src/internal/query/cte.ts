@@ -14,7 +14,7 @@ import { firstSelect, sourceColumns } from "./build.js"
  * A common table expression over a query, referred to by `name`.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const big = Query.with("big_sales", Query.select({ id: Sale.c.id, amount: Sale.c.amount }).from(Sale).where(Sale.c.amount.gt(100)))
  *
@@ -36,7 +36,7 @@ export const with_ = <S extends Shape, Name extends string>(name: Name, query: S
  * `self` (the CTE being defined). The columns are those of `base`.
  *
  * @example
- * import { Column, Expr, Query, Table } from "retort"
+ * import { Column, Expr, Query, Table } from "retort-orm"
  * class Employee extends Table.Class<Employee>("Employee")("employees", {
  *   id: Column.integer({ primaryKey: true }),
  *   reportsTo: Column.integer({ nullable: true })

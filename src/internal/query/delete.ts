@@ -16,7 +16,7 @@ type Expr<A> = ExprModule.Expr<A>
  * deleted rows with `returning`.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), uses: Column.integer() }) {}
  * const unused = Query.delete(Tag).where(Tag.c.uses.eq(0))
  *
@@ -53,7 +53,7 @@ const makeDelete = (model: Table.Any, node: Ast.Delete, decoding: Decoding): Del
  * Starts a DELETE from a model's table. Without `where`, every row is deleted.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const purge = Query.delete(Tag).where(Tag.c.name.like("tmp%"))
  *

@@ -165,7 +165,7 @@ const emulatedUpdateReturning = (engine: Engine.Engine, node: Ast.Update, run: (
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, MetaData, Query, Table } from "retort"
+ * import { Column, Engine, MetaData, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const program = Effect.gen(function* () {
  *   yield* MetaData.make(Tag).createAll
@@ -291,7 +291,7 @@ const executeSteps = <Q extends Compilable>(
  *
  * @example
  * import { Effect, Stream } from "effect"
- * import { Column, Engine, MetaData, Query, Table } from "retort"
+ * import { Column, Engine, MetaData, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const firstTen = Effect.gen(function* () {
  *   yield* MetaData.make(Tag).createAll

@@ -24,7 +24,7 @@ type Expr<A> = ExprModule.Expr<A>
  * How many rows an INSERT, UPDATE or DELETE changed.
  *
  * @example
- * import type { Query } from "retort"
+ * import type { Query } from "retort-orm"
  * const changed = (r: Query.Affected) => r.rowsAffected > 0
  *
  * @since 0.1.0
@@ -42,7 +42,7 @@ export type Returned<M extends Table.Any, R> = R extends Table.Any ? InstanceTyp
  * parameter limit allows, in one transaction.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.string({ length: 20, unique: true }) }) {}
  * const upsert = Query.insert(Tag).values({ name: "a" }).onConflict({ target: [Tag.c.name], doNothing: true })
  *
@@ -72,7 +72,7 @@ export interface Insert<M extends Table.Any, Result = Affected> extends Compilab
  * What `Query.insert(Model)` returns: give it rows with `values`.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const one = Query.insert(Tag).values({ name: "a" })
  *
@@ -103,7 +103,7 @@ export interface InsertInto<M extends Table.Any> {
  * type, and no field `M` lacks.
  *
  * @example
- * import { Column, Table, type Query } from "retort"
+ * import { Column, Table, type Query } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * type Ok = { readonly name: string } extends Query.SelectedInsert<typeof Tag, { readonly name: string }> ? true : false // true
  *
@@ -119,7 +119,7 @@ export type SelectedInsert<M extends Table.Any, Row> =
  * In an upsert's `doUpdate`, the value the conflicting insert would have written.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.string({ length: 20, unique: true }), uses: Column.integer() }) {}
  * const upsert = Query.insert(Tag).values({ name: "a", uses: 1 }).onConflict({ target: [Tag.c.name], doUpdate: { uses: Query.excluded(Tag.c.uses) } })
  *
@@ -185,7 +185,7 @@ const makeInsert = (model: Table.Any, node: Ast.Insert, decoding: Decoding): Ins
  * Starts an INSERT into a model's table.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * Query.insert(Tag).values({ name: "x" }).toSql("sqlite").sql // INSERT INTO "tags" ("name") VALUES (?)
  *

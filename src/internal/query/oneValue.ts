@@ -23,7 +23,7 @@ type RowOfQuery<Q> = Result<Q> extends ReadonlyArray<infer R> ? R : never
  * Accepts a query of exactly one column; anything else is a type error that says so.
  *
  * @example
- * import type { Expr, Query } from "retort"
+ * import type { Expr, Query } from "retort-orm"
  * type Ok = Query.OneColumn<Query.Select<{ readonly n: number }, { n: Expr.Expr<number> }>> // unknown
  *
  * @since 0.3.0
@@ -35,7 +35,7 @@ export type OneColumn<Q> = Single<keyof RowOfQuery<Q>> extends true ? unknown : 
  * The value type of a one-column query's only column, or `null` (no row).
  *
  * @example
- * import type { Expr, Query } from "retort"
+ * import type { Expr, Query } from "retort-orm"
  * type N = Query.ScalarOf<Query.Select<{ readonly n: number }, { n: Expr.Expr<number> }>> // number | null
  *
  * @since 0.3.0
@@ -112,7 +112,7 @@ export const existsWith = (
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, Fn, MetaData, Query, Table } from "retort"
+ * import { Column, Engine, Fn, MetaData, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const program = Effect.gen(function* () {
  *   yield* MetaData.make(Tag).createAll
@@ -134,7 +134,7 @@ export const scalar = <Q extends Select<any, any, any> | Compound<any, any>>(
  *
  * @example
  * import { Effect } from "effect"
- * import { Column, Engine, MetaData, Query, Table } from "retort"
+ * import { Column, Engine, MetaData, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const program = Effect.gen(function* () {
  *   yield* MetaData.make(Tag).createAll

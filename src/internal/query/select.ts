@@ -19,7 +19,7 @@ type Expr<A> = ExprModule.Expr<A>
  * `Query.select(Model)`, a record for `Query.select({ … })`.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const q: Query.Select<Tag, {}> = Query.select(Tag).where(Tag.c.name.like("a%"))
  *
@@ -136,7 +136,7 @@ const makeSelect = (node: Ast.Select, decoding: Decoding): Select<any, any, any>
  * first column selected.
  *
  * @example
- * import { Column, Fn, Query, Table } from "retort"
+ * import { Column, Fn, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const all = Query.select(Tag).orderBy(Tag.c.name)
  * const counted = Query.select({ name: Tag.c.name, n: Fn.count() }).groupBy(Tag.c.name)

@@ -17,7 +17,7 @@ type Expr<A> = ExprModule.Expr<A>
  * The identifier of this module's values.
  *
  * @example
- * import { Query } from "retort"
+ * import { Query } from "retort-orm"
  * const id = Query.TypeId
  *
  * @since 0.1.0
@@ -31,7 +31,7 @@ export const TypeId: unique symbol = Symbol.for("retort/Query")
  * A record of expressions to select: its keys name the result's fields.
  *
  * @example
- * import { Column, Fn, Table, type Query } from "retort"
+ * import { Column, Fn, Table, type Query } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const shape = { name: Tag.c.name, n: Fn.count() } satisfies Query.Shape
  *
@@ -55,7 +55,7 @@ export type SourceExpr<A, Src> = Expr<A> & { readonly "~source"?: Src }
  * The row type of a selection.
  *
  * @example
- * import type { Expr, Query } from "retort"
+ * import type { Expr, Query } from "retort-orm"
  * type R = Query.RowOf<{ n: Expr.Expr<number> }> // { readonly n: number }
  *
  * @since 0.1.0
@@ -67,7 +67,7 @@ export type RowOf<S extends Shape, Nullable = never> = Types.Simplify<{ readonly
  * Something to select from or join: a model, an alias of one, a subquery or a CTE.
  *
  * @example
- * import type { Query } from "retort"
+ * import type { Query } from "retort-orm"
  * const sources: ReadonlyArray<Query.Source> = []
  *
  * @since 0.1.0
@@ -85,7 +85,7 @@ export type ModelOf<S> = S extends Table.Any ? InstanceType<S>
  * A subquery in FROM: `Query.select(…).as("x")`. Its columns are `sub.c.<key>`.
  *
  * @example
- * import { Column, Fn, Query, Table } from "retort"
+ * import { Column, Fn, Query, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), region: Column.text() }) {}
  * const perRegion = Query.select({ region: Sale.c.region, n: Fn.count() }).from(Sale).groupBy(Sale.c.region).as("per_region")
  * const busy = Query.select({ region: perRegion.c.region }).from(perRegion).where(perRegion.c.n.gt(10))
@@ -106,7 +106,7 @@ export interface Subquery<S extends Shape, Name extends string = string> {
  * Select from it or join it like a table; its WITH clause is written for you.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Sale extends Table.Class<Sale>("Sale")("sales", { id: Column.integer({ primaryKey: true }), amount: Column.integer() }) {}
  * const big = Query.with("big_sales", Query.select({ id: Sale.c.id }).from(Sale).where(Sale.c.amount.gt(100)))
  * const q = Query.select({ id: big.c.id }).from(big)
@@ -126,7 +126,7 @@ export interface Cte<S extends Shape, Name extends string = string> {
  * Shared by every query: its AST node, the compiled SQL, and `pipe`.
  *
  * @example
- * import type { Query } from "retort"
+ * import type { Query } from "retort-orm"
  * const show = (q: Query.Compilable) => q.toSql("postgresql").sql
  *
  * @since 0.1.0
@@ -148,7 +148,7 @@ export interface Compilable extends Pipeable.Pipeable {
  * What a query gives when run.
  *
  * @example
- * import type { Query } from "retort"
+ * import type { Query } from "retort-orm"
  * type Rows<Q> = Query.Result<Q>
  *
  * @since 0.1.0
@@ -162,7 +162,7 @@ export type Result<Q> = Q extends { readonly "~result"?: infer R } ? R : never
  * exclude each other.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Job extends Table.Class<Job>("Job")("jobs", { id: Column.integer({ primaryKey: true }), done: Column.boolean() }) {}
  * const options: Query.LockOptions = { skipLocked: true }
  * const next = Query.select(Job).where(Job.c.done.eq(false)).limit(1).forUpdate(options)

@@ -17,7 +17,7 @@ type Expr<A> = ExprModule.Expr<A>
  * New values for an UPDATE: a value of the field's type or an expression, per field.
  *
  * @example
- * import { Column, Table, type Query } from "retort"
+ * import { Column, Table, type Query } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), uses: Column.integer() }) {}
  * const bump: Query.UpdateValues<typeof Tag> = { uses: Tag.c.uses.plus(1) }
  *
@@ -36,7 +36,7 @@ export type UpdateValues<M extends Table.Any> = {
  * or to the updated rows with `returning`.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), uses: Column.integer() }) {}
  * const bump = Query.update(Tag).set({ uses: Tag.c.uses.plus(1) }).where(Tag.c.id.eq(1))
  *
@@ -76,7 +76,7 @@ const makeUpdate = (model: Table.Any, node: Ast.Update, decoding: Decoding): Upd
  * Starts an UPDATE of a model's table. Without `where`, every row is updated.
  *
  * @example
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const rename = Query.update(Tag).set({ name: "b" }).where(Tag.c.name.eq("a"))
  *

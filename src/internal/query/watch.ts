@@ -49,7 +49,7 @@ export const tablesRead = (node: Ast.Statement): ReadonlyArray<string> => {
  *
  * @example
  * import { Effect, Stream } from "effect"
- * import { Column, Query, Table } from "retort"
+ * import { Column, Query, Table } from "retort-orm"
  * class Task extends Table.Class<Task>("Task")("tasks", { id: Column.integer({ primaryKey: true }), done: Column.boolean() }) {}
  * const open = Query.watch(Query.select(Task).where(Task.c.done.eq(false)))
  * const firstTwo = Stream.runCollect(Stream.take(open, 2))
