@@ -290,7 +290,7 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
     single: false,
     source,
     target,
-    sourceKey: (source.c[referenced(options.foreignKey).key] as Column.AnyRef),
+    sourceKey: source.c[referenced(options.foreignKey).key] as Column.AnyRef,
     targetKey: options.foreignKey,
     through: undefined,
     cascade: cascadeOf(options),
@@ -322,7 +322,7 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
     source,
     target,
     sourceKey: options.foreignKey,
-    targetKey: (target.c[referenced(options.foreignKey).key] as Column.AnyRef),
+    targetKey: target.c[referenced(options.foreignKey).key] as Column.AnyRef,
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
@@ -353,8 +353,8 @@ export const oneToOne = <S extends Table.Any, T extends Table.Any>(
     single: true,
     source,
     target,
-    sourceKey: onTarget ? (source.c[referenced(options.foreignKey).key] as Column.AnyRef) : options.foreignKey,
-    targetKey: onTarget ? options.foreignKey : (target.c[referenced(options.foreignKey).key] as Column.AnyRef),
+    sourceKey: onTarget ? source.c[referenced(options.foreignKey).key] as Column.AnyRef : options.foreignKey,
+    targetKey: onTarget ? options.foreignKey : target.c[referenced(options.foreignKey).key] as Column.AnyRef,
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
@@ -388,13 +388,13 @@ export const manyToMany = <S extends Table.Any, T extends Table.Any>(
     readonly target: Column.Ref<any, string, any>
   } & Options
 ): Relation<S, T, ReadonlyArray<InstanceType<T>>> => {
-  const targetKey = (target.c[referenced(options.target).key] as Column.AnyRef)
+  const targetKey = target.c[referenced(options.target).key] as Column.AnyRef
   return make({
     kind: "manyToMany",
     single: false,
     source,
     target,
-    sourceKey: (source.c[referenced(options.source).key] as Column.AnyRef),
+    sourceKey: source.c[referenced(options.source).key] as Column.AnyRef,
     targetKey,
     through: { model: options.through, sourceFk: options.source, targetFk: options.target, targetKey },
     cascade: { delete: false, deleteOrphan: false },
