@@ -145,6 +145,8 @@ export interface CompilerHooks {
   readonly ilike: (operand: string, pattern: string) => string
   /** String concatenation of rendered parts. */
   readonly concat: (parts: ReadonlyArray<string>) => string
+  /** The length of a text in characters (code points), not bytes. @since 0.4.0 */
+  readonly charLength: (text: string) => string
   /** One ORDER BY term, with NULLS FIRST / LAST where asked (emulated where missing). */
   readonly orderTerm: (expression: string, direction: "ASC" | "DESC", nulls: "first" | "last" | undefined) => string
   /** The ON CONFLICT / ON DUPLICATE KEY clause of an upsert; `set` is empty for "do nothing". */

@@ -165,6 +165,21 @@ export const concat = (...parts: ReadonlyArray<Expr<string> | Expr<string | null
 }
 
 /**
+ * The length of a text in characters (`CHAR_LENGTH`, `LENGTH` on SQLite): code points, not
+ * bytes nor UTF-16 units. NULL for NULL.
+ *
+ * @example
+ * import { Column, Fn, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
+ * const long = Fn.length(User.c.name).gt(20)
+ *
+ * @since 0.4.0
+ * @category functions
+ */
+export const length = <A extends string | null>(expr: Expr<A>): Expr<number | (null extends A ? null : never)> =>
+  cast(make(Ast.func("length", [expr.node]), integer, like(expr).nullable))
+
+/**
  * The current time in UTC, at the precision the column keeps: `CURRENT_TIMESTAMP` on
  * PostgreSQL (`AT TIME ZONE 'UTC'` for a column without time zone), `UTC_TIMESTAMP(6)` on
  * MariaDB, `strftime('%Y-%m-%d %H:%M:%f','now')` on SQLite; the current date for a date column.

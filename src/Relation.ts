@@ -291,7 +291,7 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
     single: false,
     source,
     target,
-    sourceKey: source.c[referenced(options.foreignKey).key]!,
+    sourceKey: source.c[referenced(options.foreignKey).key] as Column.AnyRef,
     targetKey: options.foreignKey,
     through: undefined,
     cascade: cascadeOf(options),
@@ -323,7 +323,7 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
     source,
     target,
     sourceKey: options.foreignKey,
-    targetKey: target.c[referenced(options.foreignKey).key]!,
+    targetKey: target.c[referenced(options.foreignKey).key] as Column.AnyRef,
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
@@ -354,8 +354,8 @@ export const oneToOne = <S extends Table.Any, T extends Table.Any>(
     single: true,
     source,
     target,
-    sourceKey: onTarget ? source.c[referenced(options.foreignKey).key]! : options.foreignKey,
-    targetKey: onTarget ? options.foreignKey : target.c[referenced(options.foreignKey).key]!,
+    sourceKey: onTarget ? source.c[referenced(options.foreignKey).key] as Column.AnyRef : options.foreignKey,
+    targetKey: onTarget ? options.foreignKey : target.c[referenced(options.foreignKey).key] as Column.AnyRef,
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
@@ -389,13 +389,13 @@ export const manyToMany = <S extends Table.Any, T extends Table.Any>(
     readonly target: Column.Ref<any, string, any>
   } & Options
 ): Relation<S, T, ReadonlyArray<InstanceType<T>>> => {
-  const targetKey = target.c[referenced(options.target).key]!
+  const targetKey = target.c[referenced(options.target).key] as Column.AnyRef
   return make({
     kind: "manyToMany",
     single: false,
     source,
     target,
-    sourceKey: source.c[referenced(options.source).key]!,
+    sourceKey: source.c[referenced(options.source).key] as Column.AnyRef,
     targetKey,
     through: { model: options.through, sourceFk: options.source, targetFk: options.target, targetKey },
     cascade: { delete: false, deleteOrphan: false },

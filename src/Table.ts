@@ -16,7 +16,10 @@
  */
 import { Schema, type SchemaAST, type Types } from "effect"
 import * as Column from "./Column.js"
+import type * as Computed from "./Computed.js"
+import type { Expr } from "./Expr.js"
 import * as ApiSchemas from "./internal/apiSchemas.js"
+import * as ComputedDef from "./internal/computed/define.js"
 import { ExprProto } from "./internal/expr.js"
 import * as TableDef from "./internal/tableDef.js"
 
@@ -295,6 +298,27 @@ export type RowEncoded<F extends Fields> = { readonly [K in keyof F]: Schema.Sch
 export type ConstructorProps<F extends Fields> = keyof F extends never ? void | Row<F> : Row<F>
 
 /**
+ * What a model class has but its constructor: a `Schema` of its row, its table metadata and
+ * the `Schema.Class` statics a model is used for. `ComputedClass` extends it; `TableClass`
+ * spells the same members out, which checks a little faster for every plain model.
+ *
+ * @example
+ * import { Column, Table } from "retort"
+ * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
+ * const model: Table.ModelStatics<Tag, typeof Tag.fields> = Tag
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface ModelStatics<Self, F extends Fields> extends Schema.Schema<Self, RowEncoded<F>, never>, TableStatics<Self, F> {
+  readonly ast: SchemaAST.Transformation
+  make<C extends new(...args: Array<any>) => any>(this: C, ...args: ConstructorParameters<C>): InstanceType<C>
+  annotations(annotations: Schema.Annotations.Schema<Self>): Schema.SchemaClass<Self, RowEncoded<F>, never>
+  readonly fields: { readonly [K in keyof F]: F[K] }
+  readonly identifier: string
+}
+
+/**
  * A model class: a `Schema` of its row with a validating constructor, plus table metadata.
  * At runtime it is a `Schema.Class`; its type lists only what a model is used for (not
  * `extend` / `transformOrFail`), which keeps each model cheap to type-check.
@@ -319,6 +343,71 @@ export interface TableClass<Self, F extends Fields>
 }
 
 /**
+ * A model class with computed properties `C`: its instances read them (`user.fullName`)
+ * and `c` has their expressions (`User.c.fullName`) beside the columns. A model without
+ * computed properties is a `TableClass`, with none of this type's extra work.
+ *
+ * @example
+ * import { Column, Computed, Fn, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", {
+ *   id: Column.integer({ primaryKey: true }),
+ *   first: Column.text(),
+ *   last: Column.text()
+ * }, { computed: (c) => ({ fullName: Computed.make(Fn.concat(c.first, " ", c.last)) }) }) {}
+ * const model: Table.ComputedClass<User, typeof User.fields, { fullName: Computed.Computed<string> }> = User
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface ComputedClass<Self, F extends Fields, C extends Computed.Fields> extends ModelStatics<Self, F> {
+  new(props: ConstructorProps<F>, options?: Schema.MakeOptions): Row<F> & Computed.Values<C>
+  readonly c: Columns<Self, F> & Computed.Refs<C>
+}
+
+/**
+ * The `computed` option of `Table.Class`: a function of the model's column references
+ * returning its computed properties (`Computed.make(…)`) by name.
+ *
+ * @example
+ * import { Column, Computed, Fn, Table } from "retort"
+ * type Names = Table.ComputedOption<unknown, { first: Column.Column<string>; last: Column.Column<string> }, Computed.Fields>
+ * const option: Names = (c) => ({ fullName: Computed.make(Fn.concat(c.first, " ", c.last)) })
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type ComputedOption<Self, F extends Fields, C extends Computed.Fields> = (c: Columns<Self, F>) => C
+
+type MissingSelf = "Missing `Self` generic - use `class Self extends Table.Class<Self>(\"Self\")(...)`"
+
+/**
+ * What `Table.Class<Self>(identifier)` returns: the definition of the model's table, without
+ * computed properties (a plain `TableClass`, none of their type-level work) or with them
+ * (the `computed` option). The first signature refuses a `computed` option as `never`
+ * while its callback is still unchecked, so that the callback's parameter is typed by the
+ * second one, not fixed as `any` by the first.
+ *
+ * @example
+ * import { Column, Table } from "retort"
+ * const define: Table.Builder<{ readonly id: number }> = Table.Class<{ readonly id: number }>("Row")
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export interface Builder<Self> {
+  <const F extends Fields>(
+    tableName: string,
+    columns: F,
+    options?: Options<keyof F & string> & { readonly computed?: never }
+  ): [Self] extends [never] ? MissingSelf : TableClass<Self, F>
+  <const F extends Fields, C extends Computed.Fields>(
+    tableName: string,
+    columns: F,
+    options: Options<keyof F & string> & { readonly computed: ComputedOption<Self, F, C> }
+  ): [Self] extends [never] ? MissingSelf : ComputedClass<Self, F, C>
+}
+
+/**
  * Any model class. Its JSON schemas (`json`, `jsonCreate`, `jsonUpdate`) are left out here:
  * checking every `M extends Table.Any` against them would cost each model's type-check;
  * generic code takes a `TableClass<Self, F>` to use them.
@@ -333,7 +422,8 @@ export interface TableClass<Self, F extends Fields>
 export interface Any {
   readonly [TypeId]: TableDef.TableDef
   readonly tableName: string
-  readonly c: { readonly [key: string]: Column.AnyRef }
+  /** Column references; a model with computed properties has their expressions here too. */
+  readonly c: { readonly [key: string]: Column.AnyRef | Expr<any> }
   readonly insert: Schema.Schema<any>
   readonly update: Schema.Schema<any>
   readonly fields: Fields
@@ -391,6 +481,10 @@ const insertSchema = (fields: Fields): Schema.Schema<any> => {
  * Throws a `DefinitionError` when the definition cannot work (two fields on one column
  * name, an unknown field in an option, several autoincrement columns…).
  *
+ * The `computed` option defines computed properties over the columns (see `Computed.make`):
+ * `{ computed: (c) => ({ fullName: Computed.make(Fn.concat(c.first, " ", c.last)) }) }`
+ * gives `User.c.fullName` (an expression) and `user.fullName` (read from the instance).
+ *
  * @example
  * import { Column, Table } from "retort-orm"
  *
@@ -402,16 +496,17 @@ const insertSchema = (fields: Fields): Schema.Schema<any> => {
  * @since 0.1.0
  * @category constructors
  */
-export const Class = <Self = never>(identifier: string) =>
-<const F extends Fields>(
+export const Class = <Self = never>(identifier: string): Builder<Self> =>
+(
   tableName: string,
-  columns: F,
-  options: Options<keyof F & string> = {}
-): [Self] extends [never] ? "Missing `Self` generic - use `class Self extends Table.Class<Self>(\"Self\")(...)`"
-  : TableClass<Self, F> =>
-{
-  const def = TableDef.make(identifier, tableName, columns, options)
+  columns: Fields,
+  options: Options & { readonly computed?: ComputedOption<any, any, any> } = {}
+): any => {
+  const { computed, ...tableOptions } = options
+  const def = TableDef.make(identifier, tableName, columns, tableOptions)
   const base = Schema.Class<any>(identifier)(columns as Schema.Struct.Fields)
+  const model = class extends base {}
+  const refs = makeRefs(def, undefined)
   const insert = insertSchema(columns)
   const update = Schema.partial(Schema.Struct(columns as Schema.Struct.Fields))
   // Built on first use: most models never serve JSON, and defining one stays cheap.
@@ -420,7 +515,7 @@ export const Class = <Self = never>(identifier: string) =>
   const statics = {
     [TypeId]: def,
     tableName,
-    c: makeRefs(def, undefined),
+    c: computed === undefined ? refs : Object.freeze({ ...refs, ...ComputedDef.install(def, refs, computed, model.prototype) }),
     insert,
     update,
     get json() {
@@ -433,7 +528,7 @@ export const Class = <Self = never>(identifier: string) =>
       return lazy("jsonUpdate")()
     }
   }
-  return Object.defineProperties(class extends base {}, Object.getOwnPropertyDescriptors(statics)) as any
+  return Object.defineProperties(model, Object.getOwnPropertyDescriptors(statics))
 }
 
 /**
@@ -452,7 +547,9 @@ export const Class = <Self = never>(identifier: string) =>
  */
 export const alias = <M extends Any, const Name extends string>(model: M, name: Name): Alias<M, Name> => {
   const def = definition(model)
-  return Object.freeze({ _tag: "TableAlias", model, alias: name, tableName: def.tableName, [TypeId]: def, c: makeRefs(def, name) }) as any
+  const refs = makeRefs(def, name)
+  const c = def.computed.size === 0 ? refs : Object.freeze(Object.defineProperties({ ...refs }, ComputedDef.aliased(def, name, refs)))
+  return Object.freeze({ _tag: "TableAlias", model, alias: name, tableName: def.tableName, [TypeId]: def, c }) as any
 }
 
 /**
@@ -471,9 +568,12 @@ export interface Alias<M extends Any, Name extends string = string> {
   readonly alias: Name
   readonly tableName: string
   readonly [TypeId]: TableDef.TableDef
-  /** The model's columns under the alias; their model type is `Aliased<M, Name>`, for LEFT JOIN nullability. */
+  /**
+   * The model's columns under the alias; their model type is `Aliased<M, Name>`, for LEFT JOIN
+   * nullability. Computed properties' expressions read the alias' columns.
+   */
   readonly c: {
-    readonly [K in keyof M["c"]]: M["c"][K] extends Column.Ref<any, infer Key, infer A> ? Column.Ref<Aliased<M, Name>, Key, A> : never
+    readonly [K in keyof M["c"]]: M["c"][K] extends Column.Ref<any, infer Key, infer A> ? Column.Ref<Aliased<M, Name>, Key, A> : M["c"][K]
   }
 }
 

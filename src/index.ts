@@ -75,6 +75,13 @@ export * as MetaData from "./MetaData.js"
 export * as Table from "./Table.js"
 
 /**
+ * Computed properties of models: one expression, SQL in queries, JavaScript on instances.
+ *
+ * @since 0.4.0
+ */
+export * as Computed from "./Computed.js"
+
+/**
  * Reflection of a live database, models as the same shape, and models as source.
  *
  * @since 0.2.0

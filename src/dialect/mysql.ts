@@ -227,6 +227,7 @@ export const mysql: Dialect = { name: "mysql", capabilities, classify, values, d
     like: (operand, pattern) => `${operand} LIKE BINARY ${pattern}`,
     ilike: (operand, pattern) => `LOWER(${operand}) LIKE LOWER(${pattern})`,
     concat: (parts) => `CONCAT(${parts.join(", ")})`,
+    charLength: (text) => `CHAR_LENGTH(${text})`,
     // No NULLS FIRST / LAST: sort on "is null" first.
     orderTerm: (expression, direction, nulls) =>
       nulls === undefined

@@ -202,6 +202,7 @@ export const postgres: Dialect = { name: "postgresql", capabilities, classify, v
     like: (operand, pattern) => `${operand} LIKE ${pattern}`,
     ilike: (operand, pattern) => `${operand} ILIKE ${pattern}`,
     concat: (parts) => `(${parts.join(" || ")})`,
+    charLength: (text) => `CHAR_LENGTH(${text})`,
     orderTerm: (expression, direction, nulls) => `${expression} ${direction}${nulls === undefined ? "" : ` NULLS ${nulls.toUpperCase()}`}`,
     upsert: (target, set) =>
       ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,

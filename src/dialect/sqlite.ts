@@ -190,6 +190,7 @@ export const sqlite: Dialect = { name: "sqlite", capabilities, classify, values,
     like: (operand, pattern) => `${operand} LIKE ${pattern}`,
     ilike: (operand, pattern) => `LOWER(${operand}) LIKE LOWER(${pattern})`,
     concat: (parts) => `(${parts.join(" || ")})`,
+    charLength: (text) => `LENGTH(${text})`,
     orderTerm: (expression, direction, nulls) => `${expression} ${direction}${nulls === undefined ? "" : ` NULLS ${nulls.toUpperCase()}`}`,
     upsert: (target, set) =>
       ` ON CONFLICT (${target.join(", ")}) ${set.length === 0 ? "DO NOTHING" : `DO UPDATE SET ${set.map(([c, v]) => `${c} = ${v}`).join(", ")}`}`,

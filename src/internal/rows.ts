@@ -87,6 +87,24 @@ const encodeError = (table: TableDef, column: ColumnInfo, value: unknown, reason
 }
 
 /**
+ * Refuses values given for computed properties (never written): silently dropping them
+ * would lose what the caller meant to store. Throws `EncodeError`.
+ */
+export const refuseComputed = (table: TableDef, input: unknown, what: string): void => {
+  if (typeof input !== "object" || input === null) return
+  for (const key of table.computed.keys()) {
+    if (Object.hasOwn(input, key) && (input as Record<string, unknown>)[key] !== undefined) {
+      throw new EncodeError({
+        message: `${table.tableName}: invalid ${what}: "${key}" is a computed property of ${table.identifier}, worked out from its columns and never written`,
+        table: table.tableName,
+        column: undefined,
+        value: describe((input as Record<string, unknown>)[key])
+      })
+    }
+  }
+}
+
+/**
  * Validates one value with its column's Schema, then encodes it for writing: what an
  * UPDATE's SET gets (an INSERT validates its whole row with `insertValues` first).
  * Throws `EncodeError`.
@@ -106,6 +124,7 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
  */
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
   if (typeof input === "object" && input !== null && validRows.get(input) === table) return input as Record<string, unknown>
+  if (table.computed.size > 0) refuseComputed(table, input, "insert")
   const quick = quickInsert(table, input)
   if (quick !== undefined) return quick
   const validated = Schema.validateEither(model.insert)(input)

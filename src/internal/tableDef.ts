@@ -5,6 +5,7 @@
  */
 import type { Expr } from "../Expr.js"
 import type { Node } from "./ast/nodes.js"
+import type { ExprLike } from "./expr.js"
 import * as Column from "../Column.js"
 import { DefinitionError } from "../Errors.js"
 
@@ -34,6 +35,15 @@ export interface CheckInfo {
   readonly expr: Node
 }
 
+/** A computed property (`Computed.make`): never a column, never written. */
+export interface ComputedInfo {
+  readonly key: string
+  /** Its expression over the table's columns, named by `key`: what `Model.c[key]` is. */
+  readonly expr: ExprLike
+  /** Its value on an instance, from the instance's loaded fields. */
+  readonly read: (row: object) => unknown
+}
+
 export interface TableDef {
   readonly identifier: string
   readonly tableName: string
@@ -47,6 +57,8 @@ export interface TableDef {
   readonly indexes: ReadonlyArray<IndexInfo>
   readonly checks: ReadonlyArray<CheckInfo>
   readonly versionColumn: string | undefined
+  /** Computed properties by field name; filled by `Table.Class` right after this is made. */
+  readonly computed: ReadonlyMap<string, ComputedInfo>
 }
 
 /**
@@ -198,7 +210,8 @@ export const make = (
     uniques,
     indexes,
     checks,
-    versionColumn: options.versionColumn
+    versionColumn: options.versionColumn,
+    computed: new Map()
   }
 }
 

@@ -124,6 +124,8 @@ export type FunctionName =
   | "ntile"
   | "firstValue"
   | "lastValue"
+  // --- computed properties (issue 15)
+  | "length"
 
 export interface Func {
   readonly _tag: "Func"

@@ -144,7 +144,7 @@ export const text = (ctx: Context, node: Ast.Node): string => {
 }
 
 export const func = (ctx: Context, node: Ast.Func): string => {
-  const textual = node.name === "lower" || node.name === "upper" || node.name === "concat"
+  const textual = node.name === "lower" || node.name === "upper" || node.name === "concat" || node.name === "length"
   const args = node.args.map((a) => (textual ? text(ctx, a) : expression(ctx, a)))
   switch (node.name) {
     case "count":
@@ -159,6 +159,8 @@ export const func = (ctx: Context, node: Ast.Func): string => {
       return `${node.name.toUpperCase()}(${node.distinct ? "DISTINCT " : ""}${args.join(", ")})`
     case "concat":
       return ctx.dialect.compiler.concat(args)
+    case "length":
+      return ctx.dialect.compiler.charLength(args[0]!)
     case "now":
       return ctx.dialect.ddl.call(node, undefined)
     case "rowNumber":

@@ -57,7 +57,7 @@ export const loadFor = (
       const { model: through, sourceFk, targetFk, targetKey } = def.through
       const targetDef = Table.definition(def.target)
       const shape: Record<string, Column.AnyRef> = { "~key": sourceFk }
-      for (const column of targetDef.columns) shape[`t_${column.key}`] = def.target.c[column.key]!
+      for (const column of targetDef.columns) shape[`t_${column.key}`] = def.target.c[column.key] as Column.AnyRef
       const rows = yield* session.execute(
         Query.select(shape as never).from(def.target).join(through, targetFk.eq(targetKey as never)).where(sourceFk.in(chunk as never))
           .orderBy(...order)

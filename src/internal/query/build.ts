@@ -102,7 +102,11 @@ export const assignments = (def: TableDef, values: Readonly<Record<string, unkno
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => {
       const column = def.byKey.get(key)
-      if (column === undefined) throw new TypeError(`"${key}" is not a field of ${def.identifier}`)
+      if (column === undefined) {
+        throw new TypeError(def.computed.has(key)
+          ? `"${key}" is a computed property of ${def.identifier}: it is never written`
+          : `"${key}" is not a field of ${def.identifier}`)
+      }
       return { column: column.name, value: isExpr(value) ? value.node : Ast.assigned(value, def, column) }
     })
 

@@ -95,7 +95,7 @@ export interface InsertInto<M extends Table.Any> {
    * `TypeError`); columns left out get their server default, identity or NULL.
    */
   fromSelect<Row extends SelectedInsert<M, Row>>(query: Select<Row, any, any> | Compound<Row, any>): Insert<M>
-  fromSelect(query: Select<any, any, any> | Compound<any, any>, columns: ReadonlyArray<M["c"][keyof M["c"]]>): Insert<M>
+  fromSelect(query: Select<any, any, any> | Compound<any, any>, columns: ReadonlyArray<Extract<M["c"][keyof M["c"]], Column.AnyRef>>): Insert<M>
 }
 
 /**
@@ -139,6 +139,7 @@ const selectedColumns = (table: TableDef, selection: ReadonlyArray<Ast.Selection
       return column.name
     })
     : columns.map((ref) => {
+      if (ref._tag !== "ColumnRef") throw new TypeError(`INSERT … SELECT into ${table.identifier}: a column list names columns, not computed properties or other expressions`)
       if (ref.table.def !== table || ref.table.alias !== undefined) {
         throw new TypeError(`INSERT … SELECT: ${ref.table.alias ?? ref.table.tableName}.${ref.name} is not a column of ${table.identifier}`)
       }

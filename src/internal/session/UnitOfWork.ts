@@ -19,6 +19,7 @@ import { EncodeError } from "../../Errors.js"
 import type * as Table from "../../Table.js"
 import * as TableModule from "../../Table.js"
 import { toTarget } from "../loading/RelationDef.js"
+import { refuseComputed } from "../rows.js"
 import type { TableDef } from "../tableDef.js"
 import { ChangeSet, type PendingInsert } from "./ChangeSet.js"
 import { type IdentityMap, type IdentityView, keyOf, modelOf, type Touched } from "./IdentityMap.js"
@@ -40,6 +41,14 @@ export const encodeError = (def: TableDef, message: string) =>
 export const prepareUpdate = (entity: object, changes: Readonly<Record<string, unknown>>): Either.Either<PreparedUpdate, EncodeError> => {
   const model = modelOf(entity)
   const def = TableModule.definition(model)
+  if (def.computed.size > 0) {
+    try {
+      refuseComputed(def, changes, "update")
+    } catch (e) {
+      if (e instanceof EncodeError) return Either.left(e)
+      throw e
+    }
+  }
   const checked = Schema.validateEither(model.update)(changes)
   if (checked._tag === "Left") return Either.left(encodeError(def, `invalid update: ${checked.left.message}`))
   let next: object

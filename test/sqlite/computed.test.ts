@@ -1,0 +1,1 @@
+import { suite } from "../suite/computed.js"; import { sqlite } from "../harness/targets.js"; sqlite(suite)
