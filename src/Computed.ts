@@ -29,7 +29,7 @@ import type { Expr } from "./Expr.js"
  * The identifier of this module's values.
  *
  * @example
- * import { Computed } from "retort"
+ * import { Computed } from "retort-orm"
  * const id = Computed.TypeId
  *
  * @since 0.4.0
@@ -41,7 +41,7 @@ export const TypeId: unique symbol = Symbol.for("retort/Computed")
  * The identifier of this module's values.
  *
  * @example
- * import { Computed } from "retort"
+ * import { Computed } from "retort-orm"
  * const id: Computed.TypeId = Computed.TypeId
  *
  * @since 0.4.0
@@ -54,7 +54,7 @@ export type TypeId = typeof TypeId
  * reads it in JavaScript.
  *
  * @example
- * import { Column, Computed, Fn, Table } from "retort"
+ * import { Column, Computed, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", {
  *   id: Column.integer({ primaryKey: true }),
  *   nick: Column.text({ nullable: true })
@@ -74,7 +74,7 @@ export interface Computed<A> {
  * Options of `Computed.make`.
  *
  * @example
- * import type { Computed } from "retort"
+ * import type { Computed } from "retort-orm"
  * const options: Computed.Options<number, { readonly n: number }> = { get: (row) => row.n * 2 }
  *
  * @since 0.4.0
@@ -107,7 +107,7 @@ export interface Options<A, Row = any> {
  * refused, `get` or not: a computed property is a value of one row.
  *
  * @example
- * import { Column, Computed, Expr, Fn, Table } from "retort"
+ * import { Column, Computed, Expr, Fn, Table } from "retort-orm"
  * class Line extends Table.Class<Line>("Line")("lines", {
  *   id: Column.integer({ primaryKey: true }),
  *   qty: Column.integer(),
@@ -137,7 +137,7 @@ export const make = <A, Row = any>(expr: Expr<A>, options?: Options<NoInfer<A>, 
  * Is this a computed property's definition?
  *
  * @example
- * import { Computed, Expr } from "retort"
+ * import { Computed, Expr } from "retort-orm"
  * Computed.isComputed(Computed.make(Expr.literal(1))) // true
  *
  * @since 0.4.0
@@ -149,7 +149,7 @@ export const isComputed = (u: unknown): u is Computed<unknown> => typeof u === "
  * Computed properties by name, as the `computed` option of `Table.Class` returns them.
  *
  * @example
- * import { Computed, Expr } from "retort"
+ * import { Computed, Expr } from "retort-orm"
  * const fields = { one: Computed.make(Expr.literal(1)) } satisfies Computed.Fields
  *
  * @since 0.4.0
@@ -161,7 +161,7 @@ export type Fields = { readonly [key: string]: Computed<any> }
  * The values computed properties give on an instance.
  *
  * @example
- * import type { Computed } from "retort"
+ * import type { Computed } from "retort-orm"
  * type V = Computed.Values<{ readonly total: Computed.Computed<number> }> // { readonly total: number }
  *
  * @since 0.4.0
@@ -173,7 +173,7 @@ export type Values<C extends Fields> = { readonly [K in keyof C]: C[K] extends C
  * The expressions of computed properties, as `Model.c` has them.
  *
  * @example
- * import type { Computed } from "retort"
+ * import type { Computed } from "retort-orm"
  * type R = Computed.Refs<{ readonly total: Computed.Computed<number> }> // { readonly total: Expr<number> }
  *
  * @since 0.4.0

@@ -169,7 +169,7 @@ export const concat = (...parts: ReadonlyArray<Expr<string> | Expr<string | null
  * bytes nor UTF-16 units. NULL for NULL.
  *
  * @example
- * import { Column, Fn, Table } from "retort"
+ * import { Column, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
  * const long = Fn.length(User.c.name).gt(20)
  *

@@ -303,7 +303,7 @@ export type ConstructorProps<F extends Fields> = keyof F extends never ? void | 
  * spells the same members out, which checks a little faster for every plain model.
  *
  * @example
- * import { Column, Table } from "retort"
+ * import { Column, Table } from "retort-orm"
  * class Tag extends Table.Class<Tag>("Tag")("tags", { id: Column.integer({ primaryKey: true }) }) {}
  * const model: Table.ModelStatics<Tag, typeof Tag.fields> = Tag
  *
@@ -348,7 +348,7 @@ export interface TableClass<Self, F extends Fields>
  * computed properties is a `TableClass`, with none of this type's extra work.
  *
  * @example
- * import { Column, Computed, Fn, Table } from "retort"
+ * import { Column, Computed, Fn, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", {
  *   id: Column.integer({ primaryKey: true }),
  *   first: Column.text(),
@@ -369,7 +369,7 @@ export interface ComputedClass<Self, F extends Fields, C extends Computed.Fields
  * returning its computed properties (`Computed.make(…)`) by name.
  *
  * @example
- * import { Column, Computed, Fn, Table } from "retort"
+ * import { Column, Computed, Fn, Table } from "retort-orm"
  * type Names = Table.ComputedOption<unknown, { first: Column.Column<string>; last: Column.Column<string> }, Computed.Fields>
  * const option: Names = (c) => ({ fullName: Computed.make(Fn.concat(c.first, " ", c.last)) })
  *
@@ -388,7 +388,7 @@ type MissingSelf = "Missing `Self` generic - use `class Self extends Table.Class
  * second one, not fixed as `any` by the first.
  *
  * @example
- * import { Column, Table } from "retort"
+ * import { Column, Table } from "retort-orm"
  * const define: Table.Builder<{ readonly id: number }> = Table.Class<{ readonly id: number }>("Row")
  *
  * @since 0.4.0
