@@ -2,7 +2,8 @@
  * Relationships between models: one-to-many, many-to-one, one-to-one, many-to-many
  * (through an association table) and self-referential ones. They load eagerly with
  * `session.query(M).with({ name: relation })` (one query per relation, whatever the number
- * of rows) or lazily with `relation.load(entity)`, without N+1: the first load of a
+ * of rows; or none with `{ strategy: "joined" }`, in the query's own statement through
+ * LEFT JOINs) or lazily with `relation.load(entity)`, without N+1: the first load of a
  * relation on one instance of a query's result loads it for all of them, so a loop of
  * loads is one query; concurrent or request-batched loads of other instances share one.
  *
@@ -14,7 +15,7 @@ import * as Expr from "./Expr.js"
 import type { LazyLoadRefused } from "./Errors.js"
 import { resolve, windowed } from "./internal/loading/LazyLoads.js"
 import { attach } from "./internal/loading/Loader.js"
-import { keyString, register, type RelationDef } from "./internal/loading/RelationDef.js"
+import { checkStrategy, chooseStrategy, keyString, register, type RelationDef, type Strategy as StrategyDef } from "./internal/loading/RelationDef.js"
 import * as Query from "./Query.js"
 import * as Session from "./Session.js"
 import * as Table from "./Table.js"
@@ -50,8 +51,11 @@ export interface Relation<S extends Table.Any, T extends Table.Any, R> {
   readonly target: T
   /** Phantom: what loading gives. */
   readonly "~result"?: R
-  /** The same relation, loading `nested` relations of its targets too (one more query per level). */
-  with<N extends Relations>(nested: N): Relation<S, T, Nested<R, N>>
+  /**
+   * The same relation, loading `nested` relations of its targets too: one more query per
+   * level, or in the same statement with `{ strategy: "joined" }` (see `WithOptions`).
+   */
+  with<N extends Relations>(nested: N, options?: WithOptions): Relation<S, T, Nested<R, N>>
   /**
    * The related instances of one source instance, without N+1: served from an eager load
    * (`with`) of this instance if there was one; else loaded, in one query, for every
@@ -164,6 +168,40 @@ class Load extends Request.TaggedClass("retort/RelationLoad")<ReadonlyArray<obje
   readonly key: unknown
 }> {}
 
+/**
+ * How eager loading fetches relations: `"selectin"` (the default) runs one more query per
+ * relation and level, with the parents' keys in IN lists; `"joined"` loads them in the
+ * parents' statement through LEFT JOINs (parent rows de-duplicated, LIMIT and OFFSET
+ * still counting parents), so a whole tree of joined relations is one statement. A
+ * strategy given to `with` holds for the levels nested under it that choose none.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
+ * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+ * const options: Relation.WithOptions = { strategy: "joined" }
+ * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId }).with({ author: PostAuthor }, options)
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface WithOptions {
+  readonly strategy?: Strategy | undefined
+}
+
+/**
+ * A loading strategy: `"selectin"` or `"joined"` (see `WithOptions`).
+ *
+ * @example
+ * import type { Relation } from "retort"
+ * const strategy: Relation.Strategy = "joined"
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type Strategy = StrategyDef
+
 /** The same relation with the same nested relations (each `with(…)` call makes a new definition). */
 const sameShape = (a: RelationDef, b: RelationDef): boolean => {
   if (a === b) return true
@@ -209,8 +247,8 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
     [TypeId]: def,
     source: def.source as S,
     target: def.target as T,
-    with: (nested) =>
-      make({ ...def, nested: { ...def.nested, ...Object.fromEntries(Object.entries(nested).map(([k, r]) => [k, r[TypeId]])) } }, false),
+    with: (nested, options) =>
+      make({ ...def, nested: { ...def.nested, ...chooseStrategy(nested, options) } }, false),
     load: (entity) =>
       Effect.flatMap(Session.Session, (session) =>
         Effect.flatMap(resolve(session, def, entity), (source): Effect.Effect<R, Session.SessionError, Session.Session> => {
@@ -240,14 +278,16 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
 
 /**
  * Options every relation takes: `orderBy`, the order of the related rows (eager and lazy
- * loads alike; the target's primary key breaks ties, and is the order without it), and
- * `name`, the relation's name in messages such as `LazyLoadRefused`'s.
+ * loads alike; the target's primary key breaks ties, and is the order without it),
+ * `name`, the relation's name in messages such as `LazyLoadRefused`'s, and `strategy`,
+ * how eager loads fetch it by default (SQLAlchemy's `lazy="joined"` is opt-in here too).
  *
  * @example
  * import { Column, Relation, Table } from "retort"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
  * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, orderBy: [Post.c.id.desc()], name: "User.posts" })
+ * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId, strategy: "joined" })
  *
  * @since 0.3.0
  * @category models
@@ -255,12 +295,16 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
 export interface Options {
   readonly orderBy?: ReadonlyArray<Expr.Expr<any> | Expr.Order>
   readonly name?: string
+  /** How `with` loads it when the query does not say (default `"selectin"`; see `WithOptions`). */
+  readonly strategy?: Strategy
 }
 
 const identity = (kind: RelationDef["kind"], source: Table.Any, target: Table.Any, options: Options) => ({
   id: Symbol(kind),
   name: options.name ?? `${kind}(${Table.definition(source).identifier}, ${Table.definition(target).identifier})`,
-  orderBy: options.orderBy ?? []
+  orderBy: options.orderBy ?? [],
+  strategy: checkStrategy(options.strategy) ?? "selectin",
+  chosen: undefined
 })
 
 const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({

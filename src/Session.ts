@@ -74,10 +74,13 @@ export interface SessionQuery<M extends Table.Any, Row = InstanceType<M>> {
   limit(n: number): SessionQuery<M, Row>
   offset(n: number): SessionQuery<M, Row>
   /**
-   * Loads relations with the rows (selectin: one more query per relation and level, IN
-   * lists chunked under the parameter limit): `with({ posts: UserPosts })`.
+   * Loads relations with the rows: `with({ posts: UserPosts })`. Selectin by default (one
+   * more query per relation and level, IN lists chunked under the parameter limit), or as
+   * each relation's definition says; `{ strategy: "joined" }` loads them, and the levels
+   * nested under them that choose no strategy, in this query's statement (LEFT JOINs,
+   * parents de-duplicated; `limit` and `offset` still count parents).
    */
-  with<N extends RelationModule.Relations>(relations: N): SessionQuery<M, Row & RelationModule.Loaded<N>>
+  with<N extends RelationModule.Relations>(relations: N, options?: RelationModule.WithOptions): SessionQuery<M, Row & RelationModule.Loaded<N>>
   readonly all: Effect.Effect<ReadonlyArray<Row>, SessionError>
   readonly first: Effect.Effect<Option.Option<Row>, SessionError>
   /** Exactly one row, or `NoResultFound` / `MultipleResultsFound`. */
