@@ -17,7 +17,7 @@ import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
 import { LazyLoads, type LazyLoadMode, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
-import { fromSource } from "./internal/loading/RelationDef.js"
+import { fromSource, keyValue } from "./internal/loading/RelationDef.js"
 import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
 import * as Persister from "./internal/session/Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
@@ -341,7 +341,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         // Cascading relations first: their rows are deleted too (children before parents at flush).
         for (const relation of fromSource(model)) {
           if (!relation.cascade.delete) continue
-          const related = yield* loadFor(relation, session, [(entity as Record<string, unknown>)[relation.sourceKey.key]])
+          const related = yield* loadFor(relation, session, [keyValue(entity, relation.sourceKeys)])
           for (const child of [...related.values()].flat()) yield* session.delete(child)
         }
         ;(yield* tx.unit).delete(model, def, entity)

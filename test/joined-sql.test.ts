@@ -36,6 +36,17 @@ const PostTags = Relation.manyToMany(Post, Tag, { through: PostTag, source: Post
 const Manager = Relation.manyToOne(User, User, { foreignKey: User.c.managerId })
 const Reports = Relation.oneToMany(User, User, { foreignKey: User.c.managerId, orderBy: [User.c.name] })
 
+class Line extends Table.Class<Line>("Line")("lines", { orderId: Column.integer({ name: "order_id" }), lineNo: Column.integer({ name: "line_no" }) }, {
+  primaryKey: ["orderId", "lineNo"]
+}) {}
+class Shipment extends Table.Class<Shipment>("Shipment")("shipments", {
+  id: Column.integer({ primaryKey: true }),
+  orderId: Column.integer({ name: "order_id" }),
+  lineNo: Column.integer({ name: "line_no" })
+}) {}
+const ShipmentLine = Relation.manyToOne(Shipment, Line, { foreignKey: [Shipment.c.orderId, Shipment.c.lineNo] })
+const LineShipments = Relation.oneToMany(Line, Shipment, { foreignKey: [Shipment.c.orderId, Shipment.c.lineNo] })
+
 const dialects = ["sqlite", "postgresql", "mysql"] as const
 
 /** The joined statement of `model` with `relations` (all joined) over `base`. */
@@ -90,5 +101,17 @@ describe("joined loading (issue 15)", () => {
     assert.include(paged.toSql("mysql").sql, "FROM `users` LIMIT ? FOR UPDATE) AS `users` LEFT JOIN")
     assert.notMatch(paged.toSql("postgresql").sql, /ASC FOR UPDATE/)
     assert.throws(() => plain.toSql("sqlite"), /no row locks/)
+  })
+
+  it("a composite foreign key joins on every column; its target's whole primary key makes it one row per parent", () => {
+    check(
+      sql(Shipment, { where: [], orderBy: [] }, { line: ShipmentLine }),
+      `SELECT "shipments"."id" AS "p0", "shipments"."order_id" AS "p1", "shipments"."line_no" AS "p2", "_j1"."order_id" AS "j1_0", "_j1"."line_no" AS "j1_1" FROM "shipments" LEFT JOIN "lines" AS "_j1" ON (("_j1"."order_id" = "shipments"."order_id") AND ("_j1"."line_no" = "shipments"."line_no"))`,
+      []
+    )
+    assert.include(
+      sql(Line, { where: [], orderBy: [] }, { shipments: LineShipments }).toSql("sqlite").sql,
+      `LEFT JOIN "shipments" AS "_j1" ON (("_j1"."order_id" = "lines"."order_id") AND ("_j1"."line_no" = "lines"."line_no")) ORDER BY "lines"."order_id" ASC, "lines"."line_no" ASC, "_j1"."id" ASC`
+    )
   })
 })

@@ -21,7 +21,7 @@ import type * as Ast from "../ast/nodes.js"
 import { toOrderTerm } from "../expr.js"
 import { instantiate } from "../rows.js"
 import type { TableDef } from "../tableDef.js"
-import { keyString, type RelationDef, strategyOf } from "./RelationDef.js"
+import { keysEqual, keyString, type RelationDef, strategyOf } from "./RelationDef.js"
 
 /** What one joined relation found: per parent instance, its related instances (in order). */
 export interface Found {
@@ -98,7 +98,7 @@ export const hasJoined = (relations: Readonly<Record<string, RelationDef>>): boo
 const multiplies = (def: RelationDef): boolean => {
   if (def.through !== undefined) return true
   const pk = Table.definition(def.target).primaryKey
-  return !(pk.length === 1 && pk[0] === def.targetKey.key)
+  return !(pk.length > 0 && pk.length === def.targetKeys.length && pk.every((k) => def.targetKeys.some((t) => t.key === k)))
 }
 
 const anyMultiplies = (nodes: ReadonlyArray<Node>): boolean => nodes.some((n) => multiplies(n.def) || anyMultiplies(n.children))
@@ -152,6 +152,9 @@ const realias = (node: Ast.Node, aliases: ReadonlyMap<TableDef, Table.Alias<any,
 
 type Term = Expr.Expr<any> | Ast.OrderTerm
 
+/** The columns of `keys` as `refs` (a model's or an alias's) reads them. */
+const refsOf = (refs: Readonly<Record<string, Column.AnyRef>>, keys: ReadonlyArray<Column.AnyRef>) => keys.map((k) => refs[k.key]!)
+
 /** The statement: the parents' columns, then each joined relation's, LEFT JOINed depth first. */
 const statement = (model: Table.Any, base: Base, nodes: ReadonlyArray<Node>) => {
   const parent = columnsOf(model, "p")
@@ -166,14 +169,14 @@ const statement = (model: Table.Any, base: Base, nodes: ReadonlyArray<Node>) => 
     node.columns.def.columns.forEach((c, i) => shape[node.columns.labels[i]!] = targetRefs[c.key]!)
     const aliases = new Map<TableDef, Table.Alias<any, string>>([[node.columns.def, target]])
     if (def.through === undefined) {
-      joins.push([target, targetRefs[def.targetKey.key]!.eq(source[def.sourceKey.key] as never)])
+      joins.push([target, keysEqual(refsOf(targetRefs, def.targetKeys), refsOf(source, def.sourceKeys))])
     } else {
-      const { model: through, sourceFk, targetFk, targetKey } = def.through
+      const { model: through, sourceFks, targetFks, targetKeys } = def.through
       const link = Table.alias(through, node.throughAlias!)
       const linkRefs = link.c as Record<string, Column.AnyRef>
       aliases.set(Table.definition(through), link)
-      joins.push([link, linkRefs[sourceFk.key]!.eq(source[def.sourceKey.key] as never)])
-      joins.push([target, targetRefs[targetKey.key]!.eq(linkRefs[targetFk.key] as never)])
+      joins.push([link, keysEqual(refsOf(linkRefs, sourceFks), refsOf(source, def.sourceKeys))])
+      joins.push([target, keysEqual(refsOf(targetRefs, targetKeys), refsOf(linkRefs, targetFks))])
     }
     // A relation to one row per parent orders nothing: its row is the same all along the parent's rows.
     if (multiplies(def)) {

@@ -18,7 +18,7 @@ import { LazyLoadRefused } from "../../Errors.js"
 import type { Session, SessionError } from "../../Session.js"
 import * as Table from "../../Table.js"
 import { loadFor } from "./Loader.js"
-import { keyString, type RelationDef } from "./RelationDef.js"
+import { keyString, keyValue, type RelationDef } from "./RelationDef.js"
 
 /**
  * How a session loads a relation that was not loaded with the query.
@@ -132,7 +132,7 @@ export const eagerOf = (entity: object, def: RelationDef): { readonly def: Relat
   return field === undefined ? undefined : { def: field.def, value: (entity as Record<string, unknown>)[field.name] }
 }
 
-const keyOfEntity = (def: RelationDef, entity: object) => (entity as Record<string, unknown>)[def.sourceKey.key]
+const keyOfEntity = (def: RelationDef, entity: object) => keyValue(entity, def.sourceKeys)
 
 /** Runs `load` once for every caller that finds `pending` unset, completing `done` whatever happens. */
 const settle = (done: Deferred.Deferred<ByKey, SessionError>, load: Effect.Effect<ByKey, SessionError>) =>

@@ -15,10 +15,10 @@ import * as Table from "../../Table.js"
 import { instantiate } from "../rows.js"
 import { emptyLevel, hasJoined, type Level, selectJoined } from "./Joined.js"
 import { eagerPrototype, stateOf } from "./LazyLoads.js"
-import { keyString, type RelationDef } from "./RelationDef.js"
+import { keyIn, keysEqual, keyString, keyValue, type RelationDef } from "./RelationDef.js"
 
-/** Leaves room for the other parameters of the statement. */
-const chunkSize = (session: Session) => Math.max(1, session.engine.dialect.compiler.maxParameters - 100)
+/** Leaves room for the other parameters of the statement; a composite key takes one per column. */
+const chunkSize = (session: Session, columns: number) => Math.max(1, Math.floor((session.engine.dialect.compiler.maxParameters - 100) / columns))
 
 const chunks = <A>(items: ReadonlyArray<A>, size: number): ReadonlyArray<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
@@ -54,30 +54,31 @@ export const loadFor = (
     }
     const order = orderOf(def)
     const all: Array<object> = []
-    for (const chunk of chunks(unique, chunkSize(session))) {
+    for (const chunk of chunks(unique, chunkSize(session, def.sourceKeys.length))) {
       if (def.through === undefined) {
-        const where = [def.targetKey.in(chunk as never)]
+        const where = [keyIn(def.targetKeys, chunk)]
         const rows = level === undefined
           ? yield* session.query(def.target).where(...where).orderBy(...order).all
           : yield* selectJoined(session, def.target, { where, orderBy: order }, def.nested, level)
         all.push(...rows)
-        for (const row of rows) push((row as Record<string, unknown>)[def.targetKey.key], row)
+        for (const row of rows) push(keyValue(row, def.targetKeys), row)
         continue
       }
       // Many-to-many: the target's columns and the association's source key, in one query.
-      const { model: through, sourceFk, targetFk, targetKey } = def.through
+      const { model: through, sourceFks, targetFks, targetKeys } = def.through
       const targetDef = Table.definition(def.target)
-      const shape: Record<string, Column.AnyRef> = { "~key": sourceFk }
+      const shape: Record<string, Column.AnyRef> = {}
+      sourceFks.forEach((fk, i) => shape[`~key${i}`] = fk)
       for (const column of targetDef.columns) shape[`t_${column.key}`] = def.target.c[column.key]!
       const rows = yield* session.execute(
-        Query.select(shape as never).from(def.target).join(through, targetFk.eq(targetKey as never)).where(sourceFk.in(chunk as never))
+        Query.select(shape as never).from(def.target).join(through, keysEqual(targetFks, targetKeys)).where(keyIn(sourceFks, chunk))
           .orderBy(...order)
       )
       for (const row of rows as ReadonlyArray<Record<string, unknown>>) {
         const values = Object.fromEntries(targetDef.columns.map((c) => [c.key, row[`t_${c.key}`]]))
         const entity = session.merge(instantiate(def.target, values) as object)
         all.push(entity)
-        push(row["~key"], entity)
+        push(sourceFks.length === 1 ? row["~key0"] : sourceFks.map((_, i) => row[`~key${i}`]), entity)
       }
     }
     // Everything loaded at once is one result set: a lazy load on one of them loads for all.
@@ -126,8 +127,11 @@ export const attach = (
       } else {
         // Joined relations under this selectin one come with its statement (one per chunk).
         nested = hasJoined(def.nested) && def.through === undefined ? emptyLevel(def.nested) : undefined
-        const byKey = yield* loadFor(def, session, entities.map((e) => (e as Record<string, unknown>)[def.sourceKey.key]), nested)
-        of = (entity) => byKey.get(keyString((entity as Record<string, unknown>)[def.sourceKey.key])) ?? none
+        const byKey = yield* loadFor(def, session, entities.map((e) => keyValue(e, def.sourceKeys)), nested)
+        of = (entity) => {
+          const key = keyValue(entity, def.sourceKeys)
+          return key === null || key === undefined ? none : byKey.get(keyString(key)) ?? none
+        }
         related = [...new Set([...byKey.values()].flat())]
       }
       // Nested relations are loaded for all the related instances of this level at once.
