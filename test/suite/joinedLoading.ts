@@ -340,6 +340,23 @@ export const suite: Suite = (layer, target) => {
         assert.isTrue(Exit.isFailure(value.refused))
       }))
 
+    it.effect("joined instances are one result set: a loop of lazy loads over them is one query", () =>
+      Effect.gen(function*() {
+        const { selects, value } = yield* counted(Effect.gen(function*() {
+          const s = yield* session
+          const users = yield* s.query(JUser).orderBy(JUser.c.id).with({ posts: UserPosts, manager: Manager.with({ profile: UserProfile }) }, { strategy: "joined" }).all
+          yield* mark
+          const comments: Array<number> = []
+          for (const user of users) for (const post of user.posts) comments.push((yield* PostComments.load(post)).length)
+          const managers: Array<number> = []
+          for (const user of users) if (user.manager !== null) managers.push((yield* Reports.load(user.manager)).length)
+          return { comments, managers }
+        }))
+        assert.strictEqual(selects, 2)
+        assert.deepStrictEqual(value.comments, [0, 2, 1, 0, 0, 0, 1])
+        assert.deepStrictEqual(value.managers, [2, 2, 2, 2, 2, 2])
+      }))
+
     it.effect("a joined query locks its parents' rows (forUpdate), with and without LIMIT", () =>
       Effect.gen(function*() {
         if (target.dialect === "sqlite") return

@@ -136,6 +136,8 @@ export const attach = (
       }
       // Nested relations are loaded for all the related instances of this level at once.
       const withNested = yield* attach(def.nested, session, related, nested)
+      // Joined instances are one result set too, as `loadFor` makes the selectin ones.
+      if (pre !== undefined) stateOf(session).remember(withNested, withNested === related ? undefined : related)
       loaded.push({ name, def, of, attached: withNested === related ? undefined : new Map(related.map((e, i) => [e, withNested[i]!])) })
     }
     const shapes = new Map<object, object>()
