@@ -2,22 +2,21 @@
  * Relationships between models: one-to-many, many-to-one, one-to-one, many-to-many
  * (through an association table) and self-referential ones. They load eagerly with
  * `session.query(M).with({ name: relation })` (one query per relation, whatever the number
- * of rows) or lazily with `relation.load(entity)`, without N+1: the first load of a
+ * of rows; or none with `{ strategy: "joined" }`, in the query's own statement through
+ * LEFT JOINs) or lazily with `relation.load(entity)`, without N+1: the first load of a
  * relation on one instance of a query's result loads it for all of them, so a loop of
  * loads is one query; concurrent or request-batched loads of other instances share one.
  *
  * @module
  * @since 0.1.0
  */
-import { Effect, Request, RequestResolver, type Schema } from "effect"
+import type { Effect, Schema } from "effect"
 import type * as Column from "./Column.js"
-import * as Expr from "./Expr.js"
+import type * as Expr from "./Expr.js"
 import type { LazyLoadRefused } from "./Errors.js"
-import { resolve, windowed } from "./internal/loading/LazyLoads.js"
-import { attach } from "./internal/loading/Loader.js"
-import { keyString, register, type RelationDef } from "./internal/loading/RelationDef.js"
-import * as Query from "./Query.js"
-import * as Session from "./Session.js"
+import { checkStrategy, type RelationDef, RelationTypeId, type Strategy as StrategyDef } from "./internal/loading/RelationDef.js"
+import { foreignKey, make } from "./internal/loading/RelationValue.js"
+import type * as Session from "./Session.js"
 import * as Table from "./Table.js"
 
 /**
@@ -30,7 +29,7 @@ import * as Table from "./Table.js"
  * @since 0.1.0
  * @category type ids
  */
-export const TypeId: unique symbol = Symbol.for("retort/Relation")
+export const TypeId: typeof RelationTypeId = RelationTypeId
 
 /**
  * A relationship from instances of `S` to what `R` describes: an array of `T` instances,
@@ -51,8 +50,11 @@ export interface Relation<S extends Table.Any, T extends Table.Any, R> {
   readonly target: T
   /** Phantom: what loading gives. */
   readonly "~result"?: R
-  /** The same relation, loading `nested` relations of its targets too (one more query per level). */
-  with<N extends Relations>(nested: N): Relation<S, T, Nested<R, N>>
+  /**
+   * The same relation, loading `nested` relations of its targets too: one more query per
+   * level, or in the same statement with `{ strategy: "joined" }` (see `WithOptions`).
+   */
+  with<N extends Relations>(nested: N, options?: WithOptions): Relation<S, T, Nested<R, N>>
   /**
    * The related instances of one source instance, without N+1: served from an eager load
    * (`with`) of this instance if there was one; else loaded, in one query, for every
@@ -154,101 +156,68 @@ export interface Cascade {
   readonly deleteOrphan?: boolean
 }
 
-/** The column a foreign key column points at. */
-const referenced = (fk: Column.AnyRef): Column.AnyRef => {
-  const thunk = fk.column.references
-  if (thunk === undefined) throw new TypeError(`${fk.table.tableName}.${fk.name} has no references option: it is not a foreign key`)
-  return thunk()
-}
-
-class Load extends Request.TaggedClass("retort/RelationLoad")<ReadonlyArray<object>, Session.SessionError, {
-  readonly key: unknown
-}> {}
-
-/** The same relation with the same nested relations (each `with(…)` call makes a new definition). */
-const sameShape = (a: RelationDef, b: RelationDef): boolean => {
-  if (a === b) return true
-  if (a.id !== b.id) return false
-  const names = Object.keys(a.nested)
-  return names.length === Object.keys(b.nested).length &&
-    names.every((name) => b.nested[name] !== undefined && sameShape(a.nested[name]!, b.nested[name]!))
-}
-
-const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, register_ = true): Relation<S, T, R> => {
-  if (register_) register(def)
-  // One resolver per relation: the loads of one relation in a batch become one query.
-  const resolver = RequestResolver.makeBatched((requests: ReadonlyArray<Load>) =>
-    Effect.flatMap(Session.Session, (session) => windowed(session, def, requests.map((r) => r.key))).pipe(
-      Effect.matchCauseEffect({
-        onFailure: (cause) => Effect.forEach(requests, (r) => Request.failCause(r, cause), { discard: true }),
-        onSuccess: (byKey) =>
-          Effect.forEach(requests, (r) => Request.succeed(r, byKey.get(keyString(r.key)) ?? []), { discard: true })
-      })
-    )
-  ).pipe(RequestResolver.contextFromServices(Session.Session))
-
-  const exists = (condition?: Expr.Expr<boolean> | ((target: any) => Expr.Expr<boolean>)) => {
-    // A self-referential relation needs the related table under another name inside the subquery.
-    const related: any = def.source === def.target ? Table.alias(def.target, `_${def.target.tableName}_related`) : def.target
-    const extra = condition === undefined ? [] : [typeof condition === "function" ? condition(related.c) : condition]
-    if (def.through === undefined) {
-      const targetKey = related.c[def.targetKey.key] as Column.AnyRef
-      return Expr.exists(
-        Query.select({ one: Expr.literal(1) }).from(related).where(targetKey.eq(def.sourceKey as never), ...extra)
-      )
-    }
-    const { model: through, sourceFk, targetFk, targetKey } = def.through
-    return Expr.exists(
-      Query.select({ one: Expr.literal(1) })
-        .from(through)
-        .join(related, (related.c[targetKey.key] as Column.AnyRef).eq(targetFk as never))
-        .where(sourceFk.eq(def.sourceKey as never), ...extra)
-    )
-  }
-
-  return {
-    [TypeId]: def,
-    source: def.source as S,
-    target: def.target as T,
-    with: (nested) =>
-      make({ ...def, nested: { ...def.nested, ...Object.fromEntries(Object.entries(nested).map(([k, r]) => [k, r[TypeId]])) } }, false),
-    load: (entity) =>
-      Effect.flatMap(Session.Session, (session) =>
-        Effect.flatMap(resolve(session, def, entity), (source): Effect.Effect<R, Session.SessionError, Session.Session> => {
-          // Eagerly loaded with these very nested relations: served as it was attached.
-          if (source._tag === "Eager" && sameShape(source.def, def)) return Effect.succeed(source.value as R)
-          const found: Effect.Effect<ReadonlyArray<object>, Session.SessionError, Session.Session> = source._tag === "Eager"
-            ? Effect.succeed(source.value === null ? [] : Array.isArray(source.value) ? source.value : [source.value as object])
-            : source._tag === "Loaded"
-            ? Effect.succeed(source.found)
-            : Effect.request(new Load({ key: (entity as Record<string, unknown>)[def.sourceKey.key] }), resolver).pipe(
-              Effect.withRequestCaching(false)
-            )
-          return Effect.flatMap(found, (list) =>
-            Effect.map(attach(def.nested, session, list), (withNested) => (def.single ? withNested[0] ?? null : withNested) as R))
-        })
-      ),
-    any: exists,
-    has: exists,
-    drafts: (rows) => {
-      if (def.kind !== "oneToMany" && def.kind !== "oneToOne") {
-        throw new TypeError(`drafts: only a one-to-many or one-to-one relation inserts related rows, not a ${def.kind}`)
-      }
-      return { _tag: "Drafts", relation: def, rows }
-    }
-  }
+/**
+ * How eager loading fetches relations: `"selectin"` (the default) runs one more query per
+ * relation and level, with the parents' keys in IN lists; `"joined"` loads them in the
+ * parents' statement through LEFT JOINs (parent rows de-duplicated, LIMIT and OFFSET
+ * still counting parents), so a whole tree of joined relations is one statement. A
+ * strategy given to `with` holds for the levels nested under it that choose none.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort-orm"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
+ * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+ * const options: Relation.WithOptions = { strategy: "joined" }
+ * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId }).with({ author: PostAuthor }, options)
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface WithOptions {
+  readonly strategy?: Strategy | undefined
 }
 
 /**
+ * A loading strategy: `"selectin"` or `"joined"` (see `WithOptions`).
+ *
+ * @example
+ * import type { Relation } from "retort-orm"
+ * const strategy: Relation.Strategy = "joined"
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type Strategy = StrategyDef
+
+/**
+ * The foreign key of a relation: one column, or the columns of a composite key, each
+ * with its `references` or (none of them) pointing at the other model's primary key in order.
+ *
+ * @example
+ * import { Column, Relation, Table } from "retort-orm"
+ * class Line extends Table.Class<Line>("Line")("lines", { orderId: Column.integer(), lineNo: Column.integer() }, { primaryKey: ["orderId", "lineNo"] }) {}
+ * class Shipment extends Table.Class<Shipment>("Shipment")("shipments", { id: Column.integer({ primaryKey: true }), orderId: Column.integer(), lineNo: Column.integer() }) {}
+ * const key: Relation.ForeignKey = [Shipment.c.orderId, Shipment.c.lineNo]
+ * const ShipmentLine = Relation.manyToOne(Shipment, Line, { foreignKey: key })
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type ForeignKey = Column.Ref<any, string, any> | ReadonlyArray<Column.Ref<any, string, any>>
+
+/**
  * Options every relation takes: `orderBy`, the order of the related rows (eager and lazy
- * loads alike; the target's primary key breaks ties, and is the order without it), and
- * `name`, the relation's name in messages such as `LazyLoadRefused`'s.
+ * loads alike; the target's primary key breaks ties, and is the order without it),
+ * `name`, the relation's name in messages such as `LazyLoadRefused`'s, and `strategy`,
+ * how eager loads fetch it by default (SQLAlchemy's `lazy="joined"` is opt-in here too).
  *
  * @example
  * import { Column, Relation, Table } from "retort-orm"
  * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }) }) {}
  * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }) }) {}
  * const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, orderBy: [Post.c.id.desc()], name: "User.posts" })
+ * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId, strategy: "joined" })
  *
  * @since 0.3.0
  * @category models
@@ -256,12 +225,16 @@ const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationDef, reg
 export interface Options {
   readonly orderBy?: ReadonlyArray<Expr.Expr<any> | Expr.Order>
   readonly name?: string
+  /** How `with` loads it when the query does not say (default `"selectin"`; see `WithOptions`). */
+  readonly strategy?: Strategy
 }
 
 const identity = (kind: RelationDef["kind"], source: Table.Any, target: Table.Any, options: Options) => ({
   id: Symbol(kind),
   name: options.name ?? `${kind}(${Table.definition(source).identifier}, ${Table.definition(target).identifier})`,
-  orderBy: options.orderBy ?? []
+  orderBy: options.orderBy ?? [],
+  strategy: checkStrategy(options.strategy) ?? "selectin",
+  chosen: undefined
 })
 
 const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
@@ -270,7 +243,9 @@ const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
 })
 
 /**
- * One source row to many target rows, whose `foreignKey` points at the source.
+ * One source row to many target rows, whose `foreignKey` points at the source. A
+ * composite key is several columns, `[Shipment.c.orderId, Shipment.c.lineNo]`: each
+ * with its `references`, or none of them, pointing at the source's primary key in order.
  *
  * @example
  * import { Column, Relation, Table } from "retort-orm"
@@ -284,24 +259,27 @@ const cascadeOf = (options: { readonly cascade?: Cascade | undefined }) => ({
 export const oneToMany = <S extends Table.Any, T extends Table.Any>(
   source: S,
   target: T,
-  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade } & Options
-): Relation<S, T, ReadonlyArray<InstanceType<T>>> =>
-  make({
+  options: { readonly foreignKey: ForeignKey; readonly cascade?: Cascade } & Options
+): Relation<S, T, ReadonlyArray<InstanceType<T>>> => {
+  const fk = foreignKey(options.foreignKey, source)
+  return make({
     kind: "oneToMany",
     single: false,
     source,
     target,
-    sourceKey: source.c[referenced(options.foreignKey).key] as Column.AnyRef,
-    targetKey: options.foreignKey,
+    sourceKeys: fk.referenced.map((r) => source.c[r.key] as Column.AnyRef),
+    targetKeys: fk.columns,
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
     ...identity("oneToMany", source, target, options)
   })
+}
 
 /**
- * Many source rows to one target row: the source's `foreignKey` points at the target.
- * Loads the target instance, or `null` when the key is null.
+ * Many source rows to one target row: the source's `foreignKey` (one column, or the
+ * columns of a composite key) points at the target. Loads the target instance, or
+ * `null` when the key (or a part of it) is null.
  *
  * @example
  * import { Column, Relation, Table } from "retort-orm"
@@ -315,20 +293,22 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
 export const manyToOne = <S extends Table.Any, T extends Table.Any>(
   source: S,
   target: T,
-  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade } & Options
-): Relation<S, T, InstanceType<T> | null> =>
-  make({
+  options: { readonly foreignKey: ForeignKey; readonly cascade?: Cascade } & Options
+): Relation<S, T, InstanceType<T> | null> => {
+  const fk = foreignKey(options.foreignKey, target)
+  return make({
     kind: "manyToOne",
     single: true,
     source,
     target,
-    sourceKey: options.foreignKey,
-    targetKey: target.c[referenced(options.foreignKey).key] as Column.AnyRef,
+    sourceKeys: fk.columns,
+    targetKeys: fk.referenced.map((r) => target.c[r.key] as Column.AnyRef),
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
     ...identity("manyToOne", source, target, options)
   })
+}
 
 /**
  * One row to at most one row. The `foreignKey` may be on either side: on the target (a
@@ -346,16 +326,18 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
 export const oneToOne = <S extends Table.Any, T extends Table.Any>(
   source: S,
   target: T,
-  options: { readonly foreignKey: Column.Ref<any, string, any>; readonly cascade?: Cascade } & Options
+  options: { readonly foreignKey: ForeignKey; readonly cascade?: Cascade } & Options
 ): Relation<S, T, InstanceType<T> | null> => {
-  const onTarget = options.foreignKey.table.def === Table.definition(target) && (target as Table.Any) !== source
+  const first = (Array.isArray(options.foreignKey) ? options.foreignKey[0] : options.foreignKey) as Column.AnyRef | undefined
+  const onTarget = first?.table.def === Table.definition(target) && (target as Table.Any) !== source
+  const fk = foreignKey(options.foreignKey, onTarget ? source : target)
   return make({
     kind: "oneToOne",
     single: true,
     source,
     target,
-    sourceKey: onTarget ? source.c[referenced(options.foreignKey).key] as Column.AnyRef : options.foreignKey,
-    targetKey: onTarget ? options.foreignKey : target.c[referenced(options.foreignKey).key] as Column.AnyRef,
+    sourceKeys: onTarget ? fk.referenced.map((r) => source.c[r.key] as Column.AnyRef) : fk.columns,
+    targetKeys: onTarget ? fk.columns : fk.referenced.map((r) => target.c[r.key] as Column.AnyRef),
     through: undefined,
     cascade: cascadeOf(options),
     nested: {},
@@ -364,8 +346,8 @@ export const oneToOne = <S extends Table.Any, T extends Table.Any>(
 }
 
 /**
- * Many to many, through an association table whose `source` column points at the source
- * and `target` column at the target.
+ * Many to many, through an association table whose `source` column (or columns) points
+ * at the source and `target` column (or columns) at the target.
  *
  * @example
  * import { Column, Relation, Table } from "retort-orm"
@@ -385,19 +367,21 @@ export const manyToMany = <S extends Table.Any, T extends Table.Any>(
   target: T,
   options: {
     readonly through: Table.Any
-    readonly source: Column.Ref<any, string, any>
-    readonly target: Column.Ref<any, string, any>
+    readonly source: ForeignKey
+    readonly target: ForeignKey
   } & Options
 ): Relation<S, T, ReadonlyArray<InstanceType<T>>> => {
-  const targetKey = target.c[referenced(options.target).key] as Column.AnyRef
+  const toSource = foreignKey(options.source, source)
+  const toTarget = foreignKey(options.target, target)
+  const targetKeys = toTarget.referenced.map((r) => target.c[r.key] as Column.AnyRef)
   return make({
     kind: "manyToMany",
     single: false,
     source,
     target,
-    sourceKey: source.c[referenced(options.source).key] as Column.AnyRef,
-    targetKey,
-    through: { model: options.through, sourceFk: options.source, targetFk: options.target, targetKey },
+    sourceKeys: toSource.referenced.map((r) => source.c[r.key] as Column.AnyRef),
+    targetKeys,
+    through: { model: options.through, sourceFks: toSource.columns, targetFks: toTarget.columns, targetKeys },
     cascade: { delete: false, deleteOrphan: false },
     nested: {},
     ...identity("manyToMany", source, target, options)

@@ -19,7 +19,7 @@ import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
 import { LazyLoads, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
-import { fromSource } from "./internal/loading/RelationDef.js"
+import { fromSource, keyValue } from "./internal/loading/RelationDef.js"
 import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
 import * as Persister from "./internal/session/Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
@@ -77,10 +77,13 @@ export interface SessionQuery<M extends Table.Any, Row = InstanceType<M>> {
   limit(n: number): SessionQuery<M, Row>
   offset(n: number): SessionQuery<M, Row>
   /**
-   * Loads relations with the rows (selectin: one more query per relation and level, IN
-   * lists chunked under the parameter limit): `with({ posts: UserPosts })`.
+   * Loads relations with the rows: `with({ posts: UserPosts })`. Selectin by default (one
+   * more query per relation and level, IN lists chunked under the parameter limit), or as
+   * each relation's definition says; `{ strategy: "joined" }` loads them, and the levels
+   * nested under them that choose no strategy, in this query's statement (LEFT JOINs,
+   * parents de-duplicated; `limit` and `offset` still count parents).
    */
-  with<N extends RelationModule.Relations>(relations: N): SessionQuery<M, Row & RelationModule.Loaded<N>>
+  with<N extends RelationModule.Relations>(relations: N, options?: RelationModule.WithOptions): SessionQuery<M, Row & RelationModule.Loaded<N>>
   readonly all: Effect.Effect<ReadonlyArray<Row>, SessionError>
   readonly first: Effect.Effect<Option.Option<Row>, SessionError>
   /** Exactly one row, or `NoResultFound` / `MultipleResultsFound`. */
@@ -357,7 +360,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         // Cascading relations first: their rows are deleted too (children before parents at flush).
         for (const relation of fromSource(model)) {
           if (!relation.cascade.delete) continue
-          const related = yield* loadFor(relation, session, [(entity as Record<string, unknown>)[relation.sourceKey.key]])
+          const related = yield* loadFor(relation, session, [keyValue(entity, relation.sourceKeys)])
           for (const child of [...related.values()].flat()) yield* session.delete(child)
         }
         ;(yield* tx.recording).delete(model, def, entity)

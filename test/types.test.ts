@@ -168,4 +168,16 @@ describe("relation types", () => {
     expectTypeOf(Reports.load).returns.toEqualTypeOf<Effect.Effect<ReadonlyArray<Employee>, Session.SessionError | Errors.LazyLoadRefused, Session.Session>>()
     expectTypeOf(PostAuthor.load).returns.toEqualTypeOf<Effect.Effect<User | null, Session.SessionError | Errors.LazyLoadRefused, Session.Session>>()
   })
+
+  it("a loading strategy changes no result type", () => {
+    const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.authorId, strategy: "joined" })
+    const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+    const query = (session: Session.Session) =>
+      session.query(User).with({ posts: UserPosts.with({ author: PostAuthor }, { strategy: "selectin" }) }, { strategy: "joined" })
+    expectTypeOf<ReturnType<typeof query>["all"]>().toEqualTypeOf<
+      Effect.Effect<ReadonlyArray<User & { readonly posts: ReadonlyArray<Post & { readonly author: User | null }> }>, Session.SessionError>
+    >()
+    // @ts-expect-error: not a strategy (refused at run time too)
+    assert.throws(() => Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId, strategy: "eager" }), /strategy/)
+  })
 })

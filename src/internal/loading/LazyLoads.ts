@@ -18,7 +18,7 @@ import { LazyLoadRefused } from "../../Errors.js"
 import type { Session, SessionError } from "../../Session.js"
 import * as Table from "../../Table.js"
 import { loadFor } from "./Loader.js"
-import { keyString, type RelationDef } from "./RelationDef.js"
+import { keyString, keyValue, type RelationDef } from "./RelationDef.js"
 
 /**
  * How a session loads a relation that was not loaded with the query.
@@ -110,18 +110,29 @@ export const stateOf = (session: Session): LazyLoads => {
   return state
 }
 
-/** What eager loading attached to an instance, by relation id (a global map: instances are not shared between sessions' copies). */
-const eager = new WeakMap<object, Map<symbol, { readonly def: RelationDef; readonly value: unknown }>>()
+/** Where an eagerly loaded copy's prototype says which relations it holds, by relation id. */
+const EagerTag: unique symbol = Symbol.for("retort/EagerRelations")
 
-export const recordEager = (entity: object, def: RelationDef, value: unknown): void => {
-  let byRelation = eager.get(entity)
-  if (byRelation === undefined) eager.set(entity, byRelation = new Map())
-  byRelation.set(def.id, { def, value })
+type EagerFields = ReadonlyMap<symbol, { readonly def: RelationDef; readonly name: string }>
+
+/**
+ * A prototype for the copies an eager load makes of instances whose prototype is `proto`:
+ * it records which relations they hold and under which field, once per load rather than
+ * a map per instance (the copies keep their class: this sits between them and it).
+ */
+export const eagerPrototype = (proto: object, loaded: ReadonlyArray<{ readonly def: RelationDef; readonly name: string }>): object => {
+  const below = (proto as { readonly [EagerTag]?: EagerFields })[EagerTag]
+  const fields = new Map(below)
+  for (const { def, name } of loaded) fields.set(def.id, { def, name })
+  return Object.create(proto, { [EagerTag]: { value: fields } })
 }
 
-export const eagerOf = (entity: object, def: RelationDef) => eager.get(entity)?.get(def.id)
+export const eagerOf = (entity: object, def: RelationDef): { readonly def: RelationDef; readonly value: unknown } | undefined => {
+  const field = (entity as { readonly [EagerTag]?: EagerFields })[EagerTag]?.get(def.id)
+  return field === undefined ? undefined : { def: field.def, value: (entity as Record<string, unknown>)[field.name] }
+}
 
-const keyOfEntity = (def: RelationDef, entity: object) => (entity as Record<string, unknown>)[def.sourceKey.key]
+const keyOfEntity = (def: RelationDef, entity: object) => keyValue(entity, def.sourceKeys)
 
 /** Runs `load` once for every caller that finds `pending` unset, completing `done` whatever happens. */
 const settle = (done: Deferred.Deferred<ByKey, SessionError>, load: Effect.Effect<ByKey, SessionError>) =>

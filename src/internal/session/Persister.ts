@@ -273,10 +273,11 @@ export const flush = (changes: ChangeSet, identity: IdentityView, events: Events
         const set = deferred.get(rows[i]!)
         if (set !== undefined) afterwards.push({ model, def, entity: entity as object, set })
         for (const { relation, rows: drafts } of rows[i]!.children) {
-          const key = (entity as Record<string, unknown>)[relation.sourceKey.key]
+          // Each foreign key column from the parent's column it points at (several for a composite key).
+          const key = Object.fromEntries(relation.targetKeys.map((t, k) => [t.key, (entity as Record<string, unknown>)[relation.sourceKeys[k]!.key]]))
           const childDef = Table.definition(relation.target)
           for (const draft of drafts) {
-            const values = yield* validate(relation.target, childDef, { ...draft, [relation.targetKey.key]: key })
+            const values = yield* validate(relation.target, childDef, { ...draft, ...key })
             pending.push({ model: relation.target, def: childDef, values, children: [] })
           }
         }

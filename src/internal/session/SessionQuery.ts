@@ -3,7 +3,8 @@
  * through the session, so that rows are the session's instances and pending changes are
  * flushed first) and `session.get` by primary key (identity map first, then one
  * statement compiled once per model and dialect). Built by `src/Session.ts`; eager
- * loading goes through `../loading/Loader.ts`.
+ * loading goes through `../loading/Loader.ts` (selectin) and `../loading/Joined.ts`
+ * (joined: the parents' statement is built there).
  */
 import { Effect, Option, Stream } from "effect"
 import type * as Dialect from "../../Dialect.js"
@@ -17,8 +18,9 @@ import type * as RelationModule from "../../Relation.js"
 import type { Key, Session, SessionError, SessionQuery } from "../../Session.js"
 import * as Table from "../../Table.js"
 import { stateOf } from "../loading/LazyLoads.js"
+import { emptyLevel, hasJoined, type Level, selectJoined } from "../loading/Joined.js"
 import { attach } from "../loading/Loader.js"
-import type { RelationDef } from "../loading/RelationDef.js"
+import { chooseStrategy, type RelationDef, resolveStrategies } from "../loading/RelationDef.js"
 import { encodeValue, rowDecoder } from "../rows.js"
 import type { TableDef } from "../tableDef.js"
 import * as Transaction from "../transaction.js"
@@ -47,9 +49,6 @@ interface QueryState {
 
 const noFilter: QueryState = { where: [], orderBy: [], limit: undefined, offset: undefined, relations: {} }
 
-/** The relation behind a `Relation` value (its TypeId field). */
-const RelationTypeId: symbol = Symbol.for("retort/Relation")
-
 /** Rows as the session's instances, merged into the identity map by the current level. */
 const remember = <M extends Table.Any>(reader: Reader, def: TableDef, rows: ReadonlyArray<InstanceType<M>>) =>
   Effect.map(reader.transaction.unit, (unit) => {
@@ -70,19 +69,30 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
     if (state.lock !== undefined) q = state.lock.strength === "update" ? q.forUpdate(state.lock.options) : q.forShare(state.lock.options)
     return q
   }
-  const rows = (limit: number | undefined) =>
-    Effect.flatMap(
-      Effect.flatMap(reader.execute(select(limit)), (found) => remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>)),
-      (found): Effect.Effect<ReadonlyArray<any>, SessionError> => {
-        // The rows remember their result set, so that a lazy load on one loads for all (no N+1).
-        const lazy = stateOf(reader.session)
-        if (Object.keys(state.relations).length === 0) {
-          lazy.remember(found as ReadonlyArray<object>)
-          return Effect.succeed(found)
-        }
-        return Effect.tap(attach(state.relations, reader.session, found), (copies) => lazy.remember(copies, found as ReadonlyArray<object>))
-      }
-    )
+  const rows = (limit: number | undefined): Effect.Effect<ReadonlyArray<any>, SessionError> => {
+    if (Object.keys(state.relations).length === 0) {
+      return Effect.flatMap(reader.execute(select(limit)), (found) =>
+        Effect.map(remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>), (merged) => {
+          // The rows remember their result set, so that a lazy load on one loads for all (no N+1).
+          stateOf(reader.session).remember(merged as ReadonlyArray<object>)
+          return merged
+        }))
+    }
+    const relations = resolveStrategies(state.relations, undefined)
+    const parents: Effect.Effect<{ readonly found: ReadonlyArray<object>; readonly level: Level | undefined }, SessionError> =
+      hasJoined(relations)
+        ? Effect.suspend(() => {
+          const level = emptyLevel(relations)
+          const base = { where: state.where, orderBy: state.orderBy, limit, offset: state.offset, lock: state.lock }
+          return Effect.map(selectJoined(reader.session, model, base, relations, level), (found) => ({ found, level }))
+        })
+        : Effect.map(
+          Effect.flatMap(reader.execute(select(limit)), (found) => remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>)),
+          (found) => ({ found: found as ReadonlyArray<object>, level: undefined })
+        )
+    return Effect.flatMap(parents, ({ found, level }) =>
+      Effect.tap(attach(relations, reader.session, found, level), (copies) => stateOf(reader.session).remember(copies, found)))
+  }
   const all = rows(state.limit)
   return {
     where: (...conditions) => next({ where: [...state.where, ...conditions] }),
@@ -99,13 +109,8 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
     // Built now, so that bad options (nowait with skipLocked) throw where they are written.
     forUpdate: (options) => (Query.select(model).forUpdate(options), next({ lock: { strength: "update", options } })),
     forShare: (options) => (Query.select(model).forShare(options), next({ lock: { strength: "share", options } })),
-    with: (relations: RelationModule.Relations) =>
-      next({
-        relations: {
-          ...state.relations,
-          ...Object.fromEntries(Object.entries(relations).map(([k, r]) => [k, (r as unknown as Record<symbol, RelationDef>)[RelationTypeId]!]))
-        }
-      }) as any,
+    with: (relations: RelationModule.Relations, options?: RelationModule.WithOptions) =>
+      next({ relations: { ...state.relations, ...chooseStrategy(relations, options) } }) as any,
     all,
     first: Effect.map(rows(1), (found) => Option.fromNullable(found[0])),
     one: Effect.flatMap(

@@ -125,7 +125,7 @@ export class UnitOfWork {
     const after = next as Record<string, unknown>
     const pending = this.changes.updates.get(key)
     const orphaned = toTarget(model).some((r) =>
-      r.cascade.deleteOrphan && r.through === undefined && changed.includes(r.targetKey.key) && after[r.targetKey.key] === null
+      r.cascade.deleteOrphan && r.through === undefined && r.targetKeys.some((t) => changed.includes(t.key) && after[t.key] === null)
     )
     if (orphaned) {
       this.changes.updates.delete(key)
