@@ -104,7 +104,7 @@ export interface Engine {
    * table). Always outside any transaction, so that no uncommitted data is seen; runs that
    * would overlap are coalesced into one. `Query.watch` builds on it.
    */
-  readonly watch: <A, E, R>(tables: ReadonlyArray<string>, effect: Effect.Effect<A, E, R>) => Stream.Stream<A, E, R>
+  readonly watch: <A, E, R>(tables: ReadonlyArray<string>, effect: Effect.Effect<A, E, R>) => Stream.Stream<A, E | DatabaseError, R>
   /**
    * Runs `effect` in a transaction on this engine: statements run through this engine
    * inside it (`execute`, `Query.execute`, the session) use its connection. Nested calls
@@ -269,6 +269,14 @@ export const make = (
     const dialect = Dialect.byName(url.dialect)
     const exec = yield* Executor.make(url, options)
     const replicas = yield* Replicas.build(url, options)
+    if (options.listen === true && url.dialect !== "postgresql") {
+      return yield* new Url.UrlError({
+        part: "option",
+        url: Url.toDisplayString(url),
+        reason: "listen",
+        message: `listen (LISTEN / NOTIFY across processes) is PostgreSQL's; a ${url.dialect} engine has none`
+      })
+    }
     const current = exec.current
     // A connection held across statements and transactions (internal: the migrator's locks).
     const pinned = FiberRef.unsafeMake<Conn | undefined>(undefined)
@@ -505,9 +513,13 @@ export const make = (
       watch: (tables, effect) =>
         Stream.unwrapScoped(Effect.gen(function*() {
           yield* Effect.acquireRelease(Effect.sync(() => watchers.n++), () => Effect.sync(() => watchers.n--))
+          if (options.listen === true && exec.listen !== undefined) {
+            yield* classify(exec.listen((table) => exec.reactivity.unsafeInvalidate([table])))
+          }
           // Each run sees committed data only: outside whatever transaction the watcher began in.
           const outside = effect.pipe(Effect.locally(current, undefined), Effect.locally(pinned, undefined))
-          return Mailbox.toStream(yield* exec.reactivity.query([...new Set(tables), anyTable], outside))
+          // Debounced: a commit announced twice (here and by NOTIFY) or a burst of them is one emission.
+          return Stream.debounce(Mailbox.toStream(yield* exec.reactivity.query([...new Set(tables), anyTable], outside)), "10 millis")
         })),
       poolStatus: Effect.sync(() => exec.pool.stats)
     }), withConnection)

@@ -53,6 +53,7 @@ export {
   run
 } from "./internal/migration/builders.js"
 export { checksum } from "./internal/migration/checksum.js"
+export { dropNotifyChanges, notifyChanges } from "./internal/migration/notify.js"
 
 export type {
   /**

@@ -74,4 +74,11 @@ export interface EngineOptions {
    * whatever the replicas' lag. Default 1 second; only with `replicas`.
    */
   readonly readYourWrites?: Duration.DurationInput | undefined
+  /**
+   * PostgreSQL: live queries (`Query.watch`) also re-run after commits of other processes,
+   * announced by `LISTEN` / `NOTIFY` on a connection of the engine's own, opened by the first
+   * watch. Tables announce their commits once a migration has run `Migration.notifyChanges`
+   * on them. Other dialects refuse it (`UrlError`).
+   */
+  readonly listen?: boolean | undefined
 }

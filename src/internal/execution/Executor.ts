@@ -20,6 +20,9 @@ import { loadFailure } from "./drivers.js"
 import { Pool } from "./Pool.js"
 import { compilerFor } from "./sqlCompiler.js"
 
+/** The PostgreSQL notification channel of live queries across processes (`Migration.notifyChanges`). */
+export const changesChannel = "retort_changes"
+
 /** As node-postgres and mysql2 default. */
 const defaultPoolSize = 10
 /** As SQLAlchemy's `pool_timeout`. */
@@ -63,6 +66,12 @@ export interface Executor {
   readonly sql: SqlClient.SqlClient
   /** Invalidation by table name: the engine's live queries, and `@effect/sql`'s reactive queries. */
   readonly reactivity: Reactivity.Reactivity["Type"]
+  /**
+   * PostgreSQL: makes sure a connection of its own LISTENs to retort's change channel
+   * (`changesChannel`, notified by `Migration.notifyChanges` triggers), each notified table
+   * going to `onTable`; started once, again after it was lost, closed with the engine.
+   */
+  readonly listen: ((onTable: (table: string) => void) => Effect.Effect<void, SqlError>) | undefined
   /** The connection behind an `@effect/sql` connection this engine handed out, if it is one. */
   readonly connOf: (connection: Connection) => Conn | undefined
 }
@@ -252,9 +261,22 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       spanAttributes: spanAttributes(url)
     }).pipe(Effect.provideService(Reactivity.Reactivity, reactivity))
 
+    let closeListener: (() => void) | undefined
+    const listenLock = Effect.unsafeMakeSemaphore(1)
+    yield* Effect.addFinalizer(() => Effect.sync(() => closeListener?.()))
+    const listen: Executor["listen"] = url.dialect !== "postgresql" ? undefined : (onTable) =>
+      listenLock.withPermits(1)(Effect.suspend(() => {
+        if (closeListener !== undefined) return Effect.void
+        return Effect.tryPromise({ try: () => import("./postgres.js"), catch: (cause) => loadFailure(url.dialect, cause) }).pipe(
+          Effect.flatMap((m) => m.listen(url as Parameters<typeof m.listen>[0], millis(options.pool?.acquireTimeout) ?? 30_000, changesChannel, onTable, () => void (closeListener = undefined))),
+          Effect.map((close) => void (closeListener = close))
+        )
+      }))
+
     return {
       pool,
       reactivity,
+      listen,
       current,
       query,
       run,

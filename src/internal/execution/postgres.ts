@@ -120,6 +120,47 @@ interface PgConnection {
   cancel(processID: number, secretKey: number): void
 }
 
+/**
+ * `LISTEN channel` on a client of its own (live queries across processes): each
+ * notification's payload goes to `onPayload`, and `onLost` is called once if the connection
+ * ends. Gives back the function that closes it. `channel` is retort's constant, not input.
+ */
+export const listen = (
+  url: ServerUrl,
+  connectTimeoutMillis: number,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onLost: () => void
+): Effect.Effect<() => void, SqlError> =>
+  Effect.async<() => void, SqlError>((resume) => {
+    const client = new Pg.Client({ ...config(url, connectTimeoutMillis), application_name: "retort listen" })
+    let closed = false
+    const close = () => {
+      if (closed) return
+      closed = true
+      void client.end().catch(() => {})
+    }
+    client.on("error", () => {})
+    client.on("end", () => {
+      closed = true
+      onLost()
+    })
+    client.on("notification", (message: Pg.Notification) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload)
+    })
+    client.connect((err: Error | undefined) => {
+      if (err) return resume(Effect.fail(markConnectPhase(new SqlError({ cause: err, message: "Failed to connect" }))))
+      client.query(`LISTEN ${channel}`, (error: Error | undefined) => {
+        if (error) {
+          close()
+          return resume(Effect.fail(new SqlError({ cause: error, message: "LISTEN failed" })))
+        }
+        resume(Effect.succeed(close))
+      })
+    })
+    return Effect.sync(close)
+  })
+
 export const open = (url: ServerUrl, settings: PostgresSettings): Effect.Effect<Conn, SqlError> =>
   Effect.async<Conn, SqlError>((resume) => {
     const client = new Pg.Client(config(url, settings.connectTimeoutMillis))
