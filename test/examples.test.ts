@@ -57,6 +57,21 @@ describe("examples", () => {
     assert.match(out, /after 20 concurrent transfers: .*\(total 306\)/)
   }, 120_000)
 
+  it("live (Query.watch)", async () => {
+    const out = await run("examples/live.ts")
+    assert.include(out, 'open tasks: ["write the docs","ship","rest"]')
+    assert.include(out, "rolled back: no emission")
+    assert.include(out, 'open tasks: ["ship","rest"]')
+  }, 120_000)
+
+  it("replicas (reads on the standby), or a visible skip without one", async () => {
+    const out = await run("examples/replicas.ts")
+    if (out.includes("SKIPPED")) return
+    assert.include(out, "a read outside a transaction: the standby")
+    assert.include(out, "right after this fiber committed: the primary")
+    assert.include(out, "a { replica: true } transaction: the standby")
+  }, 120_000)
+
   it("telemetry (spans to the console exporter)", async () => {
     const out = await run("examples/telemetry.ts")
     assert.include(out, "users: Ann, Bob")
