@@ -4,6 +4,8 @@
  *   npm run bench                 all databases that answer (compiled with tsc into .bench/ first)
  *   npm run bench -- sqlite       only some: sqlite, postgresql, mysql
  *   npm run bench -- --repeat=3   three full runs; RESULTS.md adds each run's ratio and their median
+ *   npm run bench -- --only=c,d   only some workloads (by letter); RESULTS.md is not written
+ *   npm run bench -- --runs=9     runs per workload (default 5)
  *
  * Each workload runs through retort and through the raw driver used the fastest correct
  * way (better-sqlite3 with cached prepared statements, pg with named prepared statements,
@@ -39,7 +41,10 @@ const metadata = MetaData.make(User, Parent, Child)
 const ROWS = 10_000
 const OPS = 2_000
 const PARENTS = 1_000
-const RUNS = 5
+const RUNS = Number(process.argv.find((a) => a.startsWith("--runs="))?.slice("--runs=".length) ?? "5") || 5
+// `--only=c,d`: a partial run is for iterating on one workload; it never writes RESULTS.md.
+const ONLY = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",")
+const wanted = (workload: string) => ONLY === undefined || ONLY.includes(workload[0]!)
 
 // --- raw drivers ---------------------------------------------------------------------------
 
@@ -263,7 +268,8 @@ const measure = async (
   retortRun: () => Promise<unknown>,
   rawRun: () => Promise<unknown>,
   before: () => Promise<void> = async () => {}
-): Promise<Result> => {
+): Promise<Result | undefined> => {
+  if (!wanted(workload)) return undefined
   await before()
   await retortRun()
   await before()
@@ -300,6 +306,7 @@ const target = async (name: "sqlite" | "postgresql" | "mysql", url: string): Pro
   }
   const raw = name === "sqlite" ? rawSqlite(url.replace("sqlite:///", "")) : name === "postgresql" ? await rawPostgres(url) : await rawMysql(url)
   const results: Array<Result> = []
+  const push = (r: Result | undefined) => void (r !== undefined && results.push(r))
   const resetUsers = async () => {
     await raw.reset()
   }
@@ -307,23 +314,23 @@ const target = async (name: "sqlite" | "postgresql" | "mysql", url: string): Pro
     await raw.reset()
     await raw.seedUsers()
   }
-  results.push(await measure("a. row inserts (2,000 in one tx)", run(retort.insertEach), raw.insertEach, resetUsers))
-  results.push(await measure("b. bulk insert (10,000 rows)", run(retort.bulkInsert), raw.bulkInsert, resetUsers))
+  push(await measure("a. row inserts (2,000 in one tx)", run(retort.insertEach), raw.insertEach, resetUsers))
+  push(await measure("b. bulk insert (10,000 rows)", run(retort.bulkInsert), raw.bulkInsert, resetUsers))
   await seeded()
-  results.push(await measure("c. select 10,000 + hydrate", run(retort.selectAll), raw.selectAll))
-  results.push(await measure("d. point lookups (2,000)", run(retort.lookups(1)), () => raw.lookups(1)))
-  if (name !== "sqlite") results.push(await measure("e. lookups, concurrency 10", run(retort.lookups(10)), () => raw.lookups(10)))
+  push(await measure("c. select 10,000 + hydrate", run(retort.selectAll), raw.selectAll))
+  push(await measure("d. point lookups (2,000)", run(retort.lookups(1)), () => raw.lookups(1)))
+  if (name !== "sqlite") push(await measure("e. lookups, concurrency 10", run(retort.lookups(10)), () => raw.lookups(10)))
   const { queries, sql } = reportQueries(name)
   // The raw side runs the very SQL retort compiled, through the driver.
   const rawExec = async () => {
     for (const [i, s] of sql.entries()) await raw.report(i, s.sql, s.params)
   }
-  results.push(await measure("f. reporting queries (3)", run(Effect.forEach(queries, (q) => Query.execute(q as never), { discard: true })), rawExec))
+  push(await measure("f. reporting queries (3)", run(Effect.forEach(queries, (q) => Query.execute(q as never), { discard: true })), rawExec))
   await run(Effect.gen(function*() {
     yield* Query.execute(Query.insert(Parent).values(Array.from({ length: PARENTS }, (_, i) => ({ id: i + 1, name: `parent ${i}` }))))
     yield* Query.execute(Query.insert(Child).values(Array.from({ length: PARENTS * 5 }, (_, i) => ({ id: i + 1, parentId: 1 + (i % PARENTS), name: `child ${i}` }))))
   }))()
-  results.push(await measure("g. eager one-to-many, 1,000 parents", run(retort.eager), raw.eager))
+  push(await measure("g. eager one-to-many, 1,000 parents", run(retort.eager), raw.eager))
   await raw.close()
   await run(metadata.dropAll)()
   await runtime.dispose()
@@ -412,6 +419,7 @@ const main = async () => {
     "",
     ...sections
   ].join("\n")
+  if (ONLY !== undefined) return
   writeFileSync(join(process.cwd(), "bench", "RESULTS.md"), markdown)
   console.log("wrote bench/RESULTS.md")
 }

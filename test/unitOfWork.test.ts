@@ -118,3 +118,39 @@ describe("CommitOrder", () => {
     ])
   })
 })
+
+class Tagged extends Table.Class<Tagged>("Tagged")("u_tagged", {
+  code: Column.string({ length: 20, primaryKey: true }),
+  body: Column.text({ nullable: true })
+}) {}
+
+describe("IdentityMap", () => {
+  // Past 2,048 rows a table's ids are sharded over several Maps (large Maps are slow to build).
+  it("keeps one instance per key across the switch to shards, for number and string keys", () => {
+    const map = new IdentityMap()
+    const n = 5000
+    const rows: Array<object> = Array.from({ length: n }, (_, i) => note(i * 256)) // strided ids
+    map.mergeAll(def, rows)
+    const again: Array<object> = Array.from({ length: n }, (_, i) => note(i * 256, "other"))
+    map.mergeAll(def, again)
+    for (let i = 0; i < n; i++) assert.strictEqual(again[i], rows[i])
+    assert.strictEqual(map.get(def, { id: 256 * 4000 }), rows[4000])
+    assert.strictEqual(map.get(def, { id: -0 }), rows[0])
+    map.remove(def, { id: 256 * 10 })
+    assert.isUndefined(map.get(def, { id: 2560 }))
+    const fresh = note(2560, "fresh")
+    assert.strictEqual(map.merge(def, fresh), fresh)
+    const replaced = note(512, "replaced")
+    map.replace(def, replaced)
+    assert.strictEqual(map.get(def, { id: 512 }), replaced)
+    const tagged = Array.from({ length: n }, (_, i) => new Tagged({ code: `code-${i}`, body: null }))
+    const tdef = Table.definition(Tagged)
+    map.mergeAll(tdef, [...tagged])
+    for (let i = 0; i < n; i += 97) assert.strictEqual(map.get(tdef, { code: `code-${i}` }), tagged[i])
+    map.evict(new Map([[keyOf(tdef, { code: "code-7" }), { table: "u_tagged", id: "code-7" }]]))
+    assert.isUndefined(map.get(tdef, { code: "code-7" }))
+    assert.strictEqual(map.get(tdef, { code: "code-8" }), tagged[8])
+    map.clear()
+    assert.isUndefined(map.get(def, { id: 0 }))
+  })
+})

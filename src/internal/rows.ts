@@ -7,6 +7,7 @@ import { BigDecimal, Either, Schema } from "effect"
 import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
+import { compiledDecoder } from "./rowReader.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
 import { describe, fromDriver, isSqlNull, type Purpose, schemaIssues, toDriver, ValueError } from "./values.js"
 
@@ -36,22 +37,11 @@ export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInf
 
 /**
  * A decoder of driver rows (keyed by database column name, or by `prefix + name`) into
- * instances of `model`. Throws `DecodeError`.
+ * instances of `model`: one object per row, fields in the model's order. Compiled once per
+ * model, dialect and prefix (`rowReader.ts`). Throws `DecodeError`.
  */
-export const rowDecoder = <M extends Table.Any>(dialect: Dialect, model: M, table: TableDef, prefix = "") => {
-  const columns = table.columns
-  const names = columns.map((c) => prefix + c.name)
-  const proto = model.prototype
-  // Straight into the instance: one object per row, fields in the model's order.
-  return (row: Readonly<Record<string, unknown>>): InstanceType<M> => {
-    const instance = Object.create(proto)
-    for (let i = 0; i < columns.length; i++) {
-      const column = columns[i]!
-      instance[column.key] = decodeValue(dialect, table, column, row[names[i]!])
-    }
-    return instance
-  }
-}
+export const rowDecoder = <M extends Table.Any>(dialect: Dialect, model: M, table: TableDef, prefix = ""): (row: Readonly<Record<string, unknown>>) => InstanceType<M> =>
+  compiledDecoder(dialect, model, table, prefix, decodeValue)
 
 /**
  * An instance of `model` from values already decoded column by column. What the class

@@ -62,7 +62,44 @@ export const formatDecimal = (value: BigDecimal.BigDecimal, scale: number): stri
   return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
 }
 
-const toDecimal = (raw: unknown, scale: number): BigDecimal.BigDecimal | undefined => {
+/** Powers of ten that are safe integers (10^0 … 10^15). */
+const tens = Array.from({ length: 16 }, (_, i) => 10 ** i)
+
+/**
+ * A driver's decimal text (`-123.45`: digits, at most one point, no exponent, no spaces)
+ * at `scale`, when it has no more fraction digits than `scale` and fits in a safe integer
+ * once scaled: the value `BigDecimal.fromString` then `BigDecimal.scale` give, without the
+ * regular expressions and the second BigDecimal (≈ 0.1 µs per value; a 10,000-row read of
+ * one numeric column spent 1 ms in it). `undefined` sends the text through them.
+ */
+const decimalText = (text: string, scale: number): BigDecimal.BigDecimal | undefined => {
+  const n = text.length
+  let i = text.charCodeAt(0) === 45 ? 1 : 0 // "-"
+  const negative = i === 1
+  let value = 0
+  let digits = 0
+  let fraction = -1
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48)
+      digits++
+      if (fraction >= 0) fraction++
+    } else if (c === 46 && fraction < 0) fraction = 0 // "."
+    else return undefined
+  }
+  if (fraction < 0) fraction = 0
+  // "5." and "." are read by fromString too (as 5 and 0): leave them to it.
+  if (digits === 0 || text.charCodeAt(n - 1) === 46 || fraction > scale || digits + scale - fraction > 15) return undefined
+  const scaled = value * tens[scale - fraction]!
+  return BigDecimal.make(BigInt(negative ? -scaled : scaled), scale)
+}
+
+export const toDecimal = (raw: unknown, scale: number): BigDecimal.BigDecimal | undefined => {
+  if (typeof raw === "string" && raw.length > 0 && scale >= 0 && scale <= 15) {
+    const fast = decimalText(raw, scale)
+    if (fast !== undefined) return fast
+  }
   // A REAL from SQLite: exact at the column's scale while the scaled value is a safe integer.
   if (typeof raw === "number" && Number.isFinite(raw)) {
     const scaled = Math.round(raw * 10 ** scale)

@@ -52,13 +52,75 @@ export interface IdentityView {
   remove(def: TableDef, values: Readonly<Record<string, unknown>>): void
 }
 
+/**
+ * Up to this many rows a table's ids live in one Map; beyond, in `shardCount` Maps. A V8 Map
+ * of more than about 4,000 entries has a backing store in the large-object space, which is
+ * old: every write of a new instance into it takes the write barrier's slow path and each
+ * scavenge revisits it. Building one of 10,000 entries costs ≈ 2.5 ms (0.25 µs per row, more
+ * than decoding the row); 256 Maps of 40 cost ≈ 0.4 ms (`bench/README.md`).
+ */
+const shardAt = 2048
+const shardCount = 256
+
+/** A shard for a Map key: the same for keys equal under SameValueZero. */
+const shardOf = (id: unknown): number => {
+  // Fibonacci hashing: the top byte, so that strided ids (multiples of 256) spread too.
+  if (typeof id === "number") return Math.imul(id | 0, 0x9e3779b1) >>> 24
+  if (typeof id === "string") {
+    const n = id.length
+    // The last characters vary most in generated keys (serials, composite keys, UUIDs).
+    return n === 0 ? 0 : (id.charCodeAt(n - 1) + 31 * (n > 1 ? id.charCodeAt(n - 2) : 0) + 7 * n) & (shardCount - 1)
+  }
+  return 0
+}
+
+/** One table's instances by id: one Map while small, sharded once large. */
+class TableRows {
+  private one: Map<unknown, object> | undefined = new Map()
+  private shards: Array<Map<unknown, object> | undefined> | undefined
+
+  get(id: unknown): object | undefined {
+    return this.one !== undefined ? this.one.get(id) : this.shards![shardOf(id)]?.get(id)
+  }
+
+  set(id: unknown, entity: object): void {
+    if (this.one !== undefined) {
+      this.one.set(id, entity)
+      if (this.one.size > shardAt) this.split()
+      return
+    }
+    const shards = this.shards!
+    const i = shardOf(id)
+    let shard = shards[i]
+    if (shard === undefined) shards[i] = shard = new Map()
+    shard.set(id, entity)
+  }
+
+  delete(id: unknown): void {
+    if (this.one !== undefined) this.one.delete(id)
+    else this.shards![shardOf(id)]?.delete(id)
+  }
+
+  private split(): void {
+    const shards: Array<Map<unknown, object> | undefined> = new Array(shardCount)
+    for (const [id, entity] of this.one!) {
+      const i = shardOf(id)
+      let shard = shards[i]
+      if (shard === undefined) shards[i] = shard = new Map()
+      shard.set(id, entity)
+    }
+    this.shards = shards
+    this.one = undefined
+  }
+}
+
 export class IdentityMap implements IdentityView {
   /** One map per table, keyed by `idOf`. */
-  private readonly tables = new Map<string, Map<unknown, object>>()
+  private readonly tables = new Map<string, TableRows>()
 
-  private rowsOf(table: string): Map<unknown, object> {
+  private rowsOf(table: string): TableRows {
     let rows = this.tables.get(table)
-    if (rows === undefined) this.tables.set(table, rows = new Map())
+    if (rows === undefined) this.tables.set(table, rows = new TableRows())
     return rows
   }
 
