@@ -65,6 +65,13 @@ const suite: Suite = (layer, target) => {
         const refused = yield* Effect.scoped(engineFor("sqlite://", { listen: true })).pipe(Effect.flip)
         assert.strictEqual(refused._tag, "UrlError")
         assert.include(refused.message, "PostgreSQL")
+        // The trigger is PostgreSQL's too: on another dialect the migration step refuses.
+        const step = yield* Effect.scoped(
+          Effect.flatMap(engineFor("sqlite://"), (sqlite) => Migration.notifyChanges("ln_tasks").pipe(Effect.provideService(Engine.Engine, sqlite)))
+        ).pipe(Effect.flip)
+        assert.strictEqual(step._tag, "MigrationError")
+        const empty = yield* Migration.notifyChanges("").pipe(Effect.flip)
+        assert.strictEqual(empty._tag, "MigrationError")
       }))
   })
 }
