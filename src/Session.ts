@@ -25,6 +25,7 @@ import * as Persister from "./internal/session/Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
 import * as SessionTransaction from "./internal/session/SessionTransaction.js"
 import { watchWith } from "./internal/query/watch.js"
+import { insertRow } from "./internal/query/insertRow.js"
 import { prepareUpdate } from "./internal/session/UnitOfWork.js"
 import * as Query from "./Query.js"
 import type * as RelationModule from "./Relation.js"
@@ -334,7 +335,7 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         const hooks = events.models.get(model)
         const write = Effect.map(
           hooks === undefined
-            ? Effect.map(tx.runWrite(Query.executeWith(engine, Query.insert(model).values(values).returning(model))), ([created]) => created)
+            ? tx.runWrite(insertRow(engine, model, def, values))
             : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
           (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
         )

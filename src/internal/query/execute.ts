@@ -114,6 +114,14 @@ const staleIdentityOf = (engine: Engine.Engine, step: Step): string | undefined 
   return !step.identity.explicit && stale.has(key) ? key : undefined
 }
 
+/**
+ * For a one-row insert run outside this module (`insertRow.ts`): records an explicit id as
+ * `staleIdentityOf` does, and says whether the general path must resync the sequence first.
+ *
+ * @internal
+ */
+export const needsIdentitySync = (engine: Engine.Engine, step: Step): boolean => staleIdentityOf(engine, step) !== undefined
+
 /** Per engine, the identity sequences that ids inserted explicitly have left behind. */
 const staleByEngine = new WeakMap<Engine.Engine, Set<string>>()
 const staleIdentities = (engine: Engine.Engine) => {

@@ -1,0 +1,141 @@
+/**
+ * What `session.insert` returns is what the database stored (issue 11's insert path): on
+ * SQLite most inserts complete the instance from the bound values and the rowid, without
+ * RETURNING; everywhere the instance must equal a fresh read of the row, for every column
+ * type, with keys generated or given, nullable columns left out, and server defaults.
+ */
+import { assert, layer as testLayer } from "@effect/vitest"
+import { BigDecimal, DateTime, Effect, Equal, Option, Schema } from "effect"
+import * as Column from "../../src/Column.js"
+import * as Engine from "../../src/Engine.js"
+import * as Fn from "../../src/Fn.js"
+import * as MetaData from "../../src/MetaData.js"
+import * as Session from "../../src/Session.js"
+import * as Table from "../../src/Table.js"
+import type { Suite } from "../harness/targets.js"
+
+class Thing extends Table.Class<Thing>("Thing")("ir_things", {
+  id: Column.integer({ primaryKey: true }),
+  big: Column.bigint({ nullable: true }),
+  ratio: Column.float({ nullable: true }),
+  price: Column.numeric({ precision: 10, scale: 2, nullable: true }),
+  wide: Column.numeric({ precision: 30, scale: 4, nullable: true }),
+  name: Column.string({ length: 40 }),
+  body: Column.text({ nullable: true }),
+  flag: Column.boolean({ nullable: true }),
+  day: Column.date({ nullable: true }),
+  at: Column.dateTime({ nullable: true }),
+  clock: Column.time({ nullable: true }),
+  ref: Column.uuid({ nullable: true }),
+  kind: Column.literal("a", "b").with({ nullable: true }),
+  doc: Column.json(Schema.Struct({ n: Schema.Number, tags: Schema.Array(Schema.String) }), { nullable: true }),
+  blob: Column.binary({ nullable: true })
+}) {}
+
+class Stamped extends Table.Class<Stamped>("Stamped")("ir_stamped", {
+  id: Column.integer({ primaryKey: true }),
+  name: Column.string({ length: 40 }),
+  createdAt: Column.dateTime({ serverDefault: Fn.now(), name: "created_at" }),
+  score: Column.integer({ default: () => 7 })
+}) {}
+
+const metadata = MetaData.make(Thing, Stamped)
+
+const full = {
+  big: 9007199254740993n,
+  ratio: 0.1 + 0.2,
+  price: BigDecimal.unsafeFromString("12.5"),
+  wide: BigDecimal.unsafeFromString("123456789012345678901234.5678"),
+  name: "full",
+  body: "line\nbreak ' \" \\",
+  flag: true,
+  day: DateTime.unsafeMake("2024-02-29T00:00:00Z"),
+  at: DateTime.unsafeMake("2024-01-02T03:04:05.678Z"),
+  clock: "13:14:15",
+  ref: "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b",
+  kind: "b" as const,
+  doc: { n: 1.5, tags: ["x", "y"] },
+  blob: new Uint8Array([0, 1, 254, 255])
+}
+
+/** The instance `insert` returned, beside the row read back by a session that never saw it. */
+const insertedAndRead = <M extends Table.Any>(model: M, values: Schema.Schema.Type<M["insert"]>) =>
+  Effect.gen(function*() {
+    const inserted = yield* Session.use((s) => Effect.zipLeft(s.insert(model, values), s.commit))
+    const key = (inserted as unknown as { id: number }).id
+    const read = Option.getOrThrow(yield* Session.use((s) => s.get(model, key as never)))
+    return { inserted, read }
+  })
+
+const same = (inserted: object, read: object) => {
+  assert.strictEqual(Object.getPrototypeOf(inserted), Object.getPrototypeOf(read))
+  assert.deepStrictEqual(Object.keys(inserted), Object.keys(read))
+  for (const key of Object.keys(read)) {
+    const a = (inserted as Record<string, unknown>)[key]
+    const b = (read as Record<string, unknown>)[key]
+    assert.isTrue(Equal.equals(a, b) || JSON.stringify(a, (_, v) => (typeof v === "bigint" ? `${v}n` : v)) === JSON.stringify(b, (_, v) => (typeof v === "bigint" ? `${v}n` : v)), `${key}: ${String(a)} vs ${String(b)}`)
+    if (BigDecimal.isBigDecimal(a) && BigDecimal.isBigDecimal(b)) assert.strictEqual(BigDecimal.format(a), BigDecimal.format(b), key)
+  }
+}
+
+export const suite: Suite = (layer) => {
+  testLayer(layer, { excludeTestServices: true })("Insert returns what was stored", (it) => {
+    it.effect("every column type, the key generated: the instance equals a fresh read", () =>
+      Effect.gen(function*() {
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        const { inserted, read } = yield* insertedAndRead(Thing, full)
+        assert.strictEqual(typeof inserted.id, "number")
+        same(inserted, read)
+        // Numerics come back at the column's scale, as a read gives them.
+        assert.strictEqual(BigDecimal.format(inserted.price!), BigDecimal.format(read.price!))
+        yield* metadata.dropAll
+      }).pipe(Effect.provide(Session.layer)))
+
+    it.effect("the key given, every nullable column left out: nulls, and the given key", () =>
+      Effect.gen(function*() {
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        const { inserted, read } = yield* insertedAndRead(Thing, { id: 41, name: "bare" })
+        assert.strictEqual(inserted.id, 41)
+        assert.strictEqual(inserted.body, null)
+        same(inserted, read)
+        // Keys generated after an explicit one follow it.
+        const next = yield* Session.use((s) => Effect.zipLeft(s.insert(Thing, { name: "next" }), s.commit))
+        assert.isTrue(next.id > 41)
+        yield* metadata.dropAll
+      }).pipe(Effect.provide(Session.layer)))
+
+    it.effect("a server default and a client default are read back; whole-number numerics keep their scale", () =>
+      Effect.gen(function*() {
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        const { inserted, read } = yield* insertedAndRead(Stamped, { name: "s" })
+        assert.isTrue(DateTime.isDateTime(inserted.createdAt))
+        assert.strictEqual(inserted.score, 7)
+        same(inserted, read)
+        const round = yield* insertedAndRead(Thing, { name: "round", price: BigDecimal.unsafeFromString("12"), ratio: -0 })
+        same(round.inserted, round.read)
+        yield* metadata.dropAll
+      }).pipe(Effect.provide(Session.layer)))
+
+    it.effect("in a transaction, row by row: instances join the identity map; a failing row rolls back and is typed", () =>
+      Effect.gen(function*() {
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        const result = yield* Session.use((s) =>
+          Effect.either(s.transaction(Effect.gen(function*() {
+            const a = yield* s.insert(Thing, { id: 1, name: "one" })
+            assert.strictEqual(Option.getOrThrow(yield* s.get(Thing, 1)), a)
+            yield* s.insert(Thing, { id: 1, name: "again" })
+          })))
+        )
+        assert.isTrue(result._tag === "Left" && result.left._tag === "UniqueViolation", JSON.stringify(result))
+        const engine = yield* Engine.Engine
+        assert.strictEqual(Number((yield* engine.execute("SELECT COUNT(*) AS n FROM ir_things"))[0]!["n"]), 0)
+        const bad = yield* Effect.either(Session.use((s) => s.insert(Thing, { name: "x".repeat(41) })))
+        assert.isTrue(bad._tag === "Left" && bad.left._tag === "EncodeError")
+        yield* metadata.dropAll
+      }).pipe(Effect.provide(Session.layer)))
+  })
+}
