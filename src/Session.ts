@@ -291,7 +291,7 @@ export const use = <A, E, R>(
     let scope: Scope.CloseableScope | undefined
     const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events), options)
     return Effect.onExit(
-      Effect.suspend(() => f(session)),
+      f(session),
       (exit) => (scope === undefined ? Effect.void : Scope.close(scope, exit))
     )
   })
@@ -329,17 +329,20 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
         })
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
+    // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
+    // read from the fiber directly, and nothing pending means no flush to run first.
     insert: (model, values) =>
-      Effect.flatMap(touching(tx.unit), (unit) => {
+      Effect.withFiberRuntime((fiber) => {
+        lazy.touch()
+        const unit = tx.unitIn(fiber)
         const def = Table.definition(model)
         const hooks = events.models.get(model)
         const write = Effect.map(
           hooks === undefined
-            ? tx.runWrite(insertRow(engine, model, def, values))
+            ? tx.runWriteIn(fiber, insertRow(engine, model, def, values))
             : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
           (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
         )
-        // Row by row with nothing else pending (the usual loop): no flush to run first.
         return unit.changes.isEmpty && unit.flushing === 0 ? write : Effect.zipRight(tx.flush, write)
       }),
     update: (entity, updates) =>

@@ -97,18 +97,31 @@ export class LazyLoads {
   }
 }
 
-const bySession = new WeakMap<Session, LazyLoads>()
+/**
+ * The state rides on the session object under a symbol, not in a WeakMap: a WeakMap entry
+ * per session (one is made per request, often per lookup) keeps its garbage alive through
+ * young-generation collections, which then dominate a lookup's cost.
+ */
+const StateKey: unique symbol = Symbol.for("retort/LazyLoads")
+
+type Carrier = { [StateKey]?: LazyLoads }
 
 export const register = (session: Session, state: LazyLoads): void => {
-  bySession.set(session, state)
+  ;(session as Carrier)[StateKey] = state
 }
 
 /** A session built elsewhere (a test double) gets the default state. */
 export const stateOf = (session: Session): LazyLoads => {
-  let state = bySession.get(session)
-  if (state === undefined) bySession.set(session, state = new LazyLoads("batch"))
+  const carrier = session as Carrier
+  const own = carrier[StateKey]
+  if (own !== undefined) return own
+  // A frozen double cannot carry it.
+  let state = doubles.get(session)
+  if (state === undefined) doubles.set(session, state = new LazyLoads("batch"))
   return state
 }
+
+const doubles = new WeakMap<Session, LazyLoads>()
 
 /** Where an eagerly loaded copy's prototype says which relations it holds, by relation id. */
 const EagerTag: unique symbol = Symbol.for("retort/EagerRelations")

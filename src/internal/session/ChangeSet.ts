@@ -31,18 +31,45 @@ export interface PendingDelete {
   readonly entity: Readonly<Record<string, unknown>>
 }
 
+// A session is made per request and most never write: its maps are made on first use.
 export class ChangeSet {
   inserts: Array<PendingInsert> = []
-  updates = new Map<string, PendingUpdate>()
-  deletes = new Map<string, PendingDelete>()
+  private updateMap: Map<string, PendingUpdate> | undefined
+  private deleteMap: Map<string, PendingDelete> | undefined
+
+  get updates(): Map<string, PendingUpdate> {
+    return this.updateMap ??= new Map()
+  }
+
+  set updates(map: Map<string, PendingUpdate>) {
+    this.updateMap = map
+  }
+
+  get deletes(): Map<string, PendingDelete> {
+    return this.deleteMap ??= new Map()
+  }
+
+  set deletes(map: Map<string, PendingDelete>) {
+    this.deleteMap = map
+  }
+
+  /** Whether the row with this identity key is deleted here (without making the map). */
+  hasDelete(key: string): boolean {
+    return this.deleteMap !== undefined && this.deleteMap.has(key)
+  }
 
   get isEmpty(): boolean {
-    return this.inserts.length === 0 && this.updates.size === 0 && this.deletes.size === 0
+    return this.inserts.length === 0 && (this.updateMap === undefined || this.updateMap.size === 0) &&
+      (this.deleteMap === undefined || this.deleteMap.size === 0)
   }
 
   /** Takes everything pending, leaving the set empty. */
   take(): { inserts: Array<PendingInsert>; updates: Array<PendingUpdate>; deletes: Array<PendingDelete> } {
-    const taken = { inserts: this.inserts, updates: [...this.updates.values()], deletes: [...this.deletes.values()] }
+    const taken = {
+      inserts: this.inserts,
+      updates: this.updateMap === undefined ? [] : [...this.updateMap.values()],
+      deletes: this.deleteMap === undefined ? [] : [...this.deleteMap.values()]
+    }
     this.clear()
     return taken
   }
@@ -68,7 +95,7 @@ export class ChangeSet {
 
   clear(): void {
     this.inserts = []
-    this.updates = new Map()
-    this.deletes = new Map()
+    this.updateMap = undefined
+    this.deleteMap = undefined
   }
 }

@@ -175,7 +175,8 @@ const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
  * deletes it, the identity map's if known, else one statement (after a flush).
  */
 export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Effect.Effect<Option.Option<InstanceType<M>>, SessionError> =>
-  Effect.flatMap(reader.transaction.unit, (unit) => {
+  Effect.withFiberRuntime((fiber) => {
+    const unit = reader.transaction.unitIn(fiber)
     const { engine, transaction } = reader
     const def = Table.definition(model)
     const values = keyValues(def, key)
@@ -193,16 +194,19 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
       throw e
     }
     const statement = engine.execute(lookup.sql, params, lookup.wide ? singleWide : single)
-    const read = transaction.run(Effect.flatMap(statement, (rows) =>
-        Effect.suspend(() => {
-          if (rows.length === 0) return Effect.succeed(Option.none())
-          try {
-            return Effect.succeed(Option.some(unit.identity.merge(def, lookup.decode(rows[0]!) as object) as InstanceType<M>))
-          } catch (e) {
-            if (e instanceof DecodeError) return Effect.fail(e)
-            throw e
-          }
-        })))
-    // Nothing pending at this level (the usual lookup): no flush to run first.
-    return unit.changes.isEmpty && unit.flushing === 0 ? read : Effect.zipRight(transaction.flush, read)
+    // No Effect.suspend around the decode: the flatMap callback is lazy already, and a
+    // suspend per lookup was seen to tip V8 into pretenuring the session's garbage.
+    const pending = !unit.changes.isEmpty || unit.flushing !== 0
+    const decoded = Effect.flatMap(statement, (rows): Effect.Effect<Option.Option<InstanceType<M>>, DecodeError> => {
+      if (rows.length === 0) return Effect.succeed(Option.none())
+      try {
+        return Effect.succeed(Option.some(unit.identity.merge(def, lookup.decode(rows[0]!) as object) as InstanceType<M>))
+      } catch (e) {
+        if (e instanceof DecodeError) return Effect.fail(e)
+        throw e
+      }
+    })
+    // Nothing pending at this level (the usual lookup): no flush to run first, and where the
+    // read runs is known now. A flush may begin the session's transaction: decided after it.
+    return pending ? Effect.zipRight(transaction.flush, transaction.run(decoded)) : transaction.runIn(fiber, decoded)
   })

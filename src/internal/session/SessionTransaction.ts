@@ -35,6 +35,12 @@ export interface SessionTransaction {
   readonly recording: Effect.Effect<UnitOfWork>
   /** The same, for synchronous callers (`session.merge`): the root outside any fiber. */
   readonly unitNow: () => UnitOfWork
+  /** `unit` as the given fiber sees it, read without an Effect (the row-by-row insert path). */
+  readonly unitIn: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => UnitOfWork
+  /** `run` as seen from the given fiber: no Effect to read the transaction in effect. */
+  readonly runIn: <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
+  /** `runWrite` as seen from the given fiber: no Effect to read the transaction in effect. */
+  readonly runWriteIn: <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
   /**
    * Runs a read: in the session's transaction once it has begun (or the one in effect);
    * before the session's first write, on a pooled connection in autocommit, which at the
@@ -80,7 +86,7 @@ export const build = (
   // session that never nests (most of them) never pays for a FiberRef.
   let current: FiberRef.FiberRef<UnitOfWork> | undefined
   /** Levels of blocks under way: the session's rollback empties them too. */
-  const open = new Set<UnitOfWork>()
+  let open: Set<UnitOfWork> | undefined
   let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
   let beginLock: Effect.Semaphore | undefined
   let outermostLock: Effect.Semaphore | undefined
@@ -102,6 +108,8 @@ export const build = (
     current === undefined
       ? root.recorder
       : Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current!).recorder })
+
+  const unitIn = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => (current === undefined ? root.recorder : fiber.getFiberRef(current).recorder)
 
   /** Begins the session's transaction on a connection it holds until commit or rollback. */
   const begin = (options?: Engine.TransactionOptions) =>
@@ -133,6 +141,20 @@ export const build = (
         ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
         : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
 
+  const runIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+    tenant !== undefined
+      ? runWrite(effect)
+      : fiber.getFiberRef(engine.currentTransaction) !== undefined || tx === undefined
+      ? effect
+      : Effect.locally(effect, engine.currentTransaction, tx.handle.level)
+
+  const runWriteIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+    fiber.getFiberRef(engine.currentTransaction) !== undefined
+      ? effect
+      : tx !== undefined
+      ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
+      : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level))
+
   /** Ends the session's transaction, if it has one, and returns its connection. */
   const end = <E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>) =>
     Effect.suspend(() => {
@@ -145,7 +167,7 @@ export const build = (
 
   const forget = () => {
     root.reset()
-    for (const level of open) level.reset()
+    if (open !== undefined) for (const level of open) level.reset()
     identity.clear()
   }
 
@@ -230,12 +252,12 @@ export const build = (
         Effect.gen(function*() {
           yield* restore(flushLevel(parent))
           const level = parent.child()
-          open.add(level)
+          ;(open ??= new Set()).add(level)
           current ??= FiberRef.unsafeMake<UnitOfWork>(root)
           const block = Effect.locally(Effect.zipLeft(effect, flushLevel(level)), current, level)
           // A savepoint needs the session's transaction: runWrite begins it now if need be.
           const exit = yield* Effect.exit(restore(runWrite(engine.transaction(block))))
-          open.delete(level)
+          open?.delete(level)
           if (Exit.isSuccess(exit)) level.commit()
           else level.discard()
           return yield* exit
@@ -253,5 +275,5 @@ export const build = (
     (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
   )
 
-  return { unit, recording, unitNow, run, readLevel, runWrite, flush, commit, rollback, transaction }
+  return { unit, recording, unitNow, unitIn, runIn, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction }
 }

@@ -64,10 +64,12 @@ export const prepareUpdate = (entity: object, changes: Readonly<Record<string, u
   return Either.right({ model, def, key: keyOf(def, before), before, next, changed })
 }
 
+const rootTouched: Touched = new Map()
+
 export class UnitOfWork {
   readonly changes = new ChangeSet()
   /** Identity-map keys this level (or a child that succeeded) added, replaced or removed. */
-  readonly touched: Touched = new Map()
+  readonly touched: Touched
   readonly identity: IdentityView
   /**
    * One flush of this level at a time, and a count of those under way: a fiber's query
@@ -83,6 +85,9 @@ export class UnitOfWork {
 
   constructor(private readonly map: IdentityMap, readonly parent: UnitOfWork | undefined) {
     // The root is never discarded on its own (a rollback empties the whole map): it tracks nothing.
+    // The root's is never written (a child's commit into the root keeps nothing): one shared
+    // empty map, so that a session made per request does not make one.
+    this.touched = parent === undefined ? rootTouched : new Map()
     this.identity = parent === undefined ? map : map.tracked(this.touched)
   }
 
@@ -106,7 +111,7 @@ export class UnitOfWork {
   /** A row deleted by this level or by one it runs inside: `get` does not find it. */
   hides(key: string): boolean {
     for (let unit: UnitOfWork | undefined = this; unit !== undefined; unit = unit.parent) {
-      if (unit.changes.deletes.has(key)) return true
+      if (unit.changes.hasDelete(key)) return true
     }
     return false
   }
