@@ -10,10 +10,13 @@ import { PerformanceObserver } from "node:perf_hooks"
 import { Engine, MetaData, Query, Session } from "../src/index.js"
 import { User, userInsert } from "./model.js"
 import { rowDecoder } from "../src/internal/rows.js"
+import { toDecimal } from "../src/internal/values.js"
 import { IdentityMap } from "../src/internal/session/IdentityMap.js"
 import * as Table from "../src/Table.js"
-import { Option } from "effect"
+import { BigDecimal, Option } from "effect"
 const def = Table.definition(User)
+const gen = new Function("proto", "toDecimal", "return function decodeRow(row) { const o = Object.create(proto); o.id = row.id; o.name = row.name; o.email = row.email; o.age = row.age; o.score = toDecimal(row.score, 2); return o }")(User.prototype, toDecimal) as (row: any) => unknown
+let hoisted: ((row: any) => unknown) | undefined
 const url = `sqlite:///${join(mkdtempSync(join(tmpdir(), "retort-gc-")), "p.db")}`
 const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url, { pool: { size: 10 } }))))
 const md = MetaData.make(User)
@@ -32,6 +35,14 @@ const variants: Record<string, (id: number) => Effect.Effect<unknown, unknown, a
   useDecodeMerge: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some(new IdentityMap().merge(def, rowDecoder(s.engine.dialect, User, def)(rows[0]!))))),
   decode: (id) => Effect.flatMap(Engine.Engine, (e) => Effect.map(e.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some(rowDecoder(e.dialect, User, def)(rows[0]!)))),
   decodeNoNum: (id) => Effect.flatMap(Engine.Engine, (e) => Effect.map(e.execute("SELECT id, name, email, age FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some({ ...rows[0]! }))),
+  useCopy: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some({ ...rows[0]! }))),
+  useProto: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some(Object.assign(Object.create(User.prototype), rows[0]!)))),
+  useBig: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some({ ...rows[0]!, score: BigDecimal.unsafeFromString(String(rows[0]!["score"])) }))),
+  useHand: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => { const r = rows[0]! as any; const o = Object.create(User.prototype); o.id = r.id; o.name = r.name; o.email = r.email; o.age = r.age; o.score = toDecimal(r.score, 2); return Option.some(o) })),
+  useHandNoDec: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => { const r = rows[0]! as any; const o = Object.create(User.prototype); o.id = r.id; o.name = r.name; o.email = r.email; o.age = r.age; o.score = r.score; return Option.some(o) })),
+  useDecodeHoisted: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some((hoisted ??= rowDecoder(s.engine.dialect, User, def))(rows[0]!)))),
+  useDecodeDrop: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => { (hoisted ??= rowDecoder(s.engine.dialect, User, def))(rows[0]!); return Option.some(rows[0]) })),
+  useGenLocal: (id) => Session.use((s) => Effect.map(s.engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = ?", [id], { single: true, readOnly: true }), (rows) => Option.some(gen(rows[0]!)))),
   get: (id) => Session.use((s) => s.get(User, id)),
   getShared: (id) => Effect.flatMap(Session.Session, (s) => s.get(User, id))
 }
