@@ -17,6 +17,7 @@ import { type Compilable, type Result } from "./shapes.js"
 import { type Compound } from "./compound.js"
 import { type Decoding, emptySelect, refOf } from "./build.js"
 import { type Select } from "./select.js"
+import { insertAllDirect } from "./insertRow.js"
 
 
 // --- running ---------------------------------------------------------------------------
@@ -198,6 +199,13 @@ export const executeWith = <Q extends Compilable>(
   engine: Engine.Engine,
   query: Q
 ): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError> => {
+  if (query.node._tag === "Insert" && (query as unknown as { decoding: Decoding }).decoding._tag === "Model") {
+    const direct = insertAllDirect(engine, query.node, (steps) => {
+      const each = Effect.forEach(steps, (step) => engine.executeRaw(step.sql, step.params, spanOf(query.node, false)), { discard: true })
+      return steps.length > 1 ? engine.transaction(each) : each
+    })
+    if (direct !== undefined) return direct as unknown as Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError>
+  }
   const fast = executeOne(engine, query)
   return fast !== undefined ? fast : Effect.provideService(executeSteps(engine, query), Engine.Engine, engine)
 }

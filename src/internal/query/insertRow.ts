@@ -21,6 +21,8 @@ import { encodeValue, insertValues, rowDecoder } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
 import { executeWith, needsIdentitySync } from "./execute.js"
 import { insert as insertQuery } from "./insert.js"
+import type * as Ast from "../ast/nodes.js"
+import { modelSelection } from "./build.js"
 
 /** Column types whose bound value SQLite gives back unchanged (or, for NUMERIC affinity, decodes the same). */
 const roundTrips = new Set(["integer", "bigint", "float", "numeric", "string", "text", "boolean", "date", "dateTime", "time", "uuid", "literal", "json", "binary"])
@@ -144,4 +146,49 @@ export const insertRow = (
       // A trigger may drop the row (SQLite's RAISE(IGNORE)): there is no instance to give.
       ? Effect.fail(new DecodeError({ message: `INSERT … RETURNING on ${def.tableName} returned no row`, table: def.tableName, column: "(row)", value: "(none)" }))
       : decodeOne(decode, rows[0]!))
+}
+
+/**
+ * A multi-row INSERT … RETURNING the model (a flush of many pending rows, `Query.insert(M)
+ * .values([…]).returning(M)`) on SQLite, when every row sets every column: run without
+ * RETURNING and decode each instance from its bound values, as `insertRow` does for one.
+ * `undefined` when the general path is needed. Called by `execute.ts`.
+ */
+export const insertAllDirect = (
+  engine: Engine.Engine,
+  node: Ast.Insert,
+  run: (steps: ReadonlyArray<Step>) => Effect.Effect<unknown, DatabaseError>
+): Effect.Effect<ReadonlyArray<object>, DatabaseError | DecodeError | EncodeError> | undefined => {
+  const dialect = engine.dialect
+  const def = node.table
+  if (
+    dialect.name !== "sqlite" || node.rows.length < 2 || node.onConflict !== undefined || node.select !== undefined ||
+    node.returning !== modelSelection(def, undefined) || !def.columns.every((c) => roundTrips.has(c.def.type._tag))
+  ) return undefined
+  const model = node.model
+  let stored: Array<Record<string, unknown>>
+  let steps: ReadonlyArray<Step>
+  try {
+    const rows = node.rows.map((row) => insertValues(model, def, row))
+    for (const row of rows) for (const c of def.columns) if (row[c.key] === undefined) return undefined
+    stored = rows.map((row) => {
+      const out: Record<string, unknown> = {}
+      for (const c of def.columns) out[c.name] = encodeValue(dialect, def, c, row[c.key])
+      return out
+    })
+    for (const row of stored) if (!storedAsBound(Object.values(row))) return undefined
+    steps = compileInsert(dialect, { ...node, rows, returning: undefined }, true)
+  } catch (e) {
+    if (e instanceof EncodeError) return Effect.fail(e)
+    throw e
+  }
+  const decode = rowDecoder(dialect, model, def)
+  return Effect.flatMap(run(steps), () => {
+    try {
+      return Effect.succeed(stored.map((row) => decode(row) as object))
+    } catch (e) {
+      if (e instanceof DecodeError) return Effect.fail(e)
+      throw e
+    }
+  })
 }
