@@ -21,7 +21,6 @@ import { LazyLoads, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
 import { fromSource, keyValue } from "./internal/loading/RelationDef.js"
 import { IdentityMap, keyOf, modelOf } from "./internal/session/IdentityMap.js"
-import type { PendingInsert } from "./internal/session/ChangeSet.js"
 import * as Drafts from "./internal/session/Drafts.js"
 import * as Persister from "./internal/session/Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
@@ -338,10 +337,12 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
       Effect.suspend(() => {
         lazy.touch()
         const def = Table.definition(model)
-        const pending = related === undefined || Object.keys(related).length === 0
-          ? Effect.map(Persister.validate(model, def, values), (valid): PendingInsert => ({ model, def, values: valid, children: [] }))
-          : Drafts.prepare(model, def, values, related)
-        return Effect.zipWith(pending, tx.recording, (insert, unit) => unit.add(insert))
+        if (related === undefined || Object.keys(related).length === 0) {
+          return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
+            unit.add({ model, def, values: valid, children: [] })
+          })
+        }
+        return Effect.zipWith(Drafts.prepare(model, def, values, related), tx.recording, (insert, unit) => unit.add(insert))
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     insert: (model, values) =>

@@ -63,13 +63,26 @@ class DShipment extends Table.Class<DShipment>("DShipment")("d_shipments", {
   qty: Column.integer()
 }) {}
 
+class DPerson extends Table.Class<DPerson>("DPerson")("d_people", {
+  id: Column.integer({ primaryKey: true }),
+  name: Column.string({ length: 20 }),
+  managerId: Column.integer({ name: "manager_id", nullable: true, references: (): Column.AnyRef => DPerson.c.id })
+}) {}
+
+class DBadge extends Table.Class<DBadge>("DBadge")("d_badges", {
+  id: Column.integer({ primaryKey: true }),
+  personId: Column.integer({ name: "person_id", unique: true, references: () => DPerson.c.id })
+}) {}
+
+const Manager = Relation.manyToOne(DPerson, DPerson, { foreignKey: DPerson.c.managerId })
+const BadgePerson = Relation.oneToOne(DBadge, DPerson, { foreignKey: DBadge.c.personId })
 const PostAuthor = Relation.manyToOne(DPost, DAuthor, { foreignKey: DPost.c.authorId })
 const AuthorPosts = Relation.oneToMany(DAuthor, DPost, { foreignKey: DPost.c.authorId })
 const PostTags = Relation.manyToMany(DPost, DTag, { through: DPostTag, source: DPostTag.c.postId, target: DPostTag.c.tagId, orderBy: [DTag.c.name] })
 const PostComments = Relation.oneToMany(DPost, DComment, { foreignKey: DComment.c.postId })
 const ShipmentLine = Relation.manyToOne(DShipment, DLine, { foreignKey: [DShipment.c.orderId, DShipment.c.lineNo] })
 
-const metadata = MetaData.make(DAuthor, DPost, DTag, DPostTag, DComment, DLine, DShipment)
+const metadata = MetaData.make(DAuthor, DPost, DTag, DPostTag, DComment, DLine, DShipment, DPerson, DBadge)
 
 const mark = Effect.log("~mark")
 
@@ -151,6 +164,21 @@ export const suite: Suite = (layer, target) => {
           })
         )
         assert.deepStrictEqual(ok(exit), [[1, 7, 2, "tea"], [2, 2, 7, "cups"]])
+      }))
+
+    it.effect("self-referential many-to-one, and one-to-one keyed on the new row", () =>
+      Effect.gen(function*() {
+        const { exit } = yield* run((s) =>
+          Effect.gen(function*() {
+            yield* s.add(DPerson, { name: "Ann" }, { manager: Manager.drafts([{ name: "Boss" }]) })
+            yield* s.add(DBadge, {}, { person: BadgePerson.drafts([{ name: "Cy" }]) })
+            yield* s.commit
+            const people = yield* s.query(DPerson).orderBy(DPerson.c.name).with({ manager: Manager }).all
+            const badge = yield* s.query(DBadge).with({ person: BadgePerson }).one
+            return { people: people.map((p) => [p.name, p.manager?.name ?? null]), badge: badge.person?.name ?? null }
+          })
+        )
+        assert.deepStrictEqual(ok(exit), { people: [["Ann", "Boss"], ["Boss", null], ["Cy", null]], badge: "Cy" })
       }))
 
     it.effect("many-to-many: new tags and the association rows after both; an existing tag is linked as it is", () =>

@@ -97,6 +97,9 @@ export const prepare = (
       const bad = rows.findIndex((row) => typeof row !== "object" || row === null)
       if (bad >= 0) return fail(name, `draft ${bad} of ${relation.name} is not an object`)
       const targetDef = Table.definition(relation.target)
+      if (relation.keyOn === "source" && rows.length !== 1) {
+        return fail(name, `${relation.name} relates a ${def.identifier} to one ${targetDef.identifier}: its drafts are one row, not ${rows.length}`)
+      }
       // New related rows are checked now, like the row itself; instances are taken as they are.
       const checked: Array<Readonly<Record<string, unknown>>> = []
       if (relation.keyOn !== "target") {
@@ -112,9 +115,6 @@ export const prepare = (
       if (relation.keyOn === "target") children.push({ relation, rows: drafts.rows })
       else if (relation.keyOn === "through") links.push({ relation, rows: checked })
       else {
-        if (rows.length !== 1) {
-          return fail(name, `${relation.name} relates a ${def.identifier} to one ${targetDef.identifier}: its drafts are one row, not ${rows.length}`)
-        }
         const given = relation.sourceKeys.filter((k) => values[k.key] !== undefined && values[k.key] !== null)
         if (given.length > 0) {
           return fail(name, `the foreign key ${given.map((k) => k.key).join(", ")} is given and drafted: give one of them`)
