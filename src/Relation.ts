@@ -70,8 +70,15 @@ export interface Relation<S extends Table.Any, T extends Table.Any, R> {
   any(condition?: Expr.Expr<boolean> | ((target: T["c"]) => Expr.Expr<boolean>)): Expr.Expr<boolean>
   /** `has` is `any` under the name that reads well for a relation to one row: `PostAuthor.has(…)`. */
   has(condition?: Expr.Expr<boolean> | ((target: T["c"]) => Expr.Expr<boolean>)): Expr.Expr<boolean>
-  /** Related rows to insert with a new source row: `session.add(User, values, { posts: UserPosts.drafts([...]) })`. */
-  drafts(rows: ReadonlyArray<Partial<Schema.Schema.Type<T["insert"]>>>): Drafts
+  /**
+   * Related rows to insert with a new source row, in the same flush: `session.add(User,
+   * values, { posts: UserPosts.drafts([...]) })`. Per kind of relation (see `Drafts`):
+   * one-to-many rows come after the new row, their foreign key filled from it; a
+   * many-to-one draft is one row, inserted first, whose key fills the new row's foreign
+   * key; many-to-many rows are inserted too (or, given as instances, taken as they are)
+   * and an association row links each to the new row.
+   */
+  drafts(rows: ReadonlyArray<Partial<Schema.Schema.Type<T["insert"]>> | InstanceType<T>>): Drafts
 }
 
 /**
@@ -124,11 +131,26 @@ export type Nested<R, N extends Relations> = R extends ReadonlyArray<infer E> ? 
   : (NonNullable<R> & Loaded<N>) | (null extends R ? null : never)
 
 /**
- * Related rows to insert with a new row (see `Relation.drafts` and `Session.add`).
+ * Related rows to insert with a new row (see `Relation.drafts` and `Session.add`), all in
+ * the flush that inserts it, in foreign-key order:
+ * - one-to-many (and one-to-one keyed on the related row): inserted after the new row,
+ *   their foreign key (every column of a composite one) filled from its key;
+ * - many-to-one (and one-to-one keyed on the new row): exactly one row, inserted before
+ *   the new row, whose foreign key columns are filled from its key (generated ones read
+ *   back); the new row may then leave those columns out. An existing instance of the
+ *   target is accepted too: it fills the key at once and is not inserted;
+ * - many-to-many: each row is a new target row (inserted) or an existing instance (taken
+ *   as it is), and one association row, holding only the two keys, links it to the new row.
+ *
+ * Drafts are checked when added: a relation of another model, a many-to-one with other
+ * than one row, or a row that its model refuses fails `add` with `EncodeError`.
  *
  * @example
- * import type { Relation } from "retort-orm"
- * const none: ReadonlyArray<Relation.Drafts> = []
+ * import { Column, Relation, Table } from "retort-orm"
+ * class User extends Table.Class<User>("User")("users", { id: Column.integer({ primaryKey: true }), name: Column.text() }) {}
+ * class Post extends Table.Class<Post>("Post")("posts", { id: Column.integer({ primaryKey: true }), authorId: Column.integer({ references: () => User.c.id }), title: Column.text() }) {}
+ * const PostAuthor = Relation.manyToOne(Post, User, { foreignKey: Post.c.authorId })
+ * const author: Relation.Drafts = PostAuthor.drafts([{ name: "Eve" }])
  *
  * @since 0.1.0
  * @category models
@@ -265,6 +287,7 @@ export const oneToMany = <S extends Table.Any, T extends Table.Any>(
   return make({
     kind: "oneToMany",
     single: false,
+    keyOn: "target",
     source,
     target,
     sourceKeys: fk.referenced.map((r) => source.c[r.key] as Column.AnyRef),
@@ -299,6 +322,7 @@ export const manyToOne = <S extends Table.Any, T extends Table.Any>(
   return make({
     kind: "manyToOne",
     single: true,
+    keyOn: "source",
     source,
     target,
     sourceKeys: fk.columns,
@@ -334,6 +358,7 @@ export const oneToOne = <S extends Table.Any, T extends Table.Any>(
   return make({
     kind: "oneToOne",
     single: true,
+    keyOn: onTarget ? "target" : "source",
     source,
     target,
     sourceKeys: onTarget ? fk.referenced.map((r) => source.c[r.key] as Column.AnyRef) : fk.columns,
@@ -377,6 +402,7 @@ export const manyToMany = <S extends Table.Any, T extends Table.Any>(
   return make({
     kind: "manyToMany",
     single: false,
+    keyOn: "through",
     source,
     target,
     sourceKeys: toSource.referenced.map((r) => source.c[r.key] as Column.AnyRef),

@@ -20,7 +20,8 @@ import type * as Expr from "./Expr.js"
 import { LazyLoads, register } from "./internal/loading/LazyLoads.js"
 import { loadFor } from "./internal/loading/Loader.js"
 import { fromSource, keyValue } from "./internal/loading/RelationDef.js"
-import { IdentityMap, modelOf } from "./internal/session/IdentityMap.js"
+import { IdentityMap, keyOf, modelOf } from "./internal/session/IdentityMap.js"
+import * as Drafts from "./internal/session/Drafts.js"
 import * as Persister from "./internal/session/Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
 import * as SessionTransaction from "./internal/session/SessionTransaction.js"
@@ -119,14 +120,23 @@ export interface SessionQuery<M extends Table.Any, Row = InstanceType<M>> {
 export interface Session {
   readonly engine: Engine.Engine
   /**
-   * Records an insert, written at the next flush; `related` adds rows of one-to-many
-   * relations, inserted after it with their foreign key filled in:
-   * `add(User, { name: "Ann" }, { posts: UserPosts.drafts([{ title: "Hello" }]) })`.
+   * Records an insert, written at the next flush; `related` adds related rows, written in
+   * the same flush in foreign-key order (see `Relation.Drafts`): one-to-many rows after
+   * it with their foreign key filled in, `add(User, { name: "Ann" }, { posts:
+   * UserPosts.drafts([{ title: "Hello" }]) })`; a many-to-one row before it, filling its
+   * foreign key, which `values` then leaves out, `add(Post, { title: "Hi" }, { author:
+   * PostAuthor.drafts([{ name: "Eve" }]) })`; many-to-many rows and their association rows.
    */
   add<M extends Table.Any>(
     model: M,
     values: Schema.Schema.Type<M["insert"]>,
     related?: Readonly<Record<string, RelationModule.Drafts>>
+  ): Effect.Effect<void, EncodeError>
+  /** With many-to-one drafts: `values` without the foreign key they fill (checked at run time). */
+  add<M extends Table.Any>(
+    model: M,
+    values: Partial<Schema.Schema.Type<M["insert"]>>,
+    related: Readonly<Record<string, RelationModule.Drafts>>
   ): Effect.Effect<void, EncodeError>
   addAll<M extends Table.Any>(model: M, rows: ReadonlyArray<Schema.Schema.Type<M["insert"]>>): Effect.Effect<void, EncodeError>
   /** Inserts now (after flushing what is pending) and returns the new instance, with server-filled values. */
@@ -306,6 +316,11 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
   const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
   // What lazy loads loaded for a result set is stale once the session writes.
   const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
+  lazy.known = (model, key) => {
+    const unit = tx.unitNow()
+    const def = Table.definition(model)
+    return unit.hides(keyOf(def, key)) ? undefined : unit.identity.get(def, key)
+  }
   const touched = Effect.sync(() => lazy.touch())
   const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
 
@@ -319,14 +334,16 @@ const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.R
 
   const session: Session = {
     engine,
-    add: (model, values, related) =>
+    add: (model: Table.Any, values: unknown, related?: Readonly<Record<string, RelationModule.Drafts>>) =>
       Effect.suspend(() => {
         lazy.touch()
         const def = Table.definition(model)
-        const children = Object.values(related ?? {}).map((d) => ({ relation: d.relation, rows: d.rows }))
-        return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
-          unit.add({ model, def, values: valid, children })
-        })
+        if (related === undefined || Object.keys(related).length === 0) {
+          return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
+            unit.add({ model, def, values: valid, children: [] })
+          })
+        }
+        return Effect.zipWith(Drafts.prepare(model, def, values, related), tx.recording, (insert, unit) => unit.add(insert))
       }),
     addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
     // Row by row in a transaction is the hot loop: the unit and the transaction in effect are

@@ -1,6 +1,7 @@
 /**
  * OpenTelemetry database spans (semantic conventions for database client spans): one per
- * statement, built by `src/Engine.ts`, and the session's parent spans. Everything here runs
+ * statement, built by `src/Engine.ts`, and the session's parent spans (its flush, commit and
+ * rollback in `SessionTransaction.ts`, its relation loads in `loading/Loader.ts`). Everything here runs
  * only when a tracer other than Effect's built-in one is installed: the callers check
  * {@link isTraced} first, so an untraced program never builds a span or its attributes.
  *
@@ -135,8 +136,17 @@ export const streamSpan = <A, E, R>(
 }
 
 /**
- * `effect` in an internal span (`session.flush`, `session.commit`…), the parent of the
- * statements it runs; only when traced, so a session pays one fiber check for it.
+ * `effect` in an internal span (`session.flush`, `session.commit`, `session.load`…), the
+ * parent of the statements it runs; only when traced, so a session pays one fiber check
+ * for it, and builds `attributes` only then.
  */
-export const parentSpan = <A, E, R>(name: string, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.withFiberRuntime((fiber) => (isTraced(fiber) ? Effect.withSpan(effect, name, { captureStackTrace: false }) : effect))
+export const parentSpan = <A, E, R>(
+  name: string,
+  effect: Effect.Effect<A, E, R>,
+  attributes?: () => Readonly<Record<string, unknown>>
+): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime((fiber) =>
+    isTraced(fiber)
+      ? Effect.withSpan(effect, name, attributes === undefined ? { captureStackTrace: false } : { captureStackTrace: false, attributes: attributes() })
+      : effect
+  )

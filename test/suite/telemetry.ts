@@ -1,6 +1,6 @@
 /**
  * Telemetry: every statement is a client span following OpenTelemetry's database
- * conventions, with the session's flush, commit and rollback as parent spans. An in-memory
+ * conventions, with the session's flush, commit, rollback and relation loads as parent spans. An in-memory
  * tracer (Effect's `Tracer.make`) records the spans; no exporter is involved.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
@@ -9,6 +9,7 @@ import * as Column from "../../src/Column.js"
 import * as Engine from "../../src/Engine.js"
 import * as MetaData from "../../src/MetaData.js"
 import * as Query from "../../src/Query.js"
+import * as Relation from "../../src/Relation.js"
 import * as Session from "../../src/Session.js"
 import * as Table from "../../src/Table.js"
 import type { Suite } from "../harness/targets.js"
@@ -18,7 +19,16 @@ class User extends Table.Class<User>("User")("tel_users", {
   name: Column.string({ length: 50, unique: true })
 }) {}
 
-const metadata = MetaData.make(User)
+class Post extends Table.Class<Post>("Post")("tel_posts", {
+  id: Column.integer({ primaryKey: true }),
+  userId: Column.integer({ name: "user_id", references: () => User.c.id }),
+  title: Column.string({ length: 50 })
+}) {}
+
+const UserPosts = Relation.oneToMany(User, Post, { foreignKey: Post.c.userId, name: "User.posts" })
+const PostUser = Relation.manyToOne(Post, User, { foreignKey: Post.c.userId, name: "Post.user" })
+
+const metadata = MetaData.make(User, Post)
 const fresh = Effect.zipRight(metadata.dropAll, metadata.createAll)
 
 interface Recorded {
@@ -174,6 +184,108 @@ export const suite: Suite = (layer, target) => {
         const ends = spans.filter((s) => s.attributes.get("db.operation.name") === "COMMIT")
         assert.strictEqual(ends.length, 1)
         assert.strictEqual(ends[0]!.parentId, commit.spanId)
+        yield* metadata.dropAll
+      }))
+
+    it.effect("every statement a session issues names its table, operation and summary", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        const { exit, spans } = yield* traced(Effect.scoped(Effect.gen(function*() {
+          const session = yield* Session.make
+          yield* session.add(User, { id: 1, name: "Ann" })
+          yield* session.add(User, { id: 2, name: "Bob" })
+          yield* session.add(Post, { id: 1, userId: 1, title: "Hello" })
+          yield* session.commit
+          const ann = Option.getOrThrow(yield* session.get(User, 1))
+          yield* session.query(User).where(User.c.id.gt(0)).all
+          yield* session.query(User).filterBy({ name: "Bob" }).one
+          yield* session.query(User).first
+          yield* session.query(User).count
+          yield* Stream.runDrain(session.query(User).stream)
+          yield* session.query(User).with({ posts: UserPosts }).all
+          // Joined collections with a limit read their parents in a subquery: still the parents' table.
+          yield* session.query(User).with({ posts: UserPosts }, { strategy: "joined" }).limit(1).all
+          yield* session.update(ann, { name: "Anne" })
+          yield* session.delete(Option.getOrThrow(yield* session.get(Post, 1)))
+          yield* session.refresh(ann)
+          yield* session.commit
+        })))
+        assert.isTrue(Exit.isSuccess(exit), Exit.isFailure(exit) ? String(exit.cause) : "")
+        const transactional = new Set(["BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET"])
+        const table = statements(spans).filter((s) => !transactional.has(String(s.attributes.get("db.operation.name"))))
+        assert.isAbove(table.length, 12)
+        for (const span of table) {
+          const a = span.attributes
+          const text = String(a.get("db.query.text"))
+          assert.include(["tel_users", "tel_posts"], a.get("db.collection.name"), text)
+          assert.include(["SELECT", "INSERT", "UPDATE", "DELETE"], a.get("db.operation.name"), text)
+          assert.strictEqual(a.get("db.query.summary"), `${a.get("db.operation.name")} ${a.get("db.collection.name")}`, text)
+          assert.strictEqual(span.name, a.get("db.query.summary"))
+        }
+        const summaries = new Set(table.map((s) => s.name))
+        for (const expected of ["INSERT tel_users", "INSERT tel_posts", "SELECT tel_users", "SELECT tel_posts", "UPDATE tel_users", "DELETE tel_posts"]) {
+          assert.isTrue(summaries.has(expected), expected)
+        }
+        yield* metadata.dropAll
+      }))
+
+    it.effect("session.get is a span named SELECT and its table", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* Query.execute(Query.insert(User).values([{ id: 1, name: "Ann" }]))
+        const { spans } = yield* traced(Session.use((session) => session.get(User, 1)))
+        const [span, ...others] = statements(spans)
+        assert.strictEqual(others.length, 0)
+        assert.strictEqual(span!.name, "SELECT tel_users")
+        assert.strictEqual(span!.attributes.get("db.collection.name"), "tel_users")
+        assert.strictEqual(span!.attributes.get("db.operation.name"), "SELECT")
+        assert.strictEqual(span!.attributes.get("db.response.returned_rows"), 1)
+        yield* metadata.dropAll
+      }))
+
+    it.effect("relation loads are session.load spans over their statements: eager, lazy, batched", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* Query.execute(Query.insert(User).values([{ id: 1, name: "Ann" }, { id: 2, name: "Bob" }]))
+        yield* Query.execute(Query.insert(Post).values([{ id: 1, userId: 1, title: "A" }, { id: 2, userId: 2, title: "B" }, { id: 3, userId: 1, title: "C" }]))
+        const loads = (recorded: ReadonlyArray<Recorded>) => recorded.filter((s) => s.name === "session.load")
+        const childrenOf = (recorded: ReadonlyArray<Recorded>, parent: Recorded) => recorded.filter((s) => s.parentId === parent.spanId)
+
+        // Eager (selectin): one load span, its SELECT under it; the parents' query is not.
+        const eager = yield* traced(Session.use((session) => session.query(User).orderBy(User.c.id).with({ posts: UserPosts }).all))
+        assert.isTrue(Exit.isSuccess(eager.exit))
+        const [load, ...more] = loads(eager.spans)
+        assert.strictEqual(more.length, 0)
+        assert.strictEqual(load!.kind, "internal")
+        assert.strictEqual(load!.attributes.get("db.collection.name"), "tel_posts")
+        assert.strictEqual(load!.attributes.get("retort.relation.name"), "User.posts")
+        assert.strictEqual(load!.attributes.get("retort.relation.kind"), "oneToMany")
+        assert.strictEqual(load!.attributes.get("retort.load.keys"), 2)
+        assert.deepStrictEqual(childrenOf(eager.spans, load!).map((s) => s.name), ["SELECT tel_posts"])
+        const parents = statements(eager.spans).find((s) => s.name === "SELECT tel_users")!
+        assert.notStrictEqual(parents.parentId, load!.spanId)
+
+        // Lazy: a loop of loads over a result is one load span; so is a concurrent batch.
+        const lazy = yield* traced(Session.use((session) =>
+          Effect.gen(function*() {
+            const posts = yield* session.query(Post).orderBy(Post.c.id).all
+            for (const post of posts) yield* PostUser.load(post).pipe(Effect.provideService(Session.Session, session))
+            const users = [Option.getOrThrow(yield* session.get(User, 1)), Option.getOrThrow(yield* session.get(User, 2))]
+            return yield* Effect.forEach(users, (u) => UserPosts.load(u), { concurrency: "unbounded" }).pipe(Effect.provideService(Session.Session, session))
+          })
+        ))
+        assert.isTrue(Exit.isSuccess(lazy.exit), Exit.isFailure(lazy.exit) ? String(lazy.exit.cause) : "")
+        assert.deepStrictEqual(loads(lazy.spans).map((s) => [s.attributes.get("retort.relation.name"), s.attributes.get("db.collection.name")]), [
+          ["Post.user", "tel_users"],
+          ["User.posts", "tel_posts"]
+        ])
+        for (const span of loads(lazy.spans)) assert.strictEqual(childrenOf(lazy.spans, span).filter((s) => s.kind === "client").length, 1)
+
+        // Joined: read in the parents' statement, no load of its own.
+        const joined = yield* traced(Session.use((session) => session.query(Post).with({ user: PostUser }, { strategy: "joined" }).all))
+        assert.isTrue(Exit.isSuccess(joined.exit))
+        assert.strictEqual(loads(joined.spans).length, 0)
+        assert.deepStrictEqual(statements(joined.spans).map((s) => s.name), ["SELECT tel_posts"])
         yield* metadata.dropAll
       }))
 

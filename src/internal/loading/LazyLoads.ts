@@ -1,15 +1,18 @@
 /**
  * Lazy loading without N+1: `relation.load(entity)` in a session.
  *
- * Three sources, tried in order:
+ * Four sources, tried in order:
  * 1. what an eager load (`query(…).with(…)`) attached to this very instance, served with
  *    no query (the only source a `lazyLoad: "raise"` session allows);
- * 2. the instance's result set: the instances one query returned remember it, and the
+ * 2. for a relation to one row by its primary key (a many-to-one), the session's identity
+ *    map: the row it holds for the key is the one a query would find (SQLAlchemy's
+ *    many-to-one lazy load does the same), so a row just inserted or read costs no query;
+ * 3. the instance's result set: the instances one query returned remember it, and the
  *    first load of a relation on any of them loads it for all of them in one IN query
  *    (SQLAlchemy's "selectin for the whole result"), so that even a plain sequential loop
  *    of `yield* Rel.load(x)` is one query; later loads are served from it until the
  *    session writes;
- * 3. for an instance of no result set (from `get`, `insert`, built by hand), a batching
+ * 4. for an instance of no result set (from `get`, `insert`, built by hand), a batching
  *    window: the loads that reach it before its first load has yielded (concurrent fibers,
  *    or Effect's request batching with `{ batching: true }`) share one query.
  */
@@ -63,6 +66,11 @@ export class LazyLoads {
   /** The session's latest result sets, the newest last. */
   private readonly resultSets: Array<ResultSet> = []
   readonly windows = new Map<symbol, Window>()
+  /**
+   * The session's instance for a primary key, if it holds one (and does not delete it);
+   * set by the session, for the identity-map source.
+   */
+  known: ((model: Table.Any, key: Readonly<Record<string, unknown>>) => object | undefined) | undefined
   constructor(readonly mode: LazyLoadMode) {}
 
   /** These instances came back together; one row alone is left to the window. */
@@ -147,6 +155,12 @@ export const eagerOf = (entity: object, def: RelationDef): { readonly def: Relat
 
 const keyOfEntity = (def: RelationDef, entity: object) => keyValue(entity, def.sourceKeys)
 
+/** The relation's target columns are the target's primary key: a key value names one row of the identity map. */
+const byPrimaryKey = (def: RelationDef): boolean => {
+  const pk = Table.definition(def.target).primaryKey
+  return pk.length === def.targetKeys.length && def.targetKeys.every((t) => pk.includes(t.key))
+}
+
 /** Runs `load` once for every caller that finds `pending` unset, completing `done` whatever happens. */
 const settle = (done: Deferred.Deferred<ByKey, SessionError>, load: Effect.Effect<ByKey, SessionError>) =>
   Effect.zipRight(
@@ -216,6 +230,15 @@ export const resolve = (session: Session, def: RelationDef, entity: object): Eff
           model
         })
       )
+    }
+    if (state.known !== undefined && def.single && def.keyOn === "source" && byPrimaryKey(def)) {
+      const key = keyOfEntity(def, entity)
+      if (key === null || key === undefined) return Effect.succeed({ _tag: "Loaded", found: [] } as const)
+      const values = def.targetKeys.length === 1
+        ? { [def.targetKeys[0]!.key]: key }
+        : Object.fromEntries(def.targetKeys.map((t, i) => [t.key, (key as ReadonlyArray<unknown>)[i]]))
+      const found = state.known(def.target, values)
+      if (found !== undefined) return Effect.succeed({ _tag: "Loaded", found: [found] } as const)
     }
     const set = state.resultSetFor(entity, def)
     if (set === undefined) return Effect.succeed({ _tag: "Window" } as const)

@@ -4,7 +4,7 @@
  * dialect's parameter limit; results join the session's identity map. Attaches the
  * relations to copies of the instances, those loaded by the "joined" strategy
  * (`Joined.ts`) too. Called by the session's eager loading (`query(…).with(…)`) and by
- * batched lazy loads (`relation.load`).
+ * batched lazy loads (`relation.load`). Each load is a `session.load` span when traced.
  */
 import { Effect } from "effect"
 import type * as Column from "../../Column.js"
@@ -13,6 +13,7 @@ import * as Query from "../../Query.js"
 import type { Session, SessionError } from "../../Session.js"
 import * as Table from "../../Table.js"
 import { instantiate } from "../rows.js"
+import { parentSpan } from "../telemetry.js"
 import { emptyLevel, hasJoined, type Level, selectJoined } from "./Joined.js"
 import { eagerPrototype, stateOf } from "./LazyLoads.js"
 import { keyIn, keysEqual, keyString, keyValue, type RelationDef } from "./RelationDef.js"
@@ -43,8 +44,20 @@ export const loadFor = (
   values: ReadonlyArray<unknown>,
   level?: Level
 ): Effect.Effect<ReadonlyMap<string, ReadonlyArray<object>>, SessionError> =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     const unique = [...new Map(values.filter((v) => v !== null && v !== undefined).map((v) => [keyString(v), v])).values()]
+    if (unique.length === 0) return Effect.succeed(new Map())
+    // Eager (selectin), lazy and cascade loads alike: one span over the load's statements.
+    return parentSpan("session.load", load(def, session, unique, level), () => ({
+      "db.collection.name": Table.definition(def.target).tableName,
+      "retort.relation.name": def.name,
+      "retort.relation.kind": def.kind,
+      "retort.load.keys": unique.length
+    }))
+  })
+
+const load = (def: RelationDef, session: Session, unique: ReadonlyArray<unknown>, level: Level | undefined) =>
+  Effect.gen(function*() {
     const found = new Map<string, Array<object>>()
     const push = (key: unknown, entity: object) => {
       const k = keyString(key)

@@ -19,6 +19,12 @@ export interface RelationDef {
   readonly kind: "oneToMany" | "manyToOne" | "oneToOne" | "manyToMany"
   /** Loads one instance (or null) rather than an array. */
   readonly single: boolean
+  /**
+   * Which rows hold the foreign key: the target's (one-to-many, and one-to-one keyed on the
+   * target), the source's (many-to-one, one-to-one keyed on the source) or the association
+   * table's (many-to-many). Says which row of a draft is inserted first.
+   */
+  readonly keyOn: "source" | "target" | "through"
   readonly source: Table.Any
   readonly target: Table.Any
   /**

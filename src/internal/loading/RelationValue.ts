@@ -117,11 +117,7 @@ export const make = <S extends Table.Any, T extends Table.Any, R>(def: RelationD
       ),
     any: exists,
     has: exists,
-    drafts: (rows) => {
-      if (def.kind !== "oneToMany" && def.kind !== "oneToOne") {
-        throw new TypeError(`drafts: only a one-to-many or one-to-one relation inserts related rows, not a ${def.kind}`)
-      }
-      return { _tag: "Drafts", relation: def, rows }
-    }
+    // Checked by `session.add`, where a bad draft is a typed error rather than a throw here.
+    drafts: (rows) => ({ _tag: "Drafts", relation: def, rows: rows as ReadonlyArray<Readonly<Record<string, unknown>>> })
   }
 }

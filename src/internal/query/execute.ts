@@ -90,12 +90,23 @@ const selectionOf = (node: Ast.Statement): ReadonlyArray<Ast.Selection> | undefi
 const operations = { Select: "SELECT", Compound: "SELECT", Insert: "INSERT", Update: "UPDATE", Delete: "DELETE" } as const
 
 /**
+ * The table a select reads from; through a subquery in FROM, the subquery's (a joined load
+ * of collections selects its parents in one first: theirs is the statement's table).
+ */
+const tableRead = (select: Ast.Select): string | undefined => {
+  const from = select.from
+  if (from?._tag === "Table") return from.table.tableName
+  if (from?._tag === "Subquery") return tableRead(from.query._tag === "Compound" ? from.query.first : from.query)
+  return undefined
+}
+
+/**
  * The main table and operation of a statement, for its telemetry span (`Engine.SpanOptions`).
  * Built for every statement, traced or not: two fields, no string work.
  */
 const spanOf = (node: Ast.Statement, wide: boolean): Engine.StatementOptions => {
   const select = node._tag === "Compound" ? node.first : node._tag === "Select" ? node : undefined
-  const collection = select === undefined ? (node as Ast.Insert | Ast.Update | Ast.Delete).table.tableName : select.from?._tag === "Table" ? select.from.table.tableName : undefined
+  const collection = select === undefined ? (node as Ast.Insert | Ast.Update | Ast.Delete).table.tableName : tableRead(select)
   const operation = operations[node._tag]
   // A select that locks no rows only reads: outside a transaction it may go to a replica.
   const readOnly = select !== undefined && (node._tag === "Compound" || select.lock === undefined)
@@ -272,7 +283,7 @@ const executeSteps = <Q extends Compilable>(
           const key = staleIdentityOf(engine, step)
           if (key !== undefined) {
             const { params, sql } = sync!(step.identity!.table, step.identity!.column)
-            yield* engine.execute(sql, params)
+            yield* engine.execute(sql, params, { collection: step.identity!.table, operation: "SELECT" })
             stale.delete(key)
           }
           if (step.result === "rows") {

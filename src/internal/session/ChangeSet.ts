@@ -8,12 +8,42 @@ import type * as Table from "../../Table.js"
 import type { RelationDef } from "../loading/RelationDef.js"
 import type { TableDef } from "../tableDef.js"
 
+/** Drafts of one relation (`Relation.drafts`), as the session recorded them. */
+export interface DraftGroup {
+  readonly relation: RelationDef
+  readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>>
+}
+
 export interface PendingInsert {
   readonly model: Table.Any
   readonly def: TableDef
+  /** Validated, except for a row with `parents`: checked without its foreign key, validated once it is filled. */
   readonly values: Readonly<Record<string, unknown>>
   /** Related rows to insert once this row has its key (one-to-many drafts). */
-  readonly children: ReadonlyArray<{ readonly relation: RelationDef; readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>> }>
+  readonly children: ReadonlyArray<DraftGroup>
+  /** Rows this one points at, inserted before it, their keys filling its foreign key (many-to-one drafts, validated). */
+  readonly parents?: ReadonlyArray<DraftGroup> | undefined
+  /** Many-to-many drafts: new target rows (validated) or existing instances, each linked by an association row. */
+  readonly links?: ReadonlyArray<DraftGroup> | undefined
+  /** At flush only: the rows that wait for this one's key (`Drafts.ts`). */
+  readonly releases?: ReadonlyArray<Release> | undefined
+}
+
+/** A row of a flush that waits for rows it points at: inserted once each has filled its part of the key. */
+export interface Held {
+  readonly model: Table.Any
+  readonly def: TableDef
+  readonly values: Record<string, unknown>
+  /** The rows it still waits for. */
+  waiting: number
+  readonly children: ReadonlyArray<DraftGroup>
+  readonly releases: Array<Release>
+}
+
+/** What the insert of a row gives a held row: `[held field, inserted row's field]` pairs. */
+export interface Release {
+  readonly held: Held
+  readonly pairs: ReadonlyArray<readonly [string, string]>
 }
 
 export interface PendingUpdate {

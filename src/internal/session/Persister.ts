@@ -4,7 +4,8 @@
  * (changed columns only, guarded by the version column) and DELETE (in reverse
  * dependency order). Rows whose foreign keys form a cycle are inserted with the nullable
  * key NULL and updated once the rows they point at exist; before such rows are deleted
- * that key is cleared. `flush` is called only by `SessionTransaction.ts`, at the
+ * that key is cleared. Drafts (`Drafts.ts`) join the inserts as the rows they wait for are
+ * written. `flush` is called only by `SessionTransaction.ts`, at the
  * level's own transaction level; `validate` and `locate` also serve the session's `add`
  * and its reads (`src/Session.ts`, `SessionQuery.ts`).
  */
@@ -20,6 +21,7 @@ import { insertValuesOnce, instantiate } from "../rows.js"
 import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
 import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
+import * as Drafts from "./Drafts.js"
 import type { IdentityView } from "./IdentityMap.js"
 import { prepareUpdate } from "./UnitOfWork.js"
 
@@ -254,7 +256,8 @@ export const flush = (changes: ChangeSet, identity: IdentityView, events: Events
     // Inserts, parents first. A parent's drafts join the work list once its key is known.
     const deferred: Deferred = new Map()
     const afterwards: Array<{ readonly model: Table.Any; readonly def: TableDef; readonly entity: object; readonly set: Record<string, unknown> }> = []
-    let pending: Array<PendingInsert> = inserts
+    // Rows with many-to-one or many-to-many drafts wait for the rows they point at.
+    let pending: Array<PendingInsert> = Drafts.expand(inserts)
     while (pending.length > 0) {
       const def = CommitOrder.sort([...new Set(pending.map((i) => i.def))])[0]!
       const hooks = events.models.get(pending.find((i) => i.def === def)!.model)
@@ -272,6 +275,7 @@ export const flush = (changes: ChangeSet, identity: IdentityView, events: Events
         if (hooks?.afterInsert !== undefined) yield* hooks.afterInsert(entity as object)
         const set = deferred.get(rows[i]!)
         if (set !== undefined) afterwards.push({ model, def, entity: entity as object, set })
+        pending.push(...(yield* Drafts.release(rows[i]!, entity as Record<string, unknown>)))
         for (const { relation, rows: drafts } of rows[i]!.children) {
           // Each foreign key column from the parent's column it points at (several for a composite key).
           const key = Object.fromEntries(relation.targetKeys.map((t, k) => [t.key, (entity as Record<string, unknown>)[relation.sourceKeys[k]!.key]]))

@@ -147,25 +147,29 @@ const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState):
 }
 
 /** `SELECT … WHERE pk = ?` per model and dialect, compiled once, with its row decoder. */
-const lookups = new WeakMap<Table.Any, Map<string, { readonly sql: string; readonly wide: boolean; readonly decode: (row: Engine.Row) => unknown }>>()
+interface Lookup {
+  readonly sql: string
+  /** The statement's options: one row, read-only, and its table and operation for its span. */
+  readonly options: Engine.StatementOptions
+  readonly decode: (row: Engine.Row) => unknown
+}
+const lookups = new WeakMap<Table.Any, Map<string, Lookup>>()
 const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: TableDef) => {
   let byDialect = lookups.get(model)
   if (byDialect === undefined) lookups.set(model, byDialect = new Map())
   let lookup = byDialect.get(dialect.name)
   if (lookup === undefined) {
     const sample = Object.fromEntries(def.primaryKey.map((k) => [k, null]))
+    const wide = dialect.values.bigintNeedsSafeIntegers && def.columns.some((c) => c.def.type._tag === "bigint")
     lookup = {
       sql: Query.select(model).where(Persister.locate(model, def, sample)).toSql(dialect).sql,
-      wide: dialect.values.bigintNeedsSafeIntegers && def.columns.some((c) => c.def.type._tag === "bigint"),
+      options: { single: true, readOnly: true, collection: def.tableName, operation: "SELECT", ...(wide ? { safeIntegers: true } : {}) },
       decode: rowDecoder(dialect, model, def)
     }
     byDialect.set(dialect.name, lookup)
   }
   return lookup
 }
-
-const single = { single: true, readOnly: true } as const
-const singleWide = { single: true, safeIntegers: true, readOnly: true } as const
 
 const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
   typeof key === "object" ? { ...key } : { [def.primaryKey[0]!]: key }
@@ -193,7 +197,7 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e
     }
-    const statement = engine.execute(lookup.sql, params, lookup.wide ? singleWide : single)
+    const statement = engine.execute(lookup.sql, params, lookup.options)
     // No Effect.suspend around the decode: the flatMap callback is lazy already, and a
     // suspend per lookup was seen to tip V8 into pretenuring the session's garbage.
     const pending = !unit.changes.isEmpty || unit.flushing !== 0

@@ -28,8 +28,13 @@ export const describe = (changes: ChangeSet): ReadonlyArray<string> => {
   for (const insert of changes.inserts) {
     const key = keyText(insert.def, insert.values)
     rows.push(key === undefined ? `new ${insert.def.identifier}` : `new ${insert.def.identifier} ${key}`)
-    for (const child of insert.children) {
-      for (const _ of child.rows) rows.push(`new ${Table.definition(child.relation.target).identifier} (a draft of ${insert.def.identifier})`)
+    for (const child of [...insert.children, ...(insert.parents ?? []), ...(insert.links ?? [])]) {
+      const target = child.relation.target as Table.Any
+      for (const row of child.rows) {
+        // An existing instance given to a many-to-many or many-to-one draft is not inserted.
+        if (row instanceof (target as unknown as abstract new(...args: Array<never>) => unknown)) continue
+        rows.push(`new ${Table.definition(target).identifier} (a draft of ${insert.def.identifier})`)
+      }
     }
   }
   for (const update of changes.updates.values()) {

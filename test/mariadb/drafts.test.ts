@@ -1,0 +1,1 @@
+import { suite } from "../suite/drafts.js"; import { mariadb } from "../harness/targets.js"; mariadb(suite)

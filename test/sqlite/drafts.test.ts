@@ -1,0 +1,1 @@
+import { suite } from "../suite/drafts.js"; import { sqlite } from "../harness/targets.js"; sqlite(suite)
