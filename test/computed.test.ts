@@ -3,7 +3,7 @@
  * insert, update or JSON types), the SQL they compile to per dialect, and the
  * `DefinitionError` a definition that cannot work gets. Runs under `tsc` and vitest alike.
  */
-import { assert, describe, expectTypeOf, it } from "@effect/vitest"
+import { assert, describe, it } from "@effect/vitest"
 import type { Schema } from "effect"
 import * as Column from "../src/Column.js"
 import * as Computed from "../src/Computed.js"
@@ -12,6 +12,7 @@ import * as Expr from "../src/Expr.js"
 import * as Fn from "../src/Fn.js"
 import * as Query from "../src/Query.js"
 import * as Table from "../src/Table.js"
+import { equalTypes, extendsType } from "./harness/typeAssert.js"
 
 class User extends Table.Class<User>("User")("c_users", {
   id: Column.integer({ primaryKey: true }),
@@ -42,26 +43,26 @@ const definitionError = (f: () => unknown): DefinitionError => {
 describe("Computed properties", () => {
   it("types: read on instances, expressions in c, absent from insert, update and JSON", () => {
     const user = new User({ id: 1, first: "Ann", last: "Lee", age: 3 })
-    expectTypeOf(user.fullName).toEqualTypeOf<string>()
-    expectTypeOf(user.nextAge).toEqualTypeOf<number | null>()
-    expectTypeOf(user.initial).toEqualTypeOf<string>()
-    expectTypeOf(User.c.fullName).toEqualTypeOf<Expr.Expr<string>>()
-    expectTypeOf(User.c.first).toEqualTypeOf<Column.Ref<User, "first", string>>()
+    equalTypes<typeof user.fullName, string>()
+    equalTypes<typeof user.nextAge, number | null>()
+    equalTypes<typeof user.initial, string>()
+    equalTypes<typeof User.c.fullName, Expr.Expr<string>>()
+    equalTypes<typeof User.c.first, Column.Ref<User, "first", string>>()
     type Insert = Schema.Schema.Type<typeof User.insert>
-    expectTypeOf<Insert>().toEqualTypeOf<{ readonly first: string; readonly id?: number; readonly last?: string | null; readonly age?: number | null }>()
-    expectTypeOf<keyof Schema.Schema.Type<typeof User.update>>().toEqualTypeOf<"id" | "first" | "last" | "age">()
-    expectTypeOf<keyof Schema.Schema.Type<typeof User.json>>().toEqualTypeOf<"id" | "first" | "last" | "age">()
-    expectTypeOf<keyof typeof User.fields>().toEqualTypeOf<"id" | "first" | "last" | "age">()
+    equalTypes<Insert, { readonly first: string; readonly id?: number; readonly last?: string | null; readonly age?: number | null }>()
+    equalTypes<keyof Schema.Schema.Type<typeof User.update>, "id" | "first" | "last" | "age">()
+    equalTypes<keyof Schema.Schema.Type<typeof User.json>, "id" | "first" | "last" | "age">()
+    equalTypes<keyof typeof User.fields, "id" | "first" | "last" | "age">()
     // @ts-expect-error: a computed property is never written
     Query.insert(User).values({ first: "Ann", fullName: "Ann Lee" })
     // @ts-expect-error: nor given to the constructor
     void new User({ id: 1, first: "Ann", last: null, age: null, fullName: "x" })
     // A model with computed properties is a model like any other; one without stays a TableClass.
-    expectTypeOf(User).toExtend<Table.Any>()
-    expectTypeOf(Plain).toExtend<Table.TableClass<Plain, typeof Plain.fields>>()
-    expectTypeOf(Plain.c).toEqualTypeOf<Table.Columns<Plain, typeof Plain.fields>>()
+    extendsType<typeof User, Table.Any>()
+    extendsType<typeof Plain, Table.TableClass<Plain, typeof Plain.fields>>()
+    equalTypes<typeof Plain.c, Table.Columns<Plain, typeof Plain.fields>>()
     const aliased = Table.alias(User, "u")
-    expectTypeOf(aliased.c.fullName).toEqualTypeOf<Expr.Expr<string>>()
+    equalTypes<typeof aliased.c.fullName, Expr.Expr<string>>()
   })
 
   it("reads on instances without a query; not an own, enumerable or equality-relevant field", () => {

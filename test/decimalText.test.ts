@@ -5,8 +5,8 @@
  * `BigDecimal.fromString` then `BigDecimal.scale` for text, `decodeValue` for a column.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { BigDecimal, Option } from "effect"
-import fc from "fast-check"
+// effect's re-export of fast-check: the package's own (ESM) declarations would be a second copy in the type-check.
+import { BigDecimal, Option, FastCheck as fc } from "effect"
 import * as Column from "../src/Column.js"
 import { postgres } from "../src/dialect/postgres.js"
 import { sqlite } from "../src/dialect/sqlite.js"

@@ -2,13 +2,14 @@
  * Types of events: a hook's requirements are the layer's, its failure is `HookFailed`
  * in every session operation's error type.
  */
-import { describe, expectTypeOf, it } from "@effect/vitest"
+import { describe, it } from "@effect/vitest"
 import { Context, Data, Effect, type Layer } from "effect"
 import * as Column from "../src/Column.js"
 import type { HookFailed } from "../src/Errors.js"
 import * as Events from "../src/Events.js"
 import type * as Session from "../src/Session.js"
 import * as Table from "../src/Table.js"
+import { equalTypes, extendsType } from "./harness/typeAssert.js"
 
 class Item extends Table.Class<Item>("Item")("evt_items", {
   id: Column.integer({ primaryKey: true }),
@@ -27,19 +28,20 @@ describe("Events types", () => {
       }),
       Events.session({ afterCommit: Effect.log("done") })
     )
-    expectTypeOf(layer).toEqualTypeOf<Layer.Layer<Events.Events, never, Clock>>()
-    expectTypeOf(Events.layer(Events.session({ beforeFlush: Effect.void }))).toEqualTypeOf<Layer.Layer<Events.Events, never, never>>()
+    equalTypes<typeof layer, Layer.Layer<Events.Events, never, Clock>>()
+    const sessionOnly = Events.layer(Events.session({ beforeFlush: Effect.void }))
+    equalTypes<typeof sessionOnly, Layer.Layer<Events.Events, never, never>>()
   })
 
   it("hook rows are typed: insert values before, the instance after", () => {
     Events.forModel(Item, {
       beforeInsert: (row) => {
-        expectTypeOf(row.label).toEqualTypeOf<string>()
+        equalTypes<typeof row.label, string>()
         return Effect.void
       },
       afterUpdate: (row, ctx) => {
-        expectTypeOf(row).toEqualTypeOf<Item>()
-        expectTypeOf(ctx.changes.label).toEqualTypeOf<string | undefined>()
+        equalTypes<typeof row, Item>()
+        equalTypes<typeof ctx.changes.label, string | undefined>()
         return Effect.void
       }
     })
@@ -48,8 +50,8 @@ describe("Events types", () => {
   })
 
   it("a hook's failure is HookFailed in the session's errors", () => {
-    expectTypeOf<HookFailed>().toMatchTypeOf<Session.SessionError>()
-    expectTypeOf<Effect.Effect.Error<Session.Session["flush"]>>().toMatchTypeOf<Session.SessionError>()
-    expectTypeOf<Extract<Effect.Effect.Error<Session.Session["commit"]>, { _tag: "HookFailed" }>>().toEqualTypeOf<HookFailed>()
+    extendsType<HookFailed, Session.SessionError>()
+    extendsType<Effect.Effect.Error<Session.Session["flush"]>, Session.SessionError>()
+    equalTypes<Extract<Effect.Effect.Error<Session.Session["commit"]>, { _tag: "HookFailed" }>, HookFailed>()
   })
 })

@@ -2,7 +2,8 @@
  * examples/httpApi.ts: a POST of a JSON body then a GET of the created track round-trip
  * through the model's JSON schemas (called through `HttpApiBuilder.toWebHandler`).
  */
-import { HttpApiBuilder, HttpServer } from "@effect/platform"
+import * as HttpApiBuilder from "@effect/platform/HttpApiBuilder"
+import * as HttpServer from "@effect/platform/HttpServer"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Layer } from "effect"
 import { apiLive } from "../examples/httpApi.js"

@@ -4,8 +4,8 @@
  * Schema accepts, and the Schema's own error when it refuses.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { BigDecimal, Either, Schema } from "effect"
-import fc from "fast-check"
+// effect's re-export of fast-check: the package's own (ESM) declarations would be a second copy in the type-check.
+import { BigDecimal, Either, Schema, FastCheck as fc } from "effect"
 import * as Column from "../src/Column.js"
 import { EncodeError } from "../src/Errors.js"
 import { insertValues } from "../src/internal/rows.js"

@@ -4,13 +4,14 @@
  * (npm run typecheck): every `@ts-expect-error` below must sit on a line that errors.
  * vitest runs the file too.
  */
-import { describe, expectTypeOf, it } from "@effect/vitest"
+import { describe, it } from "@effect/vitest"
 import { BigDecimal, type DateTime } from "effect"
 import * as Column from "../src/Column.js"
 import * as Expr from "../src/Expr.js"
 import * as Fn from "../src/Fn.js"
 import * as Query from "../src/Query.js"
 import * as Table from "../src/Table.js"
+import { equalTypes, isFunctionType } from "./harness/typeAssert.js"
 
 class User extends Table.Class<User>("User")("users", {
   id: Column.integer({ primaryKey: true }),
@@ -76,13 +77,14 @@ describe("query types", () => {
       readonly adult: boolean
       readonly now: DateTime.Utc
     }
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<ReadonlyArray<Row>>()
-    expectTypeOf<Query.RowOf<{ n: Expr.Expr<number> }>>().toEqualTypeOf<{ readonly n: number }>()
+    equalTypes<Query.Result<typeof q>, ReadonlyArray<Row>>()
+    equalTypes<Query.RowOf<{ n: Expr.Expr<number> }>, { readonly n: number }>()
   })
 
   it("a bigint column sums to bigint | null, a literal column keeps its values", () => {
     const q = Query.select({ views: Fn.sum(Post.c.views), status: Post.c.status, s: Fn.max(Post.c.status) })
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<
+    equalTypes<
+      Query.Result<typeof q>,
       ReadonlyArray<{ readonly views: bigint | null; readonly status: "draft" | "published"; readonly s: "draft" | "published" | null }>
     >()
   })
@@ -97,7 +99,8 @@ describe("query types", () => {
       posts: Query.select({ n: Fn.count() }).from(Post).where(Post.c.authorId.eq(User.c.id)).scalar(),
       raw: Expr.raw<string>("'x'")
     })
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<
+    equalTypes<
+      Query.Result<typeof q>,
       ReadonlyArray<{
         readonly one: number
         readonly yes: boolean
@@ -121,26 +124,27 @@ describe("query types", () => {
       .limit(1)
       .offset(1)
       .distinct()
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<ReadonlyArray<{ readonly title: string; readonly author: string }>>()
+    equalTypes<Query.Result<typeof q>, ReadonlyArray<{ readonly title: string; readonly author: string }>>()
   })
 
   it("Query.select(Model) rows are model instances, a Table.alias too", () => {
     const q = Query.select(User).where(User.c.age.gt(18))
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<ReadonlyArray<User>>()
+    equalTypes<Query.Result<typeof q>, ReadonlyArray<User>>()
     const m = Table.alias(User, "m")
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<Query.Result<Query.Select<User, {}>>>()
+    equalTypes<Query.Result<typeof q>, Query.Result<Query.Select<User, {}>>>()
     const aliased = Query.select(m)
-    expectTypeOf<Query.Result<typeof aliased>>().toEqualTypeOf<ReadonlyArray<User>>()
+    equalTypes<Query.Result<typeof aliased>, ReadonlyArray<User>>()
     // A left join does not change what a model select decodes to.
     const joined = Query.select(Post).leftJoin(User, Post.c.authorId.eq(User.c.id))
-    expectTypeOf<Query.Result<typeof joined>>().toEqualTypeOf<ReadonlyArray<Post>>()
+    equalTypes<Query.Result<typeof joined>, ReadonlyArray<Post>>()
   })
 
   it("a leftJoin makes the joined model's columns nullable, and only those", () => {
     const q = Query.select({ title: Post.c.title, author: User.c.name, age: User.c.age, n: Fn.count() })
       .from(Post)
       .leftJoin(User, Post.c.authorId.eq(User.c.id))
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<
+    equalTypes<
+      Query.Result<typeof q>,
       ReadonlyArray<{ readonly title: string; readonly author: string | null; readonly age: number | null; readonly n: number }>
     >()
     // After an inner join, only the left-joined model; two left joins, both.
@@ -148,14 +152,16 @@ describe("query types", () => {
       .from(User)
       .join(Post, Post.c.authorId.eq(User.c.id))
       .leftJoin(Comment, Comment.c.postId.eq(Post.c.id))
-    expectTypeOf<Query.Result<typeof r>>().toEqualTypeOf<
+    equalTypes<
+      Query.Result<typeof r>,
       ReadonlyArray<{ readonly user: string; readonly post: string; readonly comment: string | null }>
     >()
     const both = Query.select({ user: User.c.name, post: Post.c.title, comment: Comment.c.body })
       .from(User)
       .leftJoin(Post, Post.c.authorId.eq(User.c.id))
       .leftJoin(Comment, Comment.c.postId.eq(Post.c.id))
-    expectTypeOf<Query.Result<typeof both>>().toEqualTypeOf<
+    equalTypes<
+      Query.Result<typeof both>,
       ReadonlyArray<{ readonly user: string; readonly post: string | null; readonly comment: string | null }>
     >()
   })
@@ -166,66 +172,66 @@ describe("query types", () => {
       .from(User)
       .leftJoin(manager, User.c.managerId.eq(manager.c.id))
     // A left-joined alias makes only the alias' columns nullable, not the aliased model's own.
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<ReadonlyArray<{ readonly name: string; readonly manager: string | null }>>()
+    equalTypes<Query.Result<typeof q>, ReadonlyArray<{ readonly name: string; readonly manager: string | null }>>()
 
     const counts = Query.select({ author: Post.c.authorId, n: Fn.count() }).groupBy(Post.c.authorId).as("counts")
     const withCounts = Query.select({ name: User.c.name, posts: counts.c.n }).from(User).leftJoin(counts, counts.c.author.eq(User.c.id))
     // The same for a left-joined subquery.
-    expectTypeOf<Query.Result<typeof withCounts>>().toEqualTypeOf<ReadonlyArray<{ readonly name: string; readonly posts: number | null }>>()
+    equalTypes<Query.Result<typeof withCounts>, ReadonlyArray<{ readonly name: string; readonly posts: number | null }>>()
   })
 
   it("subqueries and CTEs expose typed columns", () => {
     const perAuthor = Query.select({ author: Post.c.authorId, n: Fn.count(), last: Fn.max(Post.c.title) }).groupBy(Post.c.authorId).as("per_author")
-    expectTypeOf<Expr.TypeOf<typeof perAuthor.c.author>>().toEqualTypeOf<number>()
-    expectTypeOf<Expr.TypeOf<typeof perAuthor.c.n>>().toEqualTypeOf<number>()
-    expectTypeOf<Expr.TypeOf<typeof perAuthor.c.last>>().toEqualTypeOf<string | null>()
+    equalTypes<Expr.TypeOf<typeof perAuthor.c.author>, number>()
+    equalTypes<Expr.TypeOf<typeof perAuthor.c.n>, number>()
+    equalTypes<Expr.TypeOf<typeof perAuthor.c.last>, string | null>()
     const q = Query.select({ name: User.c.name, n: perAuthor.c.n }).from(perAuthor).join(User, User.c.id.eq(perAuthor.c.author))
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<ReadonlyArray<{ readonly name: string; readonly n: number }>>()
+    equalTypes<Query.Result<typeof q>, ReadonlyArray<{ readonly name: string; readonly n: number }>>()
     const cte = Query.with("young", Query.select({ id: User.c.id, age: User.c.age }).where(User.c.age.lt(20)))
-    expectTypeOf<Expr.TypeOf<typeof cte.c.age>>().toEqualTypeOf<number | null>()
+    equalTypes<Expr.TypeOf<typeof cte.c.age>, number | null>()
     const rec = Query.withRecursive(
       "chain",
       Query.select({ id: User.c.id, depth: Expr.literal(1) }),
       (self) => Query.select({ id: User.c.id, depth: self.c.depth.plus(1) }).from(User).join(self, User.c.managerId.eq(self.c.id))
     )
-    expectTypeOf<Expr.TypeOf<typeof rec.c.id>>().toEqualTypeOf<number>()
+    equalTypes<Expr.TypeOf<typeof rec.c.id>, number>()
   })
 
   it("union: the rows of the first select", () => {
     const q = Query.select({ name: User.c.name }).union(Query.select({ name: Post.c.title })).orderBy(User.c.name).limit(3)
-    expectTypeOf<Query.Result<typeof q>>().toEqualTypeOf<ReadonlyArray<{ readonly name: string }>>()
+    equalTypes<Query.Result<typeof q>, ReadonlyArray<{ readonly name: string }>>()
   })
 
   it("INSERT, UPDATE and DELETE run to Query.Affected, or to rows with returning", () => {
-    expectTypeOf<Query.Affected>().toEqualTypeOf<{ readonly rowsAffected: number }>()
+    equalTypes<Query.Affected, { readonly rowsAffected: number }>()
 
     const insert = Query.insert(User).values({ name: "a", balance: zero })
-    expectTypeOf<Query.Result<typeof insert>>().toEqualTypeOf<Query.Affected>()
-    expectTypeOf<Query.Result<ReturnType<typeof insert.returning<typeof User>>>>().toEqualTypeOf<ReadonlyArray<User>>()
+    equalTypes<Query.Result<typeof insert>, Query.Affected>()
+    equalTypes<Query.Result<ReturnType<typeof insert.returning<typeof User>>>, ReadonlyArray<User>>()
     const insertedIds = insert.returning({ id: User.c.id, created: User.c.createdAt })
-    expectTypeOf<Query.Result<typeof insertedIds>>().toEqualTypeOf<ReadonlyArray<{ readonly id: number; readonly created: DateTime.Utc }>>()
+    equalTypes<Query.Result<typeof insertedIds>, ReadonlyArray<{ readonly id: number; readonly created: DateTime.Utc }>>()
     const upsert = Query.insert(Post).values([{ authorId: 1, title: "t", status: "draft" }]).onConflict({
       target: [Post.c.id],
       doUpdate: { title: Query.excluded(Post.c.title), views: Post.c.views.plus(1n) }
     })
-    expectTypeOf<Query.Result<typeof upsert>>().toEqualTypeOf<Query.Affected>()
+    equalTypes<Query.Result<typeof upsert>, Query.Affected>()
 
     const update = Query.update(User).set({ age: User.c.age.plus(1), nick: null }).where(User.c.id.eq(1))
-    expectTypeOf<Query.Result<typeof update>>().toEqualTypeOf<Query.Affected>()
+    equalTypes<Query.Result<typeof update>, Query.Affected>()
     const updated = update.returning(User)
-    expectTypeOf<Query.Result<typeof updated>>().toEqualTypeOf<ReadonlyArray<User>>()
+    equalTypes<Query.Result<typeof updated>, ReadonlyArray<User>>()
 
     const del = Query.delete(Post).where(Post.c.status.eq("draft"))
-    expectTypeOf<Query.Result<typeof del>>().toEqualTypeOf<Query.Affected>()
+    equalTypes<Query.Result<typeof del>, Query.Affected>()
     const deleted = del.returning({ id: Post.c.id })
-    expectTypeOf<Query.Result<typeof deleted>>().toEqualTypeOf<ReadonlyArray<{ readonly id: number }>>()
+    equalTypes<Query.Result<typeof deleted>, ReadonlyArray<{ readonly id: number }>>()
   })
 
   it("Query.execute's success type is Query.Result", () => {
     const rows = Query.execute(Query.select({ n: Fn.count() }).from(User))
     type Success<T> = T extends import("effect").Effect.Effect<infer A, any, any> ? A : never
-    expectTypeOf<Success<typeof rows>>().toEqualTypeOf<ReadonlyArray<{ readonly n: number }>>()
-    expectTypeOf<Success<ReturnType<typeof Query.execute<Query.Delete<typeof User>>>>>().toEqualTypeOf<Query.Affected>()
+    equalTypes<Success<typeof rows>, ReadonlyArray<{ readonly n: number }>>()
+    equalTypes<Success<ReturnType<typeof Query.execute<Query.Delete<typeof User>>>>, Query.Affected>()
   })
 
   it("what does not compile (checked by tsc, never run: some would throw)", () => {
@@ -292,6 +298,6 @@ describe("query types", () => {
       // @ts-expect-error: another model
       Query.delete(User).returning(Post)
     }
-    expectTypeOf(negatives).toBeFunction()
+    isFunctionType<typeof negatives>()
   })
 })

@@ -3,8 +3,8 @@
  * the right type biased to the edges (limits, NaN, -0, lone surrogates, year 0, deep
  * JSON), mixed with anything at all; and what "read back exactly" means per type.
  */
-import { BigDecimal, Cause, Chunk, DateTime, Exit, Option } from "effect"
-import fc from "fast-check"
+// effect's re-export of fast-check: the package's own (ESM) declarations would be a second copy in the type-check.
+import { BigDecimal, Cause, Chunk, DateTime, Exit, Option, FastCheck as fc } from "effect"
 import { describe, microsOf, utcFromMicros } from "../../src/internal/values.js"
 
 /** How many runs a property gets: `base`, scaled by RETORT_FUZZ_RUNS (a multiplier, default 1). */

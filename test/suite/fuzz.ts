@@ -6,8 +6,8 @@
  * `RETORT_FUZZ_RUNS=10` runs ten times as many cases, `RETORT_FUZZ_SEED` replays one.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { Effect, Either, Layer, Redacted, Runtime, Schema } from "effect"
-import fc from "fast-check"
+// effect's re-export of fast-check: the package's own (ESM) declarations would be a second copy in the type-check.
+import { Effect, Either, Layer, Redacted, Runtime, Schema, FastCheck as fc } from "effect"
 import * as Column from "../../src/Column.js"
 import * as Engine from "../../src/Engine.js"
 import type { EncodeError } from "../../src/Errors.js"
