@@ -140,6 +140,20 @@ export const suite: Suite = (layer) => {
         yield* metadata.dropAll
       }).pipe(Effect.provide(Session.layer)))
 
+    it.effect("a row a trigger drops (SQLite's RAISE(IGNORE)) is a DecodeError, never an instance of a row that is not there", () =>
+      Effect.gen(function*() {
+        const engine = yield* Engine.Engine
+        if (engine.dialect.name !== "sqlite") return
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        yield* engine.execute("CREATE TRIGGER ir_skip BEFORE INSERT ON ir_things WHEN NEW.name = 'skip' BEGIN SELECT RAISE(IGNORE); END")
+        const one = yield* Effect.either(Session.use((s) => s.insert(Thing, { name: "skip" })))
+        assert.isTrue(one._tag === "Left" && one.left._tag === "DecodeError", JSON.stringify(one))
+        const many = yield* Effect.either(Query.execute(Query.insert(Thing).values([{ ...full, id: 1, name: "kept" }, { ...full, id: 2, name: "skip" }]).returning(Thing)))
+        assert.isTrue(many._tag === "Left" && many.left._tag === "DecodeError", JSON.stringify(many))
+        yield* metadata.dropAll
+      }).pipe(Effect.provide(Session.layer)))
+
     it.effect("in a transaction, row by row: instances join the identity map; a failing row rolls back and is typed", () =>
       Effect.gen(function*() {
         yield* metadata.dropAll

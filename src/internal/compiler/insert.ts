@@ -57,20 +57,25 @@ export const returningKeyOf = (selection: ReadonlyArray<Ast.Selection>): string 
 }
 
 
+/** Which columns a row sets, as a bit set (a string of their names past 31 columns): the key of a one-row shape. */
+export const presentColumns = (table: TableDef, row: Readonly<Record<string, unknown>>): number | string => {
+  if (table.columns.length <= 31) {
+    let present = 0
+    for (let i = 0; i < table.columns.length; i++) if (row[table.columns[i]!.key] !== undefined) present |= 1 << i
+    return present
+  }
+  let present = ""
+  for (const c of table.columns) if (row[c.key] !== undefined) present += `\u0000${c.key}`
+  return present
+}
+
 export const insertOne = (dialect: Dialect, node: Ast.Insert): ReadonlyArray<Step> | undefined => {
   if (node.rows.length !== 1 || node.onConflict !== undefined) return undefined
   const ret = returningKey(node.returning)
   if (ret === undefined) return undefined
   const { table } = node
   const row = insertValues(node.model, table, node.rows[0])
-  // Which columns the row sets, as a bit set (a string of their names past 31 columns).
-  let present: number | string = 0
-  if (table.columns.length <= 31) {
-    for (let i = 0; i < table.columns.length; i++) if (row[table.columns[i]!.key] !== undefined) present |= 1 << i
-  } else {
-    present = ""
-    for (const c of table.columns) if (row[c.key] !== undefined) present += `\u0000${c.key}`
-  }
+  const present = presentColumns(table, row)
   let byDialect = insertShapes.get(table)
   if (byDialect === undefined) insertShapes.set(table, byDialect = new Map())
   let byReturning = byDialect.get(dialect.name)

@@ -212,7 +212,11 @@ export const executeWith = <Q extends Compilable>(
 ): Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError> => {
   if (query.node._tag === "Insert" && (query as unknown as { decoding: Decoding }).decoding._tag === "Model") {
     const direct = insertAllDirect(engine, query.node, (steps) => {
-      const each = Effect.forEach(steps, (step) => engine.executeRaw(step.sql, step.params, spanOf(query.node, false)), { discard: true })
+      const span = spanOf(query.node, false)
+      const each = Effect.map(
+        Effect.forEach(steps, (step) => Effect.map(engine.executeRaw(step.sql, step.params, span), (raw) => engine.dialect.compiler.affectedRows(raw))),
+        (counts) => counts.reduce((a, b) => a + b, 0)
+      )
       return steps.length > 1 ? engine.transaction(each) : each
     })
     if (direct !== undefined) return direct as unknown as Effect.Effect<Result<Q>, DatabaseError | DecodeError | EncodeError>

@@ -15,7 +15,7 @@ import type { Dialect } from "../../Dialect.js"
 import type * as Engine from "../../Engine.js"
 import { type DatabaseError, DecodeError, EncodeError } from "../../Errors.js"
 import type * as Table from "../../Table.js"
-import { insert as compileInsert } from "../compiler/insert.js"
+import { insert as compileInsert, presentColumns } from "../compiler/insert.js"
 import type { Step } from "../compiler/context.js"
 import { encodeValue, insertValues, rowDecoder } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
@@ -38,17 +38,6 @@ interface Plan {
 }
 
 const plans = new WeakMap<TableDef, Map<Dialect, Map<number | string, Plan>>>()
-
-const presentOf = (def: TableDef, row: Record<string, unknown>): number | string => {
-  if (def.columns.length <= 31) {
-    let present = 0
-    for (let i = 0; i < def.columns.length; i++) if (row[def.columns[i]!.key] !== undefined) present |= 1 << i
-    return present
-  }
-  let present = ""
-  for (const c of def.columns) if (row[c.key] !== undefined) present += `\u0000${c.key}`
-  return present
-}
 
 const makePlan = (dialect: Dialect, model: Table.Any, def: TableDef, row: Record<string, unknown>): Plan => {
   const columns = def.columns.filter((c) => row[c.key] !== undefined)
@@ -79,7 +68,7 @@ const planFor = (dialect: Dialect, model: Table.Any, def: TableDef, row: Record<
   if (byDialect === undefined) plans.set(def, byDialect = new Map())
   let byShape = byDialect.get(dialect)
   if (byShape === undefined) byDialect.set(dialect, byShape = new Map())
-  const key = presentOf(def, row)
+  const key = presentColumns(def, row)
   let plan = byShape.get(key)
   if (plan === undefined) byShape.set(key, plan = makePlan(dialect, model, def, row))
   return plan
@@ -90,6 +79,9 @@ const storedAsBound = (params: ReadonlyArray<unknown>) => {
   for (const p of params) if (typeof p === "number" && Number.isNaN(p)) return false
   return true
 }
+
+const noRow = (def: TableDef) =>
+  new DecodeError({ message: `INSERT into ${def.tableName} stored no row (a trigger dropped it)`, table: def.tableName, column: "(row)", value: "(none)" })
 
 const decodeOne = (decode: (row: Readonly<Record<string, unknown>>) => object, row: Readonly<Record<string, unknown>>): Effect.Effect<object, DecodeError> => {
   try {
@@ -127,6 +119,8 @@ export const insertRow = (
   const direct = plan.direct
   if (direct !== undefined && storedAsBound(params)) {
     return Effect.flatMap(engine.executeRaw(direct.sql, params, plan.options), (result) => {
+      // A trigger may drop the row (RAISE(IGNORE)): nothing was stored, there is no instance.
+      if ((result as { readonly changes: number }).changes !== 1) return Effect.fail(noRow(def))
       const stored: Record<string, unknown> = {}
       for (let i = 0; i < plan.columns.length; i++) stored[plan.columns[i]!.name] = params[i]
       for (const c of direct.nulls) stored[c.name] = null
@@ -144,7 +138,7 @@ export const insertRow = (
   return Effect.flatMap(engine.execute(plan.sql, params, plan.options), (rows) =>
     rows.length === 0
       // A trigger may drop the row (SQLite's RAISE(IGNORE)): there is no instance to give.
-      ? Effect.fail(new DecodeError({ message: `INSERT … RETURNING on ${def.tableName} returned no row`, table: def.tableName, column: "(row)", value: "(none)" }))
+      ? Effect.fail(noRow(def))
       : decodeOne(decode, rows[0]!))
 }
 
@@ -157,7 +151,7 @@ export const insertRow = (
 export const insertAllDirect = (
   engine: Engine.Engine,
   node: Ast.Insert,
-  run: (steps: ReadonlyArray<Step>) => Effect.Effect<unknown, DatabaseError>
+  run: (steps: ReadonlyArray<Step>) => Effect.Effect<number, DatabaseError>
 ): Effect.Effect<ReadonlyArray<object>, DatabaseError | DecodeError | EncodeError> | undefined => {
   const dialect = engine.dialect
   const def = node.table
@@ -183,7 +177,8 @@ export const insertAllDirect = (
     throw e
   }
   const decode = rowDecoder(dialect, model, def)
-  return Effect.flatMap(run(steps), () => {
+  return Effect.flatMap(run(steps), (changed) => {
+    if (changed !== stored.length) return Effect.fail(noRow(def))
     try {
       return Effect.succeed(stored.map((row) => decode(row) as object))
     } catch (e) {
