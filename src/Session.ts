@@ -11,25 +11,15 @@
  * @module
  * @since 0.1.0
  */
-import { Context, Effect, Either, Layer, type Option, type Schema, Scope, type Stream } from "effect"
+import { Context, Effect, Layer, type Option, type Schema, Scope, type Stream } from "effect"
 import * as Engine from "./Engine.js"
 import * as Events from "./Events.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
 import { NoResultFound } from "./Errors.js"
 import type * as Expr from "./Expr.js"
-import { LazyLoads, register } from "./internal/loading/LazyLoads.js"
-import { loadFor } from "./internal/loading/Loader.js"
-import { fromSource, keyValue } from "./internal/loading/RelationDef.js"
-import { IdentityMap, keyOf, modelOf } from "./internal/session/IdentityMap.js"
-import * as Drafts from "./internal/session/Drafts.js"
-import * as Persister from "./internal/session/Persister.js"
-import { get as getByKey, query as queryOf, type Reader } from "./internal/session/SessionQuery.js"
-import * as SessionTransaction from "./internal/session/SessionTransaction.js"
-import { watchWith } from "./internal/query/watch.js"
-import { insertRow } from "./internal/query/insertRow.js"
-import { prepareUpdate } from "./internal/session/UnitOfWork.js"
 import * as Query from "./Query.js"
 import type * as RelationModule from "./Relation.js"
+import { SessionObject } from "./internal/session/SessionObject.js"
 import * as Table from "./Table.js"
 
 /**
@@ -308,111 +298,8 @@ export const use = <A, E, R>(
 
 // Synchronous: a session is made per request, often per lookup, so making one runs no Effect.
 // `events`: the hooks registered (`Events.layer`) where the session is made.
-const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options): Session => {
-  const identity = new IdentityMap()
-  const tenant = options?.schema === undefined && options?.settings === undefined
-    ? undefined
-    : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
-  const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
-  // What lazy loads loaded for a result set is stale once the session writes.
-  const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
-  lazy.known = (model, key) => {
-    const unit = tx.unitNow()
-    const def = Table.definition(model)
-    return unit.hides(keyOf(def, key)) ? undefined : unit.identity.get(def, key)
-  }
-  const touched = Effect.sync(() => lazy.touch())
-  const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
-
-  // A locking select writes in effect: its locks last only as long as the session's transaction.
-  const writes = (query: Query.Compilable) =>
-    query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"
-  const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
-    writes(query)
-      ? touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
-      : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
-
-  const session: Session = {
-    engine,
-    add: (model: Table.Any, values: unknown, related?: Readonly<Record<string, RelationModule.Drafts>>) =>
-      Effect.suspend(() => {
-        lazy.touch()
-        const def = Table.definition(model)
-        if (related === undefined || Object.keys(related).length === 0) {
-          return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
-            unit.add({ model, def, values: valid, children: [] })
-          })
-        }
-        return Effect.zipWith(Drafts.prepare(model, def, values, related), tx.recording, (insert, unit) => unit.add(insert))
-      }),
-    addAll: (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true }),
-    // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
-    // read from the fiber directly, and nothing pending means no flush to run first.
-    insert: (model, values) =>
-      Effect.withFiberRuntime((fiber) => {
-        lazy.touch()
-        const unit = tx.unitIn(fiber)
-        const def = Table.definition(model)
-        const hooks = events.models.get(model)
-        const write = Effect.map(
-          hooks === undefined
-            ? tx.runWriteIn(fiber, insertRow(engine, model, def, values))
-            : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
-          (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
-        )
-        return unit.changes.isEmpty && unit.flushing === 0 ? write : Effect.zipRight(tx.flush, write)
-      }),
-    update: (entity, updates) =>
-      Effect.suspend(() => {
-        lazy.touch()
-        const prepared = prepareUpdate(entity, updates)
-        if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-        if (prepared.right.changed.length === 0) return Effect.succeed(entity)
-        return Effect.map(tx.recording, (unit) => {
-          unit.update(prepared.right)
-          return prepared.right.next as typeof entity
-        })
-      }),
-    delete: (entity) =>
-      Effect.gen(function*() {
-        lazy.touch()
-        const model = modelOf(entity)
-        const def = Table.definition(model)
-        // Cascading relations first: their rows are deleted too (children before parents at flush).
-        for (const relation of fromSource(model)) {
-          if (!relation.cascade.delete) continue
-          const related = yield* loadFor(relation, session, [keyValue(entity, relation.sourceKeys)])
-          for (const child of [...related.values()].flat()) yield* session.delete(child)
-        }
-        ;(yield* tx.recording).delete(model, def, entity)
-      }),
-    merge: (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity),
-    get: (model, key) => getByKey(reader, model, key),
-    query: (model) => queryOf(reader, model),
-    execute,
-    scalar: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query))),
-    exists: (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query))),
-    watch: (query) => watchWith(engine, query),
-    flush: tx.flush,
-    commit: touching(tx.commit),
-    rollback: touching(tx.rollback),
-    refresh: (entity) =>
-      Effect.gen(function*() {
-        lazy.touch()
-        const model = modelOf(entity)
-        const def = Table.definition(model)
-        const rows = yield* execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
-        if (rows.length === 0) return yield* new NoResultFound({ message: `${def.identifier} no longer exists`, table: def.tableName })
-        ;(yield* tx.unit).identity.replace(def, rows[0] as object)
-        return rows[0] as typeof entity
-      }),
-    // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
-    transaction: (effect, options) => touching(Effect.ensuring(tx.transaction(effect, options), touched))
-  }
-  register(session, lazy)
-  const reader: Reader = { engine, transaction: tx, execute, session }
-  return session
-}
+const build = (engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options): Session =>
+  new SessionObject(engine, scope, events, options)
 
 /**
  * A layer providing one `Session` per build (a sessionmaker): on release, anything not

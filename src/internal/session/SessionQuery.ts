@@ -57,92 +57,130 @@ const remember = <M extends Table.Any>(reader: Reader, def: TableDef, rows: Read
     return rows
   })
 
-export const query = <M extends Table.Any>(reader: Reader, model: M): SessionQuery<M> => make(reader, model, noFilter)
+export const query = <M extends Table.Any>(reader: Reader, model: M): SessionQuery<M> => new QueryObject(reader, model, noFilter)
 
-const make = <M extends Table.Any>(reader: Reader, model: M, state: QueryState): SessionQuery<M, any> => {
+const select = (model: Table.Any, state: QueryState, limit: number | undefined) => {
+  let q = Query.select(model).where(...state.where).orderBy(...state.orderBy)
+  if (limit !== undefined) q = q.limit(limit)
+  if (state.offset !== undefined) q = q.offset(state.offset)
+  if (state.lock !== undefined) q = state.lock.strength === "update" ? q.forUpdate(state.lock.options) : q.forShare(state.lock.options)
+  return q
+}
+
+const rows = <M extends Table.Any>(reader: Reader, model: M, state: QueryState, limit: number | undefined): Effect.Effect<ReadonlyArray<any>, SessionError> => {
   const def = Table.definition(model)
-  const next = (changes: Partial<QueryState>) => make(reader, model, { ...state, ...changes })
-  const select = (limit: number | undefined) => {
-    let q = Query.select(model).where(...state.where).orderBy(...state.orderBy)
-    if (limit !== undefined) q = q.limit(limit)
-    if (state.offset !== undefined) q = q.offset(state.offset)
-    if (state.lock !== undefined) q = state.lock.strength === "update" ? q.forUpdate(state.lock.options) : q.forShare(state.lock.options)
-    return q
+  if (Object.keys(state.relations).length === 0) {
+    return Effect.flatMap(reader.execute(select(model, state, limit)), (found) =>
+      Effect.map(remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>), (merged) => {
+        // The rows remember their result set, so that a lazy load on one loads for all (no N+1).
+        stateOf(reader.session).remember(merged as ReadonlyArray<object>)
+        return merged
+      }))
   }
-  const rows = (limit: number | undefined): Effect.Effect<ReadonlyArray<any>, SessionError> => {
-    if (Object.keys(state.relations).length === 0) {
-      return Effect.flatMap(reader.execute(select(limit)), (found) =>
-        Effect.map(remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>), (merged) => {
-          // The rows remember their result set, so that a lazy load on one loads for all (no N+1).
-          stateOf(reader.session).remember(merged as ReadonlyArray<object>)
-          return merged
-        }))
-    }
-    const relations = resolveStrategies(state.relations, undefined)
-    const parents: Effect.Effect<{ readonly found: ReadonlyArray<object>; readonly level: Level | undefined }, SessionError> =
-      hasJoined(relations)
-        ? Effect.suspend(() => {
-          const level = emptyLevel(relations)
-          const base = { where: state.where, orderBy: state.orderBy, limit, offset: state.offset, lock: state.lock }
-          return Effect.map(selectJoined(reader.session, model, base, relations, level), (found) => ({ found, level }))
-        })
-        : Effect.map(
-          Effect.flatMap(reader.execute(select(limit)), (found) => remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>)),
-          (found) => ({ found: found as ReadonlyArray<object>, level: undefined })
-        )
-    return Effect.flatMap(parents, ({ found, level }) =>
-      Effect.tap(attach(relations, reader.session, found, level), (copies) => stateOf(reader.session).remember(copies, found)))
+  const relations = resolveStrategies(state.relations, undefined)
+  const parents: Effect.Effect<{ readonly found: ReadonlyArray<object>; readonly level: Level | undefined }, SessionError> =
+    hasJoined(relations)
+      ? Effect.suspend(() => {
+        const level = emptyLevel(relations)
+        const base = { where: state.where, orderBy: state.orderBy, limit, offset: state.offset, lock: state.lock }
+        return Effect.map(selectJoined(reader.session, model, base, relations, level), (found) => ({ found, level }))
+      })
+      : Effect.map(
+        Effect.flatMap(reader.execute(select(model, state, limit)), (found) => remember<M>(reader, def, found as ReadonlyArray<InstanceType<M>>)),
+        (found) => ({ found: found as ReadonlyArray<object>, level: undefined })
+      )
+  return Effect.flatMap(parents, ({ found, level }) =>
+    Effect.tap(attach(relations, reader.session, found, level), (copies) => stateOf(reader.session).remember(copies, found)))
+}
+
+/**
+ * An immutable builder: each step makes a new one, and a terminal (`all`, `first`, …)
+ * builds its statement only when read, so a chain of steps compiles nothing in between.
+ * A class rather than an object literal of closures: one small object per step (see
+ * `SessionObject.ts` on V8 pretenuring literals).
+ */
+class QueryObject<M extends Table.Any> implements SessionQuery<M, any> {
+  constructor(readonly reader: Reader, readonly model: M, readonly state: QueryState) {}
+  private next(changes: Partial<QueryState>): QueryObject<M> {
+    return new QueryObject(this.reader, this.model, { ...this.state, ...changes })
   }
-  const all = rows(state.limit)
-  return {
-    where: (...conditions) => next({ where: [...state.where, ...conditions] }),
-    filterBy: (values) =>
-      next({
-        where: [
-          ...state.where,
-          ...Object.entries(values).map(([k, v]) => (v === null ? model.c[k]!.isNull() : model.c[k]!.eq(v as never)))
-        ]
-      }),
-    orderBy: (...terms) => next({ orderBy: [...state.orderBy, ...terms] }),
-    limit: (n) => next({ limit: n }),
-    offset: (n) => next({ offset: n }),
-    // Built now, so that bad options (nowait with skipLocked) throw where they are written.
-    forUpdate: (options) => (Query.select(model).forUpdate(options), next({ lock: { strength: "update", options } })),
-    forShare: (options) => (Query.select(model).forShare(options), next({ lock: { strength: "share", options } })),
-    with: (relations: RelationModule.Relations, options?: RelationModule.WithOptions) =>
-      next({ relations: { ...state.relations, ...chooseStrategy(relations, options) } }) as any,
-    all,
-    first: Effect.map(rows(1), (found) => Option.fromNullable(found[0])),
-    one: Effect.flatMap(
-      rows(state.limit === undefined ? 2 : Math.min(state.limit, 2)),
+  where(...conditions: ReadonlyArray<Expr.Expr<boolean> | Expr.Expr<boolean | null>>) {
+    return this.next({ where: [...this.state.where, ...conditions] })
+  }
+  filterBy(values: Readonly<Record<string, unknown>>) {
+    const model = this.model
+    return this.next({
+      where: [
+        ...this.state.where,
+        ...Object.entries(values).map(([k, v]) => (v === null ? model.c[k]!.isNull() : model.c[k]!.eq(v as never)))
+      ]
+    })
+  }
+  orderBy(...terms: ReadonlyArray<Expr.Expr<any> | Expr.Order>) {
+    return this.next({ orderBy: [...this.state.orderBy, ...terms] })
+  }
+  limit(n: number) {
+    return this.next({ limit: n })
+  }
+  offset(n: number) {
+    return this.next({ offset: n })
+  }
+  // Built now, so that bad options (nowait with skipLocked) throw where they are written.
+  forUpdate(options?: Query.LockOptions) {
+    Query.select(this.model).forUpdate(options)
+    return this.next({ lock: { strength: "update", options } })
+  }
+  forShare(options?: Query.LockOptions) {
+    Query.select(this.model).forShare(options)
+    return this.next({ lock: { strength: "share", options } })
+  }
+  with(relations: RelationModule.Relations, options?: RelationModule.WithOptions): any {
+    return this.next({ relations: { ...this.state.relations, ...chooseStrategy(relations, options) } })
+  }
+  get all() {
+    return rows(this.reader, this.model, this.state, this.state.limit)
+  }
+  get first() {
+    return Effect.map(rows(this.reader, this.model, this.state, 1), (found) => Option.fromNullable(found[0]))
+  }
+  get one() {
+    const def = Table.definition(this.model)
+    const limit = this.state.limit === undefined ? 2 : Math.min(this.state.limit, 2)
+    return Effect.flatMap(
+      rows(this.reader, this.model, this.state, limit),
       (found): Effect.Effect<InstanceType<M>, NoResultFound | MultipleResultsFound> =>
         found.length === 1
           ? Effect.succeed(found[0]!)
           : found.length === 0
           ? Effect.fail(new NoResultFound({ message: `No ${def.identifier} matched the query`, table: def.tableName }))
           : Effect.fail(new MultipleResultsFound({ message: `More than one ${def.identifier} matched the query`, table: def.tableName }))
-    ),
-    count: Effect.map(reader.execute(Query.select({ n: Fn.count() }).from(model).where(...state.where)), (found) => found[0]!.n),
-    // Rows decoded as they arrive (bounded memory). Pending changes are flushed first. An
-    // instance the session already holds is returned as is; new rows are not kept in the
-    // identity map, so that memory stays bounded (SQLAlchemy's yield_per keeps them weakly).
-    // With relations the rows are read first: loading them needs statements of their own,
-    // which cannot run on a connection whose result is still being read.
-    stream: Object.keys(state.relations).length > 0
-      ? Stream.flatMap(Stream.fromEffect(all), Stream.fromIterable)
-      : Stream.unwrap(Effect.gen(function*() {
-        yield* reader.transaction.flush
-        const unit = yield* reader.transaction.unit
-        const level = yield* reader.transaction.readLevel
-        const rows: Stream.Stream<InstanceType<M>, SessionError> = Stream.map(
-          Query.stream(select(state.limit)).pipe(Stream.provideService(EngineTag, reader.engine)),
-          (row) =>
-            (def.primaryKey.length === 0 ? row : unit.identity.get(def, row as Record<string, unknown>) ?? row) as InstanceType<M>
-        )
-        return level === undefined
-          ? rows
-          : Stream.provideService(rows, Transaction.StreamLevel, { ref: reader.engine.currentTransaction, level })
-      }))
+    )
+  }
+  get count() {
+    return Effect.map(this.reader.execute(Query.select({ n: Fn.count() }).from(this.model).where(...this.state.where)), (found) => found[0]!.n)
+  }
+  // Rows decoded as they arrive (bounded memory). Pending changes are flushed first. An
+  // instance the session already holds is returned as is; new rows are not kept in the
+  // identity map, so that memory stays bounded (SQLAlchemy's yield_per keeps them weakly).
+  // With relations the rows are read first: loading them needs statements of their own,
+  // which cannot run on a connection whose result is still being read.
+  get stream(): Stream.Stream<InstanceType<M>, SessionError> {
+    const { reader, model, state } = this
+    if (Object.keys(state.relations).length > 0) return Stream.flatMap(Stream.fromEffect(this.all), Stream.fromIterable)
+    const def = Table.definition(model)
+    return Stream.unwrap(Effect.gen(function*() {
+      yield* reader.transaction.flush
+      const unit = yield* reader.transaction.unit
+      const level = yield* reader.transaction.readLevel
+      const found: Stream.Stream<InstanceType<M>, SessionError> = Stream.map(
+        Query.stream(select(model, state, state.limit)).pipe(Stream.provideService(EngineTag, reader.engine)),
+        (row) =>
+          (def.primaryKey.length === 0 ? row : unit.identity.get(def, row as Record<string, unknown>) ?? row) as InstanceType<M>
+      )
+      return level === undefined
+        ? found
+        : Stream.provideService(found, Transaction.StreamLevel, { ref: reader.engine.currentTransaction, level })
+    }))
   }
 }
 

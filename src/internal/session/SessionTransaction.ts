@@ -275,5 +275,25 @@ export const build = (
     (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
   )
 
-  return { unit, recording, unitNow, unitIn, runIn, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction }
+  return new Parts(unit, recording, unitNow, unitIn, runIn, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction)
+}
+
+// Constructed, not an object literal: V8 may pretenure a literal's allocation site, and a
+// pretenured object holding a session's closures keeps them alive through every young GC.
+class Parts implements SessionTransaction {
+  constructor(
+    readonly unit: SessionTransaction["unit"],
+    readonly recording: SessionTransaction["recording"],
+    readonly unitNow: SessionTransaction["unitNow"],
+    readonly unitIn: SessionTransaction["unitIn"],
+    readonly runIn: SessionTransaction["runIn"],
+    readonly runWriteIn: SessionTransaction["runWriteIn"],
+    readonly run: SessionTransaction["run"],
+    readonly readLevel: SessionTransaction["readLevel"],
+    readonly runWrite: SessionTransaction["runWrite"],
+    readonly flush: SessionTransaction["flush"],
+    readonly commit: SessionTransaction["commit"],
+    readonly rollback: SessionTransaction["rollback"],
+    readonly transaction: SessionTransaction["transaction"]
+  ) {}
 }

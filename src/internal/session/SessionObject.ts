@@ -1,0 +1,166 @@
+/**
+ * The session object `Session.make` and `Session.use` hand out. Called only by `src/Session.ts`.
+ *
+ * A class, its members assigned in the constructor, rather than an object literal: V8 may
+ * pretenure (allocate in the old generation) a literal's allocation site whose objects
+ * outlive a young GC, and a pretenured session holding its closures kept every one of them
+ * alive until the next full GC. A session made per lookup then cost 30–70 µs instead of
+ * 3 (`node .bench/bench/gcProbe.js use`); constructed objects are never pretenured.
+ *
+ * Members are own properties (arrow functions), so `const { get } = session` works.
+ */
+import { Effect, Either, type Scope } from "effect"
+import * as Engine from "../../Engine.js"
+import type * as Events from "../../Events.js"
+import { NoResultFound } from "../../Errors.js"
+import * as Query from "../../Query.js"
+import type * as RelationModule from "../../Relation.js"
+import type { Options, Session, SessionError } from "../../Session.js"
+import * as Table from "../../Table.js"
+import { LazyLoads, register } from "../loading/LazyLoads.js"
+import { loadFor } from "../loading/Loader.js"
+import { fromSource, keyValue } from "../loading/RelationDef.js"
+import { insertRow } from "../query/insertRow.js"
+import { watchWith } from "../query/watch.js"
+import * as Drafts from "./Drafts.js"
+import { IdentityMap, keyOf, modelOf } from "./IdentityMap.js"
+import * as Persister from "./Persister.js"
+import { get as getByKey, query as queryOf, type Reader } from "./SessionQuery.js"
+import * as SessionTransaction from "./SessionTransaction.js"
+import { prepareUpdate } from "./UnitOfWork.js"
+
+class ReaderObject implements Reader {
+  constructor(
+    readonly engine: Reader["engine"],
+    readonly transaction: Reader["transaction"],
+    readonly execute: Reader["execute"],
+    readonly session: Reader["session"]
+  ) {}
+}
+
+export class SessionObject implements Session {
+  readonly engine: Session["engine"]
+  readonly add: Session["add"]
+  readonly addAll: Session["addAll"]
+  readonly insert: Session["insert"]
+  readonly update: Session["update"]
+  readonly delete: Session["delete"]
+  readonly merge: Session["merge"]
+  readonly get: Session["get"]
+  readonly query: Session["query"]
+  readonly execute: Session["execute"]
+  readonly scalar: Session["scalar"]
+  readonly exists: Session["exists"]
+  readonly watch: Session["watch"]
+  readonly flush: Session["flush"]
+  readonly commit: Session["commit"]
+  readonly rollback: Session["rollback"]
+  readonly refresh: Session["refresh"]
+  readonly transaction: Session["transaction"]
+
+  constructor(engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options) {
+    this.engine = engine
+    const identity = new IdentityMap()
+    const tenant = options?.schema === undefined && options?.settings === undefined
+      ? undefined
+      : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
+    const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
+    // What lazy loads loaded for a result set is stale once the session writes.
+    const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
+    lazy.known = (model, key) => {
+      const unit = tx.unitNow()
+      const def = Table.definition(model)
+      return unit.hides(keyOf(def, key)) ? undefined : unit.identity.get(def, key)
+    }
+    const touched = Effect.sync(() => lazy.touch())
+    const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
+
+    // A locking select writes in effect: its locks last only as long as the session's transaction.
+    const writes = (query: Query.Compilable) =>
+      query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"
+    const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
+      writes(query)
+        ? touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
+        : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
+
+    // For the generator functions below, whose `this` is their own.
+    const session: Session = this
+    this.add = (model: Table.Any, values: unknown, related?: Readonly<Record<string, RelationModule.Drafts>>) =>
+      Effect.suspend(() => {
+        lazy.touch()
+        const def = Table.definition(model)
+        if (related === undefined || Object.keys(related).length === 0) {
+          return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
+            unit.add({ model, def, values: valid, children: [] })
+          })
+        }
+        return Effect.zipWith(Drafts.prepare(model, def, values, related), tx.recording, (insert, unit) => unit.add(insert))
+      })
+    this.addAll = (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true })
+    // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
+    // read from the fiber directly, and nothing pending means no flush to run first.
+    this.insert = (model, values) =>
+      Effect.withFiberRuntime((fiber) => {
+        lazy.touch()
+        const unit = tx.unitIn(fiber)
+        const def = Table.definition(model)
+        const hooks = events.models.get(model)
+        const write = Effect.map(
+          hooks === undefined
+            ? tx.runWriteIn(fiber, insertRow(engine, model, def, values))
+            : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
+          (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
+        )
+        return unit.changes.isEmpty && unit.flushing === 0 ? write : Effect.zipRight(tx.flush, write)
+      })
+    this.update = (entity, updates) =>
+      Effect.suspend(() => {
+        lazy.touch()
+        const prepared = prepareUpdate(entity, updates)
+        if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+        if (prepared.right.changed.length === 0) return Effect.succeed(entity)
+        return Effect.map(tx.recording, (unit) => {
+          unit.update(prepared.right)
+          return prepared.right.next as typeof entity
+        })
+      })
+    this.delete = (entity) =>
+      Effect.gen(function*() {
+        lazy.touch()
+        const model = modelOf(entity)
+        const def = Table.definition(model)
+        // Cascading relations first: their rows are deleted too (children before parents at flush).
+        for (const relation of fromSource(model)) {
+          if (!relation.cascade.delete) continue
+          const related = yield* loadFor(relation, session, [keyValue(entity, relation.sourceKeys)])
+          for (const child of [...related.values()].flat()) yield* session.delete(child)
+        }
+        ;(yield* tx.recording).delete(model, def, entity)
+      })
+    this.merge = (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity)
+    this.get = (model, key) => getByKey(reader, model, key)
+    this.query = (model) => queryOf(reader, model)
+    this.execute = execute
+    this.scalar = (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query)))
+    this.exists = (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query)))
+    this.watch = (query) => watchWith(engine, query)
+    this.flush = tx.flush
+    this.commit = touching(tx.commit)
+    this.rollback = touching(tx.rollback)
+    this.refresh = (entity) =>
+      Effect.gen(function*() {
+        lazy.touch()
+        const model = modelOf(entity)
+        const def = Table.definition(model)
+        const rows = yield* execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
+        if (rows.length === 0) return yield* new NoResultFound({ message: `${def.identifier} no longer exists`, table: def.tableName })
+        ;(yield* tx.unit).identity.replace(def, rows[0] as object)
+        return rows[0] as typeof entity
+      })
+    // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
+    this.transaction = (effect, options) => touching(Effect.ensuring(tx.transaction(effect, options), touched))
+
+    register(this, lazy)
+    const reader: Reader = new ReaderObject(engine, tx, execute, session)
+  }
+}
