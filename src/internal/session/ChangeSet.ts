@@ -83,6 +83,11 @@ export class ChangeSet {
     this.deleteMap = map
   }
 
+  /** Whether any row is deleted here (without making the map). */
+  get hasDeletes(): boolean {
+    return this.deleteMap !== undefined && this.deleteMap.size > 0
+  }
+
   /** Whether the row with this identity key is deleted here (without making the map). */
   hasDelete(key: string): boolean {
     return this.deleteMap !== undefined && this.deleteMap.has(key)

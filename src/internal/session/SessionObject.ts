@@ -90,11 +90,14 @@ export class SessionObject implements Session {
         lazy.touch()
         const def = Table.definition(model)
         if (related === undefined || Object.keys(related).length === 0) {
-          return Effect.zipWith(Persister.validate(model, def, values), tx.recording, (valid, unit) => {
-            unit.add({ model, def, values: valid, children: [] })
-          })
+          // flatMap, not Effect.zipWith: zipWith runs through Effect.all, several times the
+          // cost of the row's own validation (workload b adds 10,000 rows one by one).
+          return Effect.flatMap(Persister.validate(model, def, values), (valid) =>
+            Effect.map(tx.recording, (unit) => {
+              unit.add({ model, def, values: valid, children: [] })
+            }))
         }
-        return Effect.zipWith(Drafts.prepare(model, def, values, related), tx.recording, (insert, unit) => unit.add(insert))
+        return Effect.flatMap(Drafts.prepare(model, def, values, related), (insert) => Effect.map(tx.recording, (unit) => unit.add(insert)))
       })
     this.addAll = (model, rows) => Effect.forEach(rows, (row) => session.add(model, row), { discard: true })
     // Row by row in a transaction is the hot loop: the unit and the transaction in effect are

@@ -222,8 +222,7 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
     const { engine, transaction } = reader
     const def = Table.definition(model)
     const values = keyValues(def, key)
-    const identityKey = keyOf(def, values)
-    if (unit.hides(identityKey)) return Effect.succeed(Option.none())
+    if (unit.deletesAny && unit.hides(keyOf(def, values))) return Effect.succeed(Option.none())
     const known = unit.identity.get(def, values)
     if (known !== undefined) return Effect.succeed(Option.some(known as InstanceType<M>))
     // The hot path: SQL compiled once per model and dialect, values encoded, one statement.

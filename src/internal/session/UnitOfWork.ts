@@ -108,6 +108,14 @@ export class UnitOfWork {
     return unit
   }
 
+  /** Whether this level or one it runs inside deletes any row: else no key need be built to ask `hides`. */
+  get deletesAny(): boolean {
+    for (let unit: UnitOfWork | undefined = this; unit !== undefined; unit = unit.parent) {
+      if (unit.changes.hasDeletes) return true
+    }
+    return false
+  }
+
   /** A row deleted by this level or by one it runs inside: `get` does not find it. */
   hides(key: string): boolean {
     for (let unit: UnitOfWork | undefined = this; unit !== undefined; unit = unit.parent) {
