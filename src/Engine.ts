@@ -17,6 +17,7 @@ import { type Conn, TimedOut } from "./internal/execution/Conn.js"
 import * as Executor from "./internal/execution/Executor.js"
 import * as Replicas from "./internal/execution/Replicas.js"
 import * as Held from "./internal/heldConnection.js"
+import * as StatementNow from "./internal/statementNow.js"
 import { isConnectPhase } from "./internal/classify.js"
 import * as Telemetry from "./internal/telemetry.js"
 import * as Transaction from "./internal/transaction.js"
@@ -391,6 +392,27 @@ export const make = (
     // better-sqlite3 reads one row itself (`get`); the server drivers have read them all.
     const firstOnly = <E>(rows: Effect.Effect<ReadonlyArray<Row>, E>, o: StatementOptions | undefined) =>
       o?.single === true ? Effect.map(rows, (r) => (r.length > 1 ? r.slice(0, 1) : r)) : rows
+    // `run`'s synchronous step for callers that are in a step already (`statementNow.ts`): the
+    // same conditions, the same bookkeeping of live queries, no Effect at all.
+    const rawNow: StatementNow.RunNow | undefined = syncNow === undefined ? undefined : (fiber, text, params, o) => {
+      if (replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
+      const level = fiber.getFiberRef(current)
+      if (level === undefined ? inSqlTransaction(fiber) : level.busy.n !== 0) return StatementNow.notNow
+      const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
+      let result: unknown
+      try {
+        result = syncNow.run(level?.conn ?? held, text, params)
+      } catch (e) {
+        return new StatementNow.Failed(classifyOne(e as SqlError) as DatabaseError)
+      }
+      if (result === undefined) return StatementNow.notNow
+      const writes = level !== undefined || watchers.n > 0 ? writtenBy(text, o) : undefined
+      if (writes !== undefined) {
+        if (level !== undefined) level.written.add(writes)
+        else announce(writes)
+      }
+      return result
+    }
     /** An @effect/sql transaction (sql.withTransaction) on one of this engine's connections is in effect. */
     const inSqlTransaction = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
       const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
@@ -467,7 +489,7 @@ export const make = (
         held !== undefined
           ? effect
           : Effect.scoped(Effect.flatMap(classify(exec.lease), (conn) => Effect.locally(effect, pinned, conn))))
-    return Held.register(Engine.of({
+    const engine = Engine.of({
       dialect,
       capabilities: dialect.capabilities,
       url,
@@ -522,7 +544,9 @@ export const make = (
           return Stream.debounce(Mailbox.toStream(yield* exec.reactivity.query([...new Set(tables), anyTable], outside)), "10 millis")
         })),
       poolStatus: Effect.sync(() => exec.pool.stats)
-    }), withConnection)
+    })
+    if (rawNow !== undefined) StatementNow.register(engine, rawNow)
+    return Held.register(engine, withConnection)
   })
 
 const contextOf = (engine: Engine) => Context.make(Engine, engine).pipe(Context.add(SqlClient.SqlClient, engine.sql))

@@ -5,7 +5,7 @@
  * type, with keys generated or given, nullable columns left out, and server defaults.
  */
 import { assert, layer as testLayer } from "@effect/vitest"
-import { BigDecimal, DateTime, Effect, Equal, Option, Schema } from "effect"
+import { BigDecimal, Chunk, DateTime, Effect, Equal, Fiber, Option, Schema, Stream } from "effect"
 import * as Column from "../../src/Column.js"
 import * as Engine from "../../src/Engine.js"
 import * as Fn from "../../src/Fn.js"
@@ -170,6 +170,36 @@ export const suite: Suite = (layer) => {
         assert.strictEqual(Number((yield* engine.execute("SELECT COUNT(*) AS n FROM ir_things"))[0]!["n"]), 0)
         const bad = yield* Effect.either(Session.use((s) => s.insert(Thing, { name: "x".repeat(41) })))
         assert.isTrue(bad._tag === "Left" && bad.left._tag === "EncodeError")
+        yield* metadata.dropAll
+      }).pipe(Effect.provide(Session.layer)))
+
+    // On SQLite these inserts run in the caller's step (no Effect per statement): the same
+    // typed errors, the same rollback, and live queries still hear of the rows at commit.
+    it.effect("row by row in a transaction: a bad row is an EncodeError and nothing is kept; watchers hear of the rows at commit", () =>
+      Effect.gen(function*() {
+        yield* metadata.dropAll
+        yield* metadata.createAll
+        const engine = yield* Engine.Engine
+        const count = Effect.map(engine.execute("SELECT COUNT(*) AS n FROM ir_things"), (rows) => Number(rows[0]!["n"]))
+        const heard = yield* Effect.fork(
+          engine.watch(["ir_things"], count).pipe(Stream.takeUntil((n) => n === 2), Stream.runCollect, Effect.timeout("10 seconds"))
+        )
+        yield* Effect.sleep("100 millis")
+        const bad = yield* Effect.either(Session.use((s) =>
+          s.transaction(Effect.gen(function*() {
+            yield* s.insert(Thing, { id: 1, name: "one" })
+            yield* s.insert(Thing, { id: 2, name: "x".repeat(41) })
+          }))
+        ))
+        assert.isTrue(bad._tag === "Left" && bad.left._tag === "EncodeError", JSON.stringify(bad))
+        assert.strictEqual(yield* count, 0)
+        const made = yield* Session.use((s) =>
+          s.transaction(Effect.forEach([1, 2], (id) => s.insert(Thing, { id, name: `n${id}` })))
+        )
+        assert.deepStrictEqual(made.map((t) => t.name), ["n1", "n2"])
+        const counts = Chunk.toReadonlyArray(yield* Fiber.join(heard))
+        assert.strictEqual(counts[counts.length - 1], 2)
+        assert.isTrue(counts.every((n) => n === 0 || n === 2), JSON.stringify(counts))
         yield* metadata.dropAll
       }).pipe(Effect.provide(Session.layer)))
   })

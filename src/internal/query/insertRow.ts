@@ -10,7 +10,7 @@
  * as SQLAlchemy completes an instance from `lastrowid`. RETURNING makes better-sqlite3 read
  * a row back, which costs more than the insert itself.
  */
-import { Effect } from "effect"
+import { Effect, type Fiber } from "effect"
 import type { Dialect } from "../../Dialect.js"
 import type * as Engine from "../../Engine.js"
 import { type DatabaseError, DecodeError, EncodeError } from "../../Errors.js"
@@ -23,6 +23,7 @@ import { executeWith, needsIdentitySync } from "./execute.js"
 import { insert as insertQuery } from "./insert.js"
 import type * as Ast from "../ast/nodes.js"
 import { modelSelection } from "./build.js"
+import * as StatementNow from "../statementNow.js"
 
 /** Column types whose bound value SQLite gives back unchanged (or, for NUMERIC affinity, decodes the same). */
 const roundTrips = new Set(["integer", "bigint", "float", "numeric", "string", "text", "boolean", "date", "dateTime", "time", "uuid", "literal", "json", "binary"])
@@ -34,7 +35,13 @@ interface Plan {
   readonly identity: Step["identity"]
   readonly options: Engine.StatementOptions
   /** SQLite: the INSERT without RETURNING, when the instance can be completed without it. */
-  readonly direct: { readonly sql: string; readonly rowid: ColumnInfo | undefined; readonly nulls: ReadonlyArray<ColumnInfo> } | undefined
+  readonly direct: Direct | undefined
+}
+
+interface Direct {
+  readonly sql: string
+  readonly rowid: ColumnInfo | undefined
+  readonly nulls: ReadonlyArray<ColumnInfo>
 }
 
 const plans = new WeakMap<TableDef, Map<Dialect, Map<number | string, Plan>>>()
@@ -92,6 +99,68 @@ const decodeOne = (decode: (row: Readonly<Record<string, unknown>>) => object, r
   }
 }
 
+interface Prepared {
+  readonly plan: Plan
+  readonly params: Array<unknown>
+  readonly row: Record<string, unknown>
+}
+
+/** The row validated, its plan, and its values encoded for the driver. Throws `EncodeError`. */
+const prepare = (dialect: Dialect, model: Table.Any, def: TableDef, input: unknown): Prepared => {
+  const row = insertValues(model, def, input)
+  const plan = planFor(dialect, model, def, row)
+  const params = new Array(plan.columns.length)
+  for (let i = 0; i < plan.columns.length; i++) params[i] = encodeValue(dialect, def, plan.columns[i]!, row[plan.columns[i]!.key])
+  return { plan, params, row }
+}
+
+/** The instance of a row inserted without RETURNING: its bound values and the rowid. Throws `DecodeError`. */
+const completed = (def: TableDef, plan: Plan, direct: Direct, params: ReadonlyArray<unknown>, result: unknown, decode: (row: Readonly<Record<string, unknown>>) => object): object => {
+  // A trigger may drop the row (RAISE(IGNORE)): nothing was stored, there is no instance.
+  if ((result as { readonly changes: number }).changes !== 1) throw noRow(def)
+  const stored: Record<string, unknown> = {}
+  for (let i = 0; i < plan.columns.length; i++) stored[plan.columns[i]!.name] = params[i]
+  for (const c of direct.nulls) stored[c.name] = null
+  if (direct.rowid !== undefined) {
+    const id = (result as { readonly lastInsertRowid: number | bigint }).lastInsertRowid
+    stored[direct.rowid.name] = typeof id === "bigint" && id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id
+  }
+  return decode(stored)
+}
+
+/**
+ * `insertRow` in the caller's step, where the engine can run the statement now (SQLite
+ * without RETURNING, untraced: `statementNow.ts`): the new instance, `notNow` for the
+ * Effect path, or the typed failure (`EncodeError`, `DecodeError`, the statement's error).
+ */
+export const insertRowNow = (
+  engine: Engine.Engine,
+  runNow: StatementNow.RunNow,
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  model: Table.Any,
+  def: TableDef,
+  input: unknown
+): object | StatementNow.NotNow | StatementNow.Failed => {
+  let prepared: Prepared
+  try {
+    prepared = prepare(engine.dialect, model, def, input)
+  } catch (e) {
+    if (e instanceof EncodeError) return new StatementNow.Failed(e)
+    throw e
+  }
+  const { plan, params } = prepared
+  const direct = plan.direct
+  if (direct === undefined || !storedAsBound(params)) return StatementNow.notNow
+  const result = runNow(fiber, direct.sql, params, plan.options)
+  if (result === StatementNow.notNow || result instanceof StatementNow.Failed) return result
+  try {
+    return completed(def, plan, direct, params, result, rowDecoder(engine.dialect, model, def))
+  } catch (e) {
+    if (e instanceof DecodeError) return new StatementNow.Failed(e)
+    throw e
+  }
+}
+
 /**
  * Inserts one row of `model` on `engine` (in the transaction in effect, if any) and returns
  * the new instance, with generated and server-filled columns read back.
@@ -103,32 +172,24 @@ export const insertRow = (
   input: unknown
 ): Effect.Effect<object, DatabaseError | DecodeError | EncodeError> => {
   const dialect = engine.dialect
-  let plan: Plan
-  let params: Array<unknown>
-  let row: Record<string, unknown>
+  let prepared: Prepared
   try {
-    row = insertValues(model, def, input)
-    plan = planFor(dialect, model, def, row)
-    params = new Array(plan.columns.length)
-    for (let i = 0; i < plan.columns.length; i++) params[i] = encodeValue(dialect, def, plan.columns[i]!, row[plan.columns[i]!.key])
+    prepared = prepare(dialect, model, def, input)
   } catch (e) {
     if (e instanceof EncodeError) return Effect.fail(e)
     throw e
   }
+  const { plan, params, row } = prepared
   const decode = rowDecoder(dialect, model, def)
   const direct = plan.direct
   if (direct !== undefined && storedAsBound(params)) {
     return Effect.flatMap(engine.executeRaw(direct.sql, params, plan.options), (result) => {
-      // A trigger may drop the row (RAISE(IGNORE)): nothing was stored, there is no instance.
-      if ((result as { readonly changes: number }).changes !== 1) return Effect.fail(noRow(def))
-      const stored: Record<string, unknown> = {}
-      for (let i = 0; i < plan.columns.length; i++) stored[plan.columns[i]!.name] = params[i]
-      for (const c of direct.nulls) stored[c.name] = null
-      if (direct.rowid !== undefined) {
-        const id = (result as { readonly lastInsertRowid: number | bigint }).lastInsertRowid
-        stored[direct.rowid.name] = typeof id === "bigint" && id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : id
+      try {
+        return Effect.succeed(completed(def, plan, direct, params, result, decode))
+      } catch (e) {
+        if (e instanceof DecodeError) return Effect.fail(e)
+        throw e
       }
-      return decodeOne(decode, stored)
     })
   }
   // PostgreSQL after ids inserted explicitly: the general path moves the sequence first.

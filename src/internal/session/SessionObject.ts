@@ -20,7 +20,8 @@ import * as Table from "../../Table.js"
 import { LazyLoads, register } from "../loading/LazyLoads.js"
 import { loadFor } from "../loading/Loader.js"
 import { fromSource, keyValue } from "../loading/RelationDef.js"
-import { insertRow } from "../query/insertRow.js"
+import { insertRow, insertRowNow } from "../query/insertRow.js"
+import * as StatementNow from "../statementNow.js"
 import { watchWith } from "../query/watch.js"
 import * as Drafts from "./Drafts.js"
 import { IdentityMap, keyOf, modelOf } from "./IdentityMap.js"
@@ -65,6 +66,7 @@ export class SessionObject implements Session {
       ? undefined
       : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
     const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
+    const runNow = StatementNow.runNowOf(engine)
     // What lazy loads loaded for a result set is stale once the session writes.
     const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
     lazy.known = (model, key) => {
@@ -108,13 +110,20 @@ export class SessionObject implements Session {
         const unit = tx.unitIn(fiber)
         const def = Table.definition(model)
         const hooks = events.models.get(model)
+        const clean = unit.changes.isEmpty && unit.flushing === 0
+        // In a transaction already (the row-by-row loop), on SQLite: the statement runs in this step.
+        if (clean && hooks === undefined && runNow !== undefined && fiber.getFiberRef(engine.currentTransaction) !== undefined) {
+          const created = insertRowNow(engine, runNow, fiber, model, def, values)
+          if (created instanceof StatementNow.Failed) return Effect.fail(created.error)
+          if (created !== StatementNow.notNow) return Effect.succeed(unit.identity.merge(def, created) as InstanceType<typeof model>)
+        }
         const write = Effect.map(
           hooks === undefined
             ? tx.runWriteIn(fiber, insertRow(engine, model, def, values))
             : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
           (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
         )
-        return unit.changes.isEmpty && unit.flushing === 0 ? write : Effect.zipRight(tx.flush, write)
+        return clean ? write : Effect.zipRight(tx.flush, write)
       })
     this.update = (entity, updates) =>
       Effect.suspend(() => {

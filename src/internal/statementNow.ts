@@ -1,0 +1,31 @@
+/**
+ * A statement run in the caller's step, without an Effect, where the engine can: better-sqlite3,
+ * untraced, no replicas, on the transaction in effect (or an idle pooled connection). The
+ * row-by-row insert of a session (`src/internal/query/insertRow.ts`) then costs one Effect
+ * step instead of five. Not public: `src/Engine.ts` registers each engine's implementation.
+ */
+import type { Fiber } from "effect"
+import type { Engine, StatementOptions } from "../Engine.js"
+import type { DatabaseError, DecodeError, EncodeError } from "../Errors.js"
+
+/** The answer when the statement cannot run now: take the Effect path. */
+export const notNow: unique symbol = Symbol.for("retort/statementNow/notNow")
+export type NotNow = typeof notNow
+
+/** A typed failure, given back rather than thrown: the caller fails its Effect with it. */
+export class Failed {
+  constructor(readonly error: DatabaseError | EncodeError | DecodeError) {}
+}
+
+/** The driver's result of `text` (as `engine.executeRaw`), `notNow`, or the classified error. */
+export type RunNow = (fiber: Fiber.RuntimeFiber<unknown, unknown>, text: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => unknown
+
+const registry = new WeakMap<Engine, RunNow>()
+
+/** Called once by `Engine.make`, for engines whose driver is synchronous. */
+export const register = (engine: Engine, runNow: RunNow): void => {
+  registry.set(engine, runNow)
+}
+
+/** The engine's synchronous path, if it has one (an engine not built by `Engine.make` has none). */
+export const runNowOf = (engine: Engine): RunNow | undefined => registry.get(engine)
