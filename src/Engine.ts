@@ -311,6 +311,11 @@ export const make = (
       onReplica?: (replica: Executor.Executor) => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, DatabaseError> =>
       Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
+        if (now !== undefined) {
+          const result = inStep(fiber, text, now, span)
+          if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
+          if (result !== StatementNow.notNow) return Effect.succeed(result as A)
+        }
         const level = fiber.getFiberRef(current)
         const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
         // Live queries: a transaction's writes are announced at its commit, others once done.
@@ -321,20 +326,7 @@ export const make = (
           const routed = route(fiber, level, held, text, onPool, span, rows, onReplica)
           if (routed !== undefined) return routed
         }
-        // better-sqlite3, untraced: the statement runs in this step, on the level's connection
-        // when no other fiber of the level holds it (or the held one), else on an idle pooled one.
         const traced = Telemetry.isTraced(fiber)
-        if (now !== undefined && !traced && (level === undefined ? !inSqlTransaction(fiber) : level.busy.n === 0)) {
-          try {
-            const result = now(level?.conn ?? held)
-            if (result !== undefined) {
-              if (announceAfter !== undefined) announce(announceAfter)
-              return Effect.succeed(result)
-            }
-          } catch (e) {
-            return Effect.fail(classifyOne(e as SqlError) as DatabaseError)
-          }
-        }
         let effect: Effect.Effect<A, SqlError>
         if (level !== undefined) effect = Transaction.runOn(level, onConn)
         else if (held !== undefined) effect = onConn(held)
@@ -392,21 +384,28 @@ export const make = (
     // better-sqlite3 reads one row itself (`get`); the server drivers have read them all.
     const firstOnly = <E>(rows: Effect.Effect<ReadonlyArray<Row>, E>, o: StatementOptions | undefined) =>
       o?.single === true ? Effect.map(rows, (r) => (r.length > 1 ? r.slice(0, 1) : r)) : rows
-    // `run`'s synchronous step for callers that are in a step already (`statementNow.ts`): the
-    // same conditions, the same bookkeeping of live queries, no Effect at all.
-    const rawNow: StatementNow.RunNow | undefined = syncNow === undefined ? undefined : (fiber, text, params, o) => {
-      if (replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
+    // better-sqlite3, untraced: the statement runs in this step, on the level's connection
+    // when no other fiber of the level holds it (or the held one), else on an idle pooled one;
+    // `notNow` when it cannot. `run` tries it first; callers already in a step of their own
+    // call it through `statementNow.ts`. (SQLite has no replicas: nothing to route here.)
+    const inStep = <A>(
+      fiber: Fiber.RuntimeFiber<unknown, unknown>,
+      text: string,
+      now: (conn: Conn | undefined) => A | undefined,
+      span: StatementOptions | undefined
+    ): A | StatementNow.NotNow | StatementNow.Failed => {
+      if (Telemetry.isTraced(fiber)) return StatementNow.notNow
       const level = fiber.getFiberRef(current)
       if (level === undefined ? inSqlTransaction(fiber) : level.busy.n !== 0) return StatementNow.notNow
-      const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
-      let result: unknown
+      let result: A | undefined
       try {
-        result = syncNow.run(level?.conn ?? held, text, params)
+        result = now(level?.conn ?? fiber.getFiberRef(pinned))
       } catch (e) {
         return new StatementNow.Failed(classifyOne(e as SqlError) as DatabaseError)
       }
       if (result === undefined) return StatementNow.notNow
-      const writes = level !== undefined || watchers.n > 0 ? writtenBy(text, o) : undefined
+      // Live queries: a transaction's writes are announced at its commit, others now.
+      const writes = level !== undefined || watchers.n > 0 ? writtenBy(text, span) : undefined
       if (writes !== undefined) {
         if (level !== undefined) level.written.add(writes)
         else announce(writes)
@@ -545,7 +544,9 @@ export const make = (
         })),
       poolStatus: Effect.sync(() => exec.pool.stats)
     })
-    if (rawNow !== undefined) StatementNow.register(engine, rawNow)
+    if (syncNow !== undefined) {
+      StatementNow.register(engine, (fiber, text, params, o) => inStep(fiber, text, (conn) => syncNow.run(conn, text, params), o))
+    }
     return Held.register(engine, withConnection)
   })
 

@@ -1,12 +1,12 @@
 /**
  * A statement run in the caller's step, without an Effect, where the engine can: better-sqlite3,
  * untraced, no replicas, on the transaction in effect (or an idle pooled connection). The
- * row-by-row insert of a session (`src/internal/query/insertRow.ts`) then costs one Effect
- * step instead of five. Not public: `src/Engine.ts` registers each engine's implementation.
+ * row-by-row insert of a session (`src/internal/query/insertRow.ts`) then costs two Effect
+ * steps instead of about six. Not public: `src/Engine.ts` registers each engine's implementation.
  */
 import type { Fiber } from "effect"
 import type { Engine, StatementOptions } from "../Engine.js"
-import type { DatabaseError, DecodeError, EncodeError } from "../Errors.js"
+import type { DatabaseError } from "../Errors.js"
 
 /** The answer when the statement cannot run now: take the Effect path. */
 export const notNow: unique symbol = Symbol.for("retort/statementNow/notNow")
@@ -14,7 +14,7 @@ export type NotNow = typeof notNow
 
 /** A typed failure, given back rather than thrown: the caller fails its Effect with it. */
 export class Failed {
-  constructor(readonly error: DatabaseError | EncodeError | DecodeError) {}
+  constructor(readonly error: DatabaseError) {}
 }
 
 /** The driver's result of `text` (as `engine.executeRaw`), `notNow`, or the classified error. */

@@ -129,47 +129,20 @@ const completed = (def: TableDef, plan: Plan, direct: Direct, params: ReadonlyAr
 }
 
 /**
- * `insertRow` in the caller's step, where the engine can run the statement now (SQLite
- * without RETURNING, untraced: `statementNow.ts`): the new instance, `notNow` for the
- * Effect path, or the typed failure (`EncodeError`, `DecodeError`, the statement's error).
- */
-export const insertRowNow = (
-  engine: Engine.Engine,
-  runNow: StatementNow.RunNow,
-  fiber: Fiber.RuntimeFiber<unknown, unknown>,
-  model: Table.Any,
-  def: TableDef,
-  input: unknown
-): object | StatementNow.NotNow | StatementNow.Failed => {
-  let prepared: Prepared
-  try {
-    prepared = prepare(engine.dialect, model, def, input)
-  } catch (e) {
-    if (e instanceof EncodeError) return new StatementNow.Failed(e)
-    throw e
-  }
-  const { plan, params } = prepared
-  const direct = plan.direct
-  if (direct === undefined || !storedAsBound(params)) return StatementNow.notNow
-  const result = runNow(fiber, direct.sql, params, plan.options)
-  if (result === StatementNow.notNow || result instanceof StatementNow.Failed) return result
-  try {
-    return completed(def, plan, direct, params, result, rowDecoder(engine.dialect, model, def))
-  } catch (e) {
-    if (e instanceof DecodeError) return new StatementNow.Failed(e)
-    throw e
-  }
-}
-
-/**
  * Inserts one row of `model` on `engine` (in the transaction in effect, if any) and returns
  * the new instance, with generated and server-filled columns read back.
+ *
+ * `now`: the caller's fiber, when the statement may run at once, in the caller's step (it
+ * runs inside a transaction already and nothing must be written first). On SQLite without
+ * RETURNING and untraced, the engine's synchronous path (`statementNow.ts`) then runs it with
+ * no Effect per statement, and the Effect returned is already done.
  */
 export const insertRow = (
   engine: Engine.Engine,
   model: Table.Any,
   def: TableDef,
-  input: unknown
+  input: unknown,
+  now?: Fiber.RuntimeFiber<unknown, unknown>
 ): Effect.Effect<object, DatabaseError | DecodeError | EncodeError> => {
   const dialect = engine.dialect
   let prepared: Prepared
@@ -183,14 +156,21 @@ export const insertRow = (
   const decode = rowDecoder(dialect, model, def)
   const direct = plan.direct
   if (direct !== undefined && storedAsBound(params)) {
-    return Effect.flatMap(engine.executeRaw(direct.sql, params, plan.options), (result) => {
+    const complete = (result: unknown): Effect.Effect<object, DecodeError> => {
       try {
         return Effect.succeed(completed(def, plan, direct, params, result, decode))
       } catch (e) {
         if (e instanceof DecodeError) return Effect.fail(e)
         throw e
       }
-    })
+    }
+    const runNow = now === undefined ? undefined : StatementNow.runNowOf(engine)
+    if (runNow !== undefined) {
+      const result = runNow(now!, direct.sql, params, plan.options)
+      if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
+      if (result !== StatementNow.notNow) return complete(result)
+    }
+    return Effect.flatMap(engine.executeRaw(direct.sql, params, plan.options), complete)
   }
   // PostgreSQL after ids inserted explicitly: the general path moves the sequence first.
   if (plan.identity !== undefined && needsIdentitySync(engine, { sql: plan.sql, params, result: "rows", identity: plan.identity })) {

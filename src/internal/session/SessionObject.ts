@@ -9,7 +9,7 @@
  *
  * Members are own properties (arrow functions), so `const { get } = session` works.
  */
-import { Effect, Either, type Scope } from "effect"
+import { Effect, Either, Exit, type Scope } from "effect"
 import * as Engine from "../../Engine.js"
 import type * as Events from "../../Events.js"
 import { NoResultFound } from "../../Errors.js"
@@ -20,8 +20,7 @@ import * as Table from "../../Table.js"
 import { LazyLoads, register } from "../loading/LazyLoads.js"
 import { loadFor } from "../loading/Loader.js"
 import { fromSource, keyValue } from "../loading/RelationDef.js"
-import { insertRow, insertRowNow } from "../query/insertRow.js"
-import * as StatementNow from "../statementNow.js"
+import { insertRow } from "../query/insertRow.js"
 import { watchWith } from "../query/watch.js"
 import * as Drafts from "./Drafts.js"
 import { IdentityMap, keyOf, modelOf } from "./IdentityMap.js"
@@ -66,7 +65,6 @@ export class SessionObject implements Session {
       ? undefined
       : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
     const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
-    const runNow = StatementNow.runNowOf(engine)
     // What lazy loads loaded for a result set is stale once the session writes.
     const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
     lazy.known = (model, key) => {
@@ -111,17 +109,21 @@ export class SessionObject implements Session {
         const def = Table.definition(model)
         const hooks = events.models.get(model)
         const clean = unit.changes.isEmpty && unit.flushing === 0
-        // In a transaction already (the row-by-row loop), on SQLite: the statement runs in this step.
-        if (clean && hooks === undefined && runNow !== undefined && fiber.getFiberRef(engine.currentTransaction) !== undefined) {
-          const created = insertRowNow(engine, runNow, fiber, model, def, values)
-          if (created instanceof StatementNow.Failed) return Effect.fail(created.error)
-          if (created !== StatementNow.notNow) return Effect.succeed(unit.identity.merge(def, created) as InstanceType<typeof model>)
+        const merged = (created: object) => unit.identity.merge(def, created) as InstanceType<typeof model>
+        // In a transaction already, nothing to write first (the row-by-row loop): the statement
+        // may run in this step (SQLite), as `runWriteIn` would run it as it is. Then the Effect
+        // returned is an Exit, done: no step of its own.
+        const now = clean && fiber.getFiberRef(engine.currentTransaction) !== undefined ? fiber : undefined
+        const inserting = hooks === undefined ? insertRow(engine, model, def, values, now) : undefined
+        if (now !== undefined && inserting !== undefined && Exit.isExit(inserting)) {
+          const done = inserting as Exit.Exit<object, Effect.Effect.Error<ReturnType<typeof insertRow>>>
+          return Exit.isSuccess(done) ? Effect.succeed(merged(done.value)) : Effect.failCause(done.cause)
         }
         const write = Effect.map(
-          hooks === undefined
-            ? tx.runWriteIn(fiber, insertRow(engine, model, def, values))
-            : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks), Engine.Engine, engine)),
-          (created) => unit.identity.merge(def, created as object) as InstanceType<typeof model>
+          inserting !== undefined
+            ? tx.runWriteIn(fiber, inserting)
+            : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks!), Engine.Engine, engine)),
+          (created) => merged(created as object)
         )
         return clean ? write : Effect.zipRight(tx.flush, write)
       })

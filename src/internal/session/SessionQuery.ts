@@ -100,7 +100,7 @@ const rows = <M extends Table.Any>(reader: Reader, model: M, state: QueryState, 
  * `SessionObject.ts` on V8 pretenuring literals).
  */
 class QueryObject<M extends Table.Any> implements SessionQuery<M, any> {
-  constructor(readonly reader: Reader, readonly model: M, readonly state: QueryState) {}
+  constructor(private readonly reader: Reader, private readonly model: M, private readonly state: QueryState) {}
   private next(changes: Partial<QueryState>): QueryObject<M> {
     return new QueryObject(this.reader, this.model, { ...this.state, ...changes })
   }
