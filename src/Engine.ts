@@ -545,7 +545,10 @@ export const make = (
       poolStatus: Effect.sync(() => exec.pool.stats)
     })
     if (syncNow !== undefined) {
-      StatementNow.register(engine, (fiber, text, params, o) => inStep(fiber, text, (conn) => syncNow.run(conn, text, params), o))
+      StatementNow.register(engine, {
+        run: (fiber, text, params, o) => inStep(fiber, text, (conn) => syncNow.run(conn, text, params), o),
+        query: (fiber, text, params, o) => inStep(fiber, text, (conn) => syncNow.query(conn, text, params, o), o)
+      })
     }
     return Held.register(engine, withConnection)
   })

@@ -164,7 +164,7 @@ export const insertRow = (
         throw e
       }
     }
-    const runNow = now === undefined ? undefined : StatementNow.runNowOf(engine)
+    const runNow = now === undefined ? undefined : StatementNow.nowOf(engine)?.run
     if (runNow !== undefined) {
       const result = runNow(now!, direct.sql, params, plan.options)
       if (result instanceof StatementNow.Failed) return Effect.fail(result.error)

@@ -22,6 +22,7 @@ import { emptyLevel, hasJoined, type Level, selectJoined } from "../loading/Join
 import { attach } from "../loading/Loader.js"
 import { chooseStrategy, type RelationDef, resolveStrategies } from "../loading/RelationDef.js"
 import { encodeValue, rowDecoder } from "../rows.js"
+import * as StatementNow from "../statementNow.js"
 import type { TableDef } from "../tableDef.js"
 import * as Transaction from "../transaction.js"
 import { keyOf } from "./IdentityMap.js"
@@ -234,11 +235,7 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e
     }
-    const statement = engine.execute(lookup.sql, params, lookup.options)
-    // No Effect.suspend around the decode: the flatMap callback is lazy already, and a
-    // suspend per lookup was seen to tip V8 into pretenuring the session's garbage.
-    const pending = !unit.changes.isEmpty || unit.flushing !== 0
-    const decoded = Effect.flatMap(statement, (rows): Effect.Effect<Option.Option<InstanceType<M>>, DecodeError> => {
+    const found = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Effect.Effect<Option.Option<InstanceType<M>>, DecodeError> => {
       if (rows.length === 0) return Effect.succeed(Option.none())
       try {
         return Effect.succeed(Option.some(unit.identity.merge(def, lookup.decode(rows[0]!) as object) as InstanceType<M>))
@@ -246,7 +243,19 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
         if (e instanceof DecodeError) return Effect.fail(e)
         throw e
       }
-    })
+    }
+    const pending = !unit.changes.isEmpty || unit.flushing !== 0
+    // SQLite, nothing to write first, the read to run where it stands: the statement runs in
+    // this step and the lookup is done, with no Effect of its own (workload d).
+    if (!pending && transaction.readsAsIs(fiber)) {
+      const now = StatementNow.nowOf(engine)
+      const rows = now === undefined ? StatementNow.notNow : now.query(fiber, lookup.sql, params, lookup.options)
+      if (rows instanceof StatementNow.Failed) return Effect.fail(rows.error)
+      if (rows !== StatementNow.notNow) return found(rows)
+    }
+    // No Effect.suspend around the decode: the flatMap callback is lazy already, and a
+    // suspend per lookup was seen to tip V8 into pretenuring the session's garbage.
+    const decoded = Effect.flatMap(engine.execute(lookup.sql, params, lookup.options), found)
     // Nothing pending at this level (the usual lookup): no flush to run first, and where the
     // read runs is known now. A flush may begin the session's transaction: decided after it.
     return pending ? Effect.zipRight(transaction.flush, transaction.run(decoded)) : transaction.runIn(fiber, decoded)

@@ -39,6 +39,8 @@ export interface SessionTransaction {
   readonly unitIn: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => UnitOfWork
   /** `run` as seen from the given fiber: no Effect to read the transaction in effect. */
   readonly runIn: <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
+  /** `runIn` would run a read as it is, where it stands: the synchronous lookup may run it now. */
+  readonly readsAsIs: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => boolean
   /** `runWrite` as seen from the given fiber: no Effect to read the transaction in effect. */
   readonly runWriteIn: <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DatabaseError, R>
   /**
@@ -147,6 +149,9 @@ export const build = (
       : fiber.getFiberRef(engine.currentTransaction) !== undefined || tx === undefined
       ? effect
       : Effect.locally(effect, engine.currentTransaction, tx.handle.level)
+
+  const readsAsIs = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
+    tenant === undefined && (tx === undefined || fiber.getFiberRef(engine.currentTransaction) !== undefined)
 
   const runWriteIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
     fiber.getFiberRef(engine.currentTransaction) !== undefined
@@ -275,7 +280,7 @@ export const build = (
     (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
   )
 
-  return new Parts(unit, recording, unitNow, unitIn, runIn, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction)
+  return new Parts(unit, recording, unitNow, unitIn, runIn, readsAsIs, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction)
 }
 
 // Constructed, not an object literal: V8 may pretenure a literal's allocation site, and a
@@ -287,6 +292,7 @@ class Parts implements SessionTransaction {
     readonly unitNow: SessionTransaction["unitNow"],
     readonly unitIn: SessionTransaction["unitIn"],
     readonly runIn: SessionTransaction["runIn"],
+    readonly readsAsIs: SessionTransaction["readsAsIs"],
     readonly runWriteIn: SessionTransaction["runWriteIn"],
     readonly run: SessionTransaction["run"],
     readonly readLevel: SessionTransaction["readLevel"],
