@@ -11,7 +11,7 @@
  * @module
  * @since 0.1.0
  */
-import { Context, Effect, Layer, type Option, type Schema, Scope, type Stream } from "effect"
+import { Cause, Context, Effect, Exit, Layer, type Option, type Schema, Scope, type Stream } from "effect"
 import * as Engine from "./Engine.js"
 import * as Events from "./Events.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
@@ -286,13 +286,21 @@ export const use = <A, E, R>(
   f: (session: Session) => Effect.Effect<A, E, R>,
   options?: Options
 ): Effect.Effect<A, E, R | Engine.Engine> =>
-  Effect.contextWithEffect((context: Context.Context<Engine.Engine>) => {
-    const engine = Context.get(context, Engine.Engine)
+  Effect.withFiberRuntime((fiber) => {
+    const context = fiber.currentContext as Context.Context<Engine.Engine>
     let scope: Scope.CloseableScope | undefined
-    const session = build(engine, () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events), options)
-    return Effect.onExit(
-      f(session),
-      (exit) => (scope === undefined ? Effect.void : Scope.close(scope, exit))
+    const session = build(Context.get(context, Engine.Engine), () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events), options)
+    // Effect.onExit's steps without its Exit and zipRight per run: a session made per lookup
+    // pays for this frame each time, and most never make a scope to close.
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.matchCauseEffect(restore(f(session)), {
+        onFailure: (cause) =>
+          scope === undefined ? Effect.failCause(cause) : Effect.matchCauseEffect(Scope.close(scope, Exit.failCause(cause)), {
+            onFailure: (closing) => Effect.failCause(Cause.sequential(cause, closing)),
+            onSuccess: () => Effect.failCause(cause)
+          }),
+        onSuccess: (a) => (scope === undefined ? Effect.succeed(a) : Effect.as(Scope.close(scope, Exit.succeed(a)), a))
+      })
     )
   })
 

@@ -7,7 +7,7 @@
  * alive until the next full GC. A session made per lookup then cost 30–70 µs instead of
  * 3 (`node .bench/bench/gcProbe.js use`); constructed objects are never pretenured.
  *
- * Members are own properties (arrow functions), so `const { get } = session` works.
+ * Members are own properties (arrow functions) or getters, so `const { get } = session` works.
  */
 import { Effect, Either, Exit, type Scope } from "effect"
 import * as Engine from "../../Engine.js"
@@ -52,11 +52,24 @@ export class SessionObject implements Session {
   readonly scalar: Session["scalar"]
   readonly exists: Session["exists"]
   readonly watch: Session["watch"]
-  readonly flush: Session["flush"]
-  readonly commit: Session["commit"]
-  readonly rollback: Session["rollback"]
   readonly refresh: Session["refresh"]
   readonly transaction: Session["transaction"]
+
+  // The Effect members are getters, built on first use: a session made for one lookup
+  // (`Session.use`) never reads them, and building them was a third of making one.
+  private readonly tx: SessionTransaction.SessionTransaction
+  private readonly touching: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  private commitEffect: Session["commit"] | undefined
+  private rollbackEffect: Session["rollback"] | undefined
+  get flush(): Session["flush"] {
+    return this.tx.flush
+  }
+  get commit(): Session["commit"] {
+    return this.commitEffect ??= this.touching(this.tx.commit)
+  }
+  get rollback(): Session["rollback"] {
+    return this.rollbackEffect ??= this.touching(this.tx.rollback)
+  }
 
   constructor(engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options) {
     this.engine = engine
@@ -74,6 +87,8 @@ export class SessionObject implements Session {
     }
     const touched = Effect.sync(() => lazy.touch())
     const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
+    this.tx = tx
+    this.touching = touching
 
     // A locking select writes in effect: its locks last only as long as the session's transaction.
     const writes = (query: Query.Compilable) =>
@@ -158,9 +173,6 @@ export class SessionObject implements Session {
     this.scalar = (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query)))
     this.exists = (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query)))
     this.watch = (query) => watchWith(engine, query)
-    this.flush = tx.flush
-    this.commit = touching(tx.commit)
-    this.rollback = touching(tx.rollback)
     this.refresh = (entity) =>
       Effect.gen(function*() {
         lazy.touch()

@@ -176,14 +176,17 @@ export const build = (
     identity.clear()
   }
 
-  const rollback: Effect.Effect<void> = parentSpan(
-    "session.rollback",
-    Effect.suspend(() => {
-      forget()
-      const begun = tx !== undefined
-      return Effect.zipRight(end((handle) => handle.rollback), begun ? events.afterRollback : Effect.void)
-    })
-  )
+  // The Effects below are built on first use, once: a session made for one lookup uses none.
+  let rollbackEffect: Effect.Effect<void> | undefined
+  const rollback = (): Effect.Effect<void> =>
+    rollbackEffect ??= parentSpan(
+      "session.rollback",
+      Effect.suspend(() => {
+        forget()
+        const begun = tx !== undefined
+        return Effect.zipRight(end((handle) => handle.rollback), begun ? events.afterRollback : Effect.void)
+      })
+    )
 
   const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
     Effect.suspend(() => {
@@ -203,28 +206,31 @@ export const build = (
         // session rolls back and stays usable; inside one, the block's own end rolls back.
         Effect.tapErrorCause(() =>
           Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-            level === root && !inOutermost && (ambient === undefined || ambient.depth === 0) ? rollback : Effect.void)
+            level === root && !inOutermost && (ambient === undefined || ambient.depth === 0) ? rollback() : Effect.void)
         ),
         Effect.provideService(Engine.Engine, engine)
       )
     })
 
-  const flush = Effect.flatMap(unit, flushLevel)
+  let flushEffect: Effect.Effect<void, SessionError> | undefined
+  const flush = () => flushEffect ??= Effect.flatMap(unit, flushLevel)
 
   // A failed beforeCommit rolls back, as a failed flush does; afterCommit's failure leaves the data committed.
-  const commit: Effect.Effect<void, SessionError> = parentSpan(
-    "session.commit",
-    Effect.zipRight(
+  let commitEffect: Effect.Effect<void, SessionError> | undefined
+  const commit = (): Effect.Effect<void, SessionError> =>
+    commitEffect ??= parentSpan(
+      "session.commit",
       Effect.zipRight(
-        Effect.onError(events.beforeCommit, () => rollback),
-        flush
-      ),
-      Effect.suspend(() => {
-        identity.clear()
-        return end((handle) => handle.commit)
-      })
-    )
-  ).pipe(Effect.zipRight(events.afterCommit))
+        Effect.zipRight(
+          Effect.onError(events.beforeCommit, rollback),
+          flush()
+        ),
+        Effect.suspend(() => {
+          identity.clear()
+          return end((handle) => handle.commit)
+        })
+      )
+    ).pipe(Effect.zipRight(events.afterCommit))
 
   /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
   const outermost = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) => {
@@ -232,13 +238,13 @@ export const build = (
       Effect.gen(function*() {
         const level = yield* begin(options)
         inOutermost = true
-        const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, flush), engine.currentTransaction, level)))
+        const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, flush()), engine.currentTransaction, level)))
         inOutermost = false
         if (Exit.isFailure(exit)) {
-          yield* rollback
+          yield* rollback()
           return yield* exit
         }
-        yield* Effect.onError(commit, () => rollback)
+        yield* Effect.onError(commit(), rollback)
         return exit.value
       })
     )
@@ -275,16 +281,19 @@ export const build = (
         ? nested(effect)
         : (outermostLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => (tx === undefined ? outermost(effect, options) : nested(effect)))))
 
-  const readLevel: Effect.Effect<Transaction.Level | undefined, DatabaseError> = Effect.flatMap(
-    FiberRef.get(engine.currentTransaction),
-    (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
-  )
+  let readLevelEffect: Effect.Effect<Transaction.Level | undefined, DatabaseError> | undefined
+  const readLevel = () =>
+    readLevelEffect ??= Effect.flatMap(
+      FiberRef.get(engine.currentTransaction),
+      (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
+    )
 
   return new Parts(unit, recording, unitNow, unitIn, runIn, readsAsIs, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction)
 }
 
 // Constructed, not an object literal: V8 may pretenure a literal's allocation site, and a
 // pretenured object holding a session's closures keeps them alive through every young GC.
+// The Effect members are getters over thunks that build them on first use.
 class Parts implements SessionTransaction {
   constructor(
     readonly unit: SessionTransaction["unit"],
@@ -295,11 +304,23 @@ class Parts implements SessionTransaction {
     readonly readsAsIs: SessionTransaction["readsAsIs"],
     readonly runWriteIn: SessionTransaction["runWriteIn"],
     readonly run: SessionTransaction["run"],
-    readonly readLevel: SessionTransaction["readLevel"],
+    private readonly readLevelOf: () => SessionTransaction["readLevel"],
     readonly runWrite: SessionTransaction["runWrite"],
-    readonly flush: SessionTransaction["flush"],
-    readonly commit: SessionTransaction["commit"],
-    readonly rollback: SessionTransaction["rollback"],
+    private readonly flushOf: () => SessionTransaction["flush"],
+    private readonly commitOf: () => SessionTransaction["commit"],
+    private readonly rollbackOf: () => SessionTransaction["rollback"],
     readonly transaction: SessionTransaction["transaction"]
   ) {}
+  get readLevel() {
+    return this.readLevelOf()
+  }
+  get flush() {
+    return this.flushOf()
+  }
+  get commit() {
+    return this.commitOf()
+  }
+  get rollback() {
+    return this.rollbackOf()
+  }
 }
