@@ -141,6 +141,8 @@ const values: ValueHooks = {
   binaryAsBuffer: true,
   formatDateTime: (micros) => formatMicros(micros),
   bigintNeedsSafeIntegers: false,
+  // Not float (a DOUBLE's text form), json, timestamps, enums, bigint: read back.
+  storedAsBound: new Set(["integer", "numeric", "string", "text", "boolean"]),
   uuidLowercase: false,
   // DOUBLE has neither NaN nor Infinity.
   floatNaN: false,

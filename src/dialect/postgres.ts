@@ -110,6 +110,8 @@ const values: ValueHooks = {
   binaryAsBuffer: true,
   formatDateTime: (micros, timezone) => (timezone ? `${formatMicros(micros)}+00` : formatMicros(micros)),
   bigintNeedsSafeIntegers: false,
+  // Not json (jsonb normalizes), uuid (case), timestamps, enums, bigint (read as text): read back.
+  storedAsBound: new Set(["integer", "float", "numeric", "string", "text", "boolean"]),
   uuidLowercase: true,
   floatNaN: true,
   floatInfinity: true,

@@ -105,6 +105,8 @@ const values: ValueHooks = {
   binaryAsBuffer: true,
   formatDateTime: (micros) => formatMicros(micros),
   bigintNeedsSafeIntegers: true,
+  // What SQLite stores for these types, affinity included, decodes as the value bound.
+  storedAsBound: new Set(["integer", "bigint", "float", "numeric", "string", "text", "boolean", "date", "dateTime", "time", "uuid", "literal", "json", "binary"]),
   uuidLowercase: false,
   // SQLite turns NaN into NULL; it keeps ±Infinity.
   floatNaN: false,

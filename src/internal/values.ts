@@ -43,6 +43,13 @@ export interface ValueHooks extends Limits {
   readonly uuidLowercase: boolean
   /** Integers beyond 2^53 are read exactly only in the driver's safe-integer mode (better-sqlite3). */
   readonly bigintNeedsSafeIntegers: boolean
+  /**
+   * Column types whose bound value (as `toDriver` gives it, after the checks that refuse
+   * whatever the database would change) is what the database stores and would read back,
+   * decoded to the same value: an INSERT whose columns are all such needs no RETURNING,
+   * its instance is decoded from the values bound (`insertRow.ts`).
+   */
+  readonly storedAsBound: ReadonlySet<string>
 }
 
 /**
