@@ -4,18 +4,12 @@
  *   npx tsc -p tsconfig.bench.json && node .bench/bench/concProbe.js [url]
  * raw: ten pg clients; engine: Engine.execute; session: Session.use + session.get, as workload e.
  */
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect } from "effect"
 import pg from "pg"
-import { Engine, MetaData, Query, Session } from "../src/index.js"
-import { User, userInsert } from "./model.js"
+import { Engine, Session } from "../src/index.js"
+import { seededRuntime, User } from "./model.js"
 const url = process.argv[2] ?? "postgresql://postgres@127.0.0.1:5432/test"
-const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url, { pool: { size: 10 } }))))
-const md = MetaData.make(User)
-await runtime.runPromise(Effect.gen(function*() {
-  yield* md.dropAll
-  yield* md.createAll
-  yield* Query.execute(Query.insert(User).values(Array.from({ length: 100 }, (_, i) => userInsert(i))))
-}))
+const { runtime } = await seededRuntime(url, 100)
 const N = 2000
 const ids = Array.from({ length: N }, (_, i) => 1 + i % 100)
 const text = "SELECT id, name, email, age, score FROM bench_users WHERE id = $1"

@@ -1,8 +1,8 @@
 /**
  * The benchmark's five-column users table, shared by the harness and the profiling scripts.
  */
-import { BigDecimal } from "effect"
-import { Column, Table } from "../src/index.js"
+import { BigDecimal, Effect, Layer, ManagedRuntime } from "effect"
+import { Column, Engine, MetaData, Query, Session, Table } from "../src/index.js"
 
 export class User extends Table.Class<User>("User")("bench_users", {
   id: Column.integer({ primaryKey: true }),
@@ -25,4 +25,16 @@ export const userRow = (i: number) => ({
 export const userInsert = (i: number) => {
   const r = userRow(i)
   return { ...r, score: BigDecimal.unsafeFromString(r.score) }
+}
+
+/** A runtime with a session layer over a pool of 10 on `url`, its users table made anew with `rows` users. */
+export const seededRuntime = async (url: string, rows: number) => {
+  const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url, { pool: { size: 10 } }))))
+  const md = MetaData.make(User)
+  await runtime.runPromise(Effect.gen(function*() {
+    yield* md.dropAll
+    yield* md.createAll
+    yield* Query.execute(Query.insert(User).values(Array.from({ length: rows }, (_, i) => userInsert(i))))
+  }))
+  return { runtime, md }
 }

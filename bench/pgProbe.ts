@@ -5,18 +5,12 @@
  * (what Effect's resumption costs); engine: Engine.execute; exec: Query.execute(select);
  * session: Session.use + session.get, as workload d.
  */
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect } from "effect"
 import pg from "pg"
-import { Engine, MetaData, Query, Session } from "../src/index.js"
-import { User, userInsert } from "./model.js"
+import { Engine, Query, Session } from "../src/index.js"
+import { seededRuntime, User } from "./model.js"
 const url = process.argv[3] ?? "postgresql://postgres@127.0.0.1:5432/test"
-const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url, { pool: { size: 10 } }))))
-const md = MetaData.make(User)
-await runtime.runPromise(Effect.gen(function*() {
-  yield* md.dropAll
-  yield* md.createAll
-  yield* Query.execute(Query.insert(User).values(Array.from({ length: 100 }, (_, i) => userInsert(i))))
-}))
+const { runtime } = await seededRuntime(url, 100)
 const N = 2000
 const ids = Array.from({ length: N }, (_, i) => i)
 const mode = process.argv[2] ?? "session"

@@ -143,15 +143,12 @@ export const build = (
         ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
         : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
 
-  const runIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-    tenant !== undefined
-      ? runWrite(effect)
-      : fiber.getFiberRef(engine.currentTransaction) !== undefined || tx === undefined
-      ? effect
-      : Effect.locally(effect, engine.currentTransaction, tx.handle.level)
-
+  // A read runs as it is where the transaction in effect is the one it should run in.
   const readsAsIs = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
     tenant === undefined && (tx === undefined || fiber.getFiberRef(engine.currentTransaction) !== undefined)
+
+  const runIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
+    readsAsIs(fiber) ? effect : tenant !== undefined ? runWrite(effect) : Effect.locally(effect, engine.currentTransaction, tx!.handle.level)
 
   const runWriteIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
     fiber.getFiberRef(engine.currentTransaction) !== undefined
