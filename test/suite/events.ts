@@ -166,6 +166,16 @@ export const suite: Suite = (layer) => {
         const result = yield* withSession(bad, (s) => Effect.zipRight(s.add(Pet, { ownerId: anna!.id, name: "Long" }), s.commit)).pipe(Effect.either)
         assert.isTrue(Either.isLeft(result) && result.left._tag === "EncodeError")
         assert.strictEqual(yield* petCount, 1)
+        // Likewise the row it was given, changed and handed back: validated again, not trusted.
+        const changed = Events.layer(Events.forModel(Pet, {
+          beforeInsert: (row) => {
+            ;(row as { name: string }).name = "y".repeat(80)
+            return Effect.succeed(row)
+          }
+        }))
+        const again = yield* withSession(changed, (s) => Effect.zipRight(s.addAll(Pet, [{ ownerId: anna!.id, name: "Long" }, { ownerId: anna!.id, name: "Longer" }]), s.commit)).pipe(Effect.either)
+        assert.isTrue(Either.isLeft(again) && again.left._tag === "EncodeError")
+        assert.strictEqual(yield* petCount, 1)
       }))
 
     it.effect("a failing hook fails the flush with HookFailed and rolls back every row of it", () =>

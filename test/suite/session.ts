@@ -171,6 +171,22 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(remaining, 0)
       }))
 
+    it.effect("addAll validates every row before it records any: one bad row adds none", () =>
+      Effect.gen(function*() {
+        yield* fresh
+        yield* withSession((s) =>
+          Effect.gen(function*() {
+            const bad = yield* Effect.flip(s.addAll(Author, [{ name: "A" }, { name: "x".repeat(51) }, { name: "C" }]))
+            assert.strictEqual(bad._tag, "EncodeError")
+            assert.strictEqual(bad.table, "s_authors")
+            yield* s.addAll(Author, [{ name: "D" }, { name: "E" }])
+            yield* s.commit
+          })
+        )
+        const names = (yield* Query.execute(Query.select(Author).orderBy(Author.c.name))).map((a) => a.name)
+        assert.deepStrictEqual(names, ["D", "E"])
+      }))
+
     it.effect("query terminals: all, first, one, count, stream; one fails with NoResultFound / MultipleResultsFound", () =>
       Effect.gen(function*() {
         yield* fresh

@@ -102,6 +102,13 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
   const { table } = node
   const q = dialect.ddl.quote
   const rows = validated ? node.rows as ReadonlyArray<Record<string, unknown>> : node.rows.map((row) => insertValues(node.model, table, row))
+  if (rows.length > 1 && node.onConflict === undefined && node.returning === undefined && rows.every((row) => setsEvery(table, row))) {
+    const columns = table.columns
+    return insertEncoded(dialect, table, rows.length, (i, params, at) => {
+      const row = rows[i]!
+      for (let j = 0; j < columns.length; j++) params[at + j] = encodeValue(dialect, table, columns[j]!, row[columns[j]!.key])
+    })
+  }
   const out: Array<Step> = []
   const result = node.returning === undefined ? "count" : "rows"
   // Consecutive rows that set the same columns share a statement (SQLite has no DEFAULT in VALUES).
@@ -136,6 +143,66 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
   return out
 }
 
+
+/**
+ * A plain multi-row INSERT (no RETURNING, no conflict clause) of rows that set every column
+ * of `table`, already encoded: one flat array of parameters per statement, rows split by the
+ * dialect's parameter limit as `insert` splits them. The text of a statement of n rows is
+ * made once per table, dialect and n (a few sizes kept), so a flush of 10,000 rows builds no
+ * tuple text per row and encodes each value once. Called by `insertAllDirect`.
+ */
+export const insertEncoded = (
+  dialect: Dialect,
+  table: TableDef,
+  rows: number,
+  encode: (row: number, params: Array<unknown>, at: number) => void
+): ReadonlyArray<Step> => {
+  const width = table.columns.length
+  const perStatement = Math.max(1, Math.floor(dialect.compiler.maxParameters / width))
+  const identity = table.autoIncrement === undefined
+    ? undefined
+    : { table: table.tableName, column: table.autoIncrement.name, explicit: true }
+  const out: Array<Step> = []
+  for (let first = 0; first < rows; first += perStatement) {
+    const n = Math.min(perStatement, rows - first)
+    const params = new Array<unknown>(n * width)
+    for (let i = 0; i < n; i++) encode(first + i, params, i * width)
+    const sql = encodedText(dialect, table, n)
+    out.push(identity === undefined ? { sql, params, result: "count" } : { sql, params, result: "count", identity })
+  }
+  return out
+}
+
+const setsEvery = (table: TableDef, row: Readonly<Record<string, unknown>>) => {
+  for (const c of table.columns) if (row[c.key] === undefined) return false
+  return true
+}
+
+const encodedTexts = new WeakMap<TableDef, Map<Dialect, Map<number, string>>>()
+
+const encodedText = (dialect: Dialect, table: TableDef, n: number): string => {
+  let byDialect = encodedTexts.get(table)
+  if (byDialect === undefined) encodedTexts.set(table, byDialect = new Map())
+  let bySize = byDialect.get(dialect)
+  if (bySize === undefined) byDialect.set(dialect, bySize = new Map())
+  let sql = bySize.get(n)
+  if (sql === undefined) {
+    const q = dialect.ddl.quote
+    const width = table.columns.length
+    const tuples = new Array<string>(n)
+    let k = 0
+    for (let i = 0; i < n; i++) {
+      const slots = new Array<string>(width)
+      for (let j = 0; j < width; j++) slots[j] = dialect.compiler.placeholder(++k)
+      tuples[i] = `(${slots.join(", ")})`
+    }
+    sql = `INSERT INTO ${q(table.tableName)} (${table.columns.map((c) => q(c.name)).join(", ")}) VALUES ${tuples.join(", ")}`
+    // The full-size statement and the last few remainders: flushes of varying sizes do not grow it.
+    if (bySize.size >= 8) bySize.delete(bySize.keys().next().value!)
+    bySize.set(n, sql)
+  }
+  return sql
+}
 
 /** The ON CONFLICT / ON DUPLICATE KEY clause of an insert, if it has one. */
 const upsertClause = (ctx: Context, node: Ast.Insert): string => {

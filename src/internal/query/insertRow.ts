@@ -19,7 +19,7 @@ import type { Dialect } from "../../Dialect.js"
 import type * as Engine from "../../Engine.js"
 import { type DatabaseError, DecodeError, EncodeError } from "../../Errors.js"
 import type * as Table from "../../Table.js"
-import { insert as compileInsert, presentColumns } from "../compiler/insert.js"
+import { insert as compileInsert, insertEncoded, presentColumns } from "../compiler/insert.js"
 import type { Step } from "../compiler/context.js"
 import { encodeValue, insertValues, rowDecoder } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
@@ -209,18 +209,18 @@ export const insertAllDirect = (
     node.returning !== modelSelection(def, undefined) || !roundTrips(dialect, def)
   ) return undefined
   const model = node.model
-  let stored: Array<Record<string, unknown>>
+  const columns = def.columns
+  const width = columns.length
+  let rows: ReadonlyArray<Record<string, unknown>>
   let steps: ReadonlyArray<Step>
   try {
-    const rows = node.rows.map((row) => insertValues(model, def, row))
-    for (const row of rows) for (const c of def.columns) if (row[c.key] === undefined) return undefined
-    stored = rows.map((row) => {
-      const out: Record<string, unknown> = {}
-      for (const c of def.columns) out[c.name] = encodeValue(dialect, def, c, row[c.key])
-      return out
+    rows = node.rows.map((row) => insertValues(model, def, row))
+    for (const row of rows) for (const c of columns) if (row[c.key] === undefined) return undefined
+    steps = insertEncoded(dialect, def, rows.length, (i, params, at) => {
+      const row = rows[i]!
+      for (let j = 0; j < width; j++) params[at + j] = encodeValue(dialect, def, columns[j]!, row[columns[j]!.key])
     })
-    for (const row of stored) if (!finite(Object.values(row))) return undefined
-    steps = compileInsert(dialect, { ...node, rows, returning: undefined }, true)
+    for (const step of steps) if (!finite(step.params)) return undefined
     // PostgreSQL: explicit ids are recorded as leaving the sequence behind; a sequence
     // already behind is moved by the general path first.
     for (const step of steps) if (step.identity !== undefined && needsIdentitySync(engine, step)) return undefined
@@ -230,9 +230,20 @@ export const insertAllDirect = (
   }
   const decode = rowDecoder(dialect, model, def)
   return Effect.flatMap(run(steps), (changed) => {
-    if (changed !== stored.length) return Effect.fail(noRow(def))
+    if (changed !== rows.length) return Effect.fail(noRow(def))
     try {
-      return Effect.succeed(stored.map((row) => decode(row) as object))
+      // Each instance from the values bound, read as the database would give them back.
+      const out = new Array<object>(rows.length)
+      let i = 0
+      for (const step of steps) {
+        const params = step.params
+        for (let at = 0; at < params.length; at += width) {
+          const stored: Record<string, unknown> = {}
+          for (let j = 0; j < width; j++) stored[columns[j]!.name] = params[at + j]
+          out[i++] = decode(stored)
+        }
+      }
+      return Effect.succeed(out)
     } catch (e) {
       if (e instanceof DecodeError) return Effect.fail(e)
       throw e

@@ -12,7 +12,7 @@ import { EncodeError } from "../../Errors.js"
 import type * as RelationModule from "../../Relation.js"
 import * as Table from "../../Table.js"
 import type { RelationDef } from "../loading/RelationDef.js"
-import { insertValuesOnce, refuseComputed } from "../rows.js"
+import { insertValues, refuseComputed } from "../rows.js"
 import type { TableDef } from "../tableDef.js"
 import { describe, schemaIssues } from "../values.js"
 import type { DraftGroup, Held, PendingInsert, Release } from "./ChangeSet.js"
@@ -20,7 +20,7 @@ import { encodeError } from "./UnitOfWork.js"
 
 const validated = (model: Table.Any, def: TableDef, values: unknown): Either.Either<Record<string, unknown>, EncodeError> => {
   try {
-    return Either.right(insertValuesOnce(model, def, values))
+    return Either.right(insertValues(model, def, values))
   } catch (e) {
     if (e instanceof EncodeError) return Either.left(e)
     throw e

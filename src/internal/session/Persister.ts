@@ -17,7 +17,7 @@ import * as Expr from "../../Expr.js"
 import * as Query from "../../Query.js"
 import * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
-import { insertValuesOnce, instantiate } from "../rows.js"
+import { insertValues, instantiate, validateInsert } from "../rows.js"
 import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
 import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
@@ -27,11 +27,14 @@ import { prepareUpdate } from "./UnitOfWork.js"
 
 type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError | CircularDependencyError | HookFailed
 
-/** Validates a row for insert (the model's insert schema, client defaults). */
-export const validate = (model: Table.Any, def: TableDef, values: unknown): Effect.Effect<Record<string, unknown>, EncodeError> =>
+/**
+ * Validates a row for insert (the model's insert schema, client defaults). `again`: even a
+ * row validated before, as a hook may hand back the row it was given, changed.
+ */
+export const validate = (model: Table.Any, def: TableDef, values: unknown, again = false): Effect.Effect<Record<string, unknown>, EncodeError> =>
   Effect.suspend(() => {
     try {
-      return Effect.succeed(insertValuesOnce(model, def, values))
+      return Effect.succeed((again ? validateInsert : insertValues)(model, def, values))
     } catch (e) {
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e
@@ -223,7 +226,7 @@ const clearBeforeDelete = (ordered: ReadonlyArray<PendingDelete>) =>
 const beforeInsert = (rows: ReadonlyArray<PendingInsert>, hooks: Events.ResolvedModel | undefined) =>
   hooks?.beforeInsert === undefined ? Effect.succeed(rows) : Effect.forEach(rows, (row) =>
     Effect.flatMap(hooks.beforeInsert!(row.values), (returned) =>
-      returned === undefined ? Effect.succeed(row) : Effect.map(validate(row.model, row.def, returned), (values) => ({ ...row, values }))))
+      returned === undefined ? Effect.succeed(row) : Effect.map(validate(row.model, row.def, returned, true), (values) => ({ ...row, values }))))
 
 /**
  * `session.insert`'s INSERT of one row, with the model's insert hooks (the caller runs
@@ -272,11 +275,13 @@ export const flush = (changes: ChangeSet, identity: IdentityView, events: Events
       const created = yield* Query.execute(Query.insert(model).values(values as never).returning(model))
       for (const [i, entity] of created.entries()) {
         identity.merge(def, entity as object)
+        const row = rows[i]!
         if (hooks?.afterInsert !== undefined) yield* hooks.afterInsert(entity as object)
-        const set = deferred.get(rows[i]!)
+        const set = deferred.get(row)
         if (set !== undefined) afterwards.push({ model, def, entity: entity as object, set })
-        pending.push(...(yield* Drafts.release(rows[i]!, entity as Record<string, unknown>)))
-        for (const { relation, rows: drafts } of rows[i]!.children) {
+        // A row with no drafts waiting on it (most rows) costs no Effect step here.
+        if (row.releases !== undefined && row.releases.length > 0) pending.push(...(yield* Drafts.release(row, entity as Record<string, unknown>)))
+        for (const { relation, rows: drafts } of row.children) {
           // Each foreign key column from the parent's column it points at (several for a composite key).
           const key = Object.fromEntries(relation.targetKeys.map((t, k) => [t.key, (entity as Record<string, unknown>)[relation.sourceKeys[k]!.key]]))
           const childDef = Table.definition(relation.target)
