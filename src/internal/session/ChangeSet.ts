@@ -14,6 +14,9 @@ export interface DraftGroup {
   readonly rows: ReadonlyArray<Readonly<Record<string, unknown>>>
 }
 
+/** The `children` of a pending insert with no drafts: one shared empty list, not one per row. */
+export const noDrafts: ReadonlyArray<DraftGroup> = Object.freeze([])
+
 export interface PendingInsert {
   readonly model: Table.Any
   readonly def: TableDef

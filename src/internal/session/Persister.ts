@@ -18,7 +18,7 @@ import * as Query from "../../Query.js"
 import * as Table from "../../Table.js"
 import type { TableDef } from "../tableDef.js"
 import { insertValues, instantiate, validateInsert } from "../rows.js"
-import type { ChangeSet, PendingDelete, PendingInsert, PendingUpdate } from "./ChangeSet.js"
+import { type ChangeSet, noDrafts, type PendingDelete, type PendingInsert, type PendingUpdate } from "./ChangeSet.js"
 import { keyString } from "../loading/RelationDef.js"
 import * as CommitOrder from "./CommitOrder.js"
 import * as Drafts from "./Drafts.js"
@@ -235,7 +235,7 @@ const beforeInsert = (rows: ReadonlyArray<PendingInsert>, hooks: Events.Resolved
 export const insertOne = (model: Table.Any, def: TableDef, input: unknown, hooks: Events.ResolvedModel) =>
   Effect.gen(function*() {
     const values = yield* validate(model, def, input)
-    const [row] = yield* beforeInsert([{ model, def, values, children: [] }], hooks)
+    const [row] = yield* beforeInsert([{ model, def, values, children: noDrafts }], hooks)
     const [created] = yield* Query.execute(Query.insert(model).values([row!.values] as never).returning(model))
     if (hooks.afterInsert !== undefined) yield* hooks.afterInsert(created as object)
     return created as object
@@ -287,7 +287,7 @@ export const flush = (changes: ChangeSet, identity: IdentityView, events: Events
           const childDef = Table.definition(relation.target)
           for (const draft of drafts) {
             const values = yield* validate(relation.target, childDef, { ...draft, ...key })
-            pending.push({ model: relation.target, def: childDef, values, children: [] })
+            pending.push({ model: relation.target, def: childDef, values, children: noDrafts })
           }
         }
       }

@@ -22,6 +22,7 @@ import { loadFor } from "../loading/Loader.js"
 import { fromSource, keyValue } from "../loading/RelationDef.js"
 import { insertRow } from "../query/insertRow.js"
 import { watchWith } from "../query/watch.js"
+import { noDrafts } from "./ChangeSet.js"
 import * as Drafts from "./Drafts.js"
 import { IdentityMap, keyOf, modelOf } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
@@ -110,7 +111,7 @@ export class SessionObject implements Session {
           // cost of the row's own validation (workload b adds 10,000 rows one by one).
           return Effect.flatMap(Persister.validate(model, def, values), (valid) =>
             Effect.map(tx.recording, (unit) => {
-              unit.add({ model, def, values: valid, children: [] })
+              unit.add({ model, def, values: valid, children: noDrafts })
             }))
         }
         return Effect.flatMap(Drafts.prepare(model, def, values, related), (insert) => Effect.map(tx.recording, (unit) => unit.add(insert)))
@@ -129,7 +130,7 @@ export class SessionObject implements Session {
           throw e
         }
         return Effect.map(tx.recording, (unit) => {
-          for (const values of valid) unit.add({ model, def, values, children: [] })
+          for (const values of valid) unit.add({ model, def, values, children: noDrafts })
         })
       })
     // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
