@@ -3,6 +3,8 @@
  * `src/internal/values.ts`), and the compiled row decoder (`src/internal/rowReader.ts`)
  * quick readers per column type. Both must give exactly what the general path gives:
  * `BigDecimal.fromString` then `BigDecimal.scale` for text, `decodeValue` for a column.
+ * Writing one (`writeDecimal`) must give what `formatDecimal(checkDecimal(…))` gives, and
+ * refuse what it refuses.
  */
 import { assert, describe, it } from "@effect/vitest"
 // effect's re-export of fast-check: the package's own (ESM) declarations would be a second copy in the type-check.
@@ -12,7 +14,8 @@ import { postgres } from "../src/dialect/postgres.js"
 import { sqlite } from "../src/dialect/sqlite.js"
 import { DecodeError } from "../src/Errors.js"
 import { decodeValue, rowDecoder } from "../src/internal/rows.js"
-import { toDecimal } from "../src/internal/values.js"
+import { checkDecimal } from "../src/internal/representable.js"
+import { formatDecimal, toDecimal, ValueError, writeDecimal } from "../src/internal/values.js"
 import * as Table from "../src/Table.js"
 
 const reference = (text: string, scale: number) => {
@@ -26,7 +29,34 @@ const decimalText = fc.oneof(
   fc.string({ maxLength: 6 })
 )
 
+const written = (run: () => string) => {
+  try {
+    return run()
+  } catch (e) {
+    if (e instanceof ValueError) return `refused: ${e.message}`
+    throw e
+  }
+}
+
 describe("numeric text", () => {
+  it("writeDecimal agrees with formatDecimal(checkDecimal(…)), refusals included", () => {
+    const decimal = fc.tuple(
+      fc.oneof(fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }), fc.constantFrom(0n, 1n, -1n, 10n, 100n, 99999n, -1000000n)),
+      fc.oneof(fc.integer({ min: -6, max: 24 }), fc.constantFrom(-2000, 2000))
+    ).map(([value, scale]) => BigDecimal.make(value, scale))
+    fc.assert(
+      fc.property(decimal, fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 8 }), (value, precision, extra) => {
+        const scale = Math.min(precision, extra)
+        const expected = written(() => formatDecimal(checkDecimal(value, precision, scale), scale))
+        assert.strictEqual(written(() => writeDecimal(value, precision, scale)), expected, `${BigDecimal.format(value)} as numeric(${precision}, ${scale})`)
+      }),
+      { numRuns: 10000 }
+    )
+    assert.match(written(() => writeDecimal("1.5", 10, 2)), /^refused: expected a BigDecimal/)
+    assert.strictEqual(writeDecimal(BigDecimal.make(-0n, 3), 5, 2), "0.00")
+    assert.strictEqual(writeDecimal(BigDecimal.make(12000n, 3), 4, 2), "12.00")
+  })
+
   it("toDecimal agrees with fromString + scale", () => {
     fc.assert(
       fc.property(decimalText, fc.integer({ min: 0, max: 18 }), (text, scale) => {

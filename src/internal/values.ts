@@ -69,6 +69,37 @@ export const formatDecimal = (value: BigDecimal.BigDecimal, scale: number): stri
   return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
 }
 
+/** 10^n as a bigint, for the n a column's precision and scale give (made once each). */
+const bigTens: Array<bigint> = []
+const bigTen = (n: number): bigint => (bigTens[n] ??= 10n ** BigInt(n))
+
+/**
+ * A `numeric(precision, scale)` value to write, as text at exactly `scale` digits: what
+ * `formatDecimal(checkDecimal(…))` gives, with one bigint rescale instead of normalizing,
+ * rescaling and printing twice (a row insert spent 0.4 µs in those). Anything it cannot
+ * take at once (too many digits, an extreme scale) goes through `checkDecimal`, which
+ * words the refusal. Throws `ValueError`.
+ */
+export const writeDecimal = (value: unknown, precision: number, scale: number): string => {
+  if (BigDecimal.isBigDecimal(value) && Number.isSafeInteger(value.scale) && precision <= 1000) {
+    const s = value.scale
+    let v: bigint | undefined = value.value
+    // Past `precision` places either way the value cannot fit (or is refused below): no huge powers.
+    if (s < scale) v = scale - s <= precision ? v * bigTen(scale - s) : v === 0n ? 0n : undefined
+    else if (s > scale) v = s - scale <= precision + 1 && v % bigTen(s - scale) === 0n ? v / bigTen(s - scale) : undefined
+    if (v !== undefined) {
+      const negative = v < 0n
+      const abs = negative ? -v : v
+      if (abs < bigTen(precision)) {
+        const digits = abs.toString().padStart(scale + 1, "0")
+        const sign = negative ? "-" : ""
+        return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+      }
+    }
+  }
+  return formatDecimal(checkDecimal(value, precision, scale), scale)
+}
+
 /** Powers of ten that are safe integers (10^0 … 10^15). */
 const tens = Array.from({ length: 16 }, (_, i) => 10 ** i)
 
@@ -207,7 +238,7 @@ export const toDriver = (type: ColumnType, value: unknown, hooks: ValueHooks, pu
       return hooks.bigintParam === "bigint" ? checkBigint(value) : String(checkBigint(value))
     case "numeric":
       return purpose === "write"
-        ? formatDecimal(checkDecimal(value, type.precision, type.scale), type.scale)
+        ? writeDecimal(value, type.precision, type.scale)
         : formatDecimal(value as BigDecimal.BigDecimal, comparisonScale(value, type.scale))
     case "boolean":
       if (typeof value !== "boolean") return fail(value, "a boolean")
