@@ -111,19 +111,21 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
 /**
  * Validates an insert with the model's `insert` schema, fills client-side defaults,
  * and returns the values by field (fields left to the database are absent). Throws `EncodeError`.
+ * `mark`: the result is kept to be written later (a session's pending insert), and is
+ * marked so that writing it validates nothing again.
  */
-export const insertValues = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
+export const insertValues = (model: Table.Any, table: TableDef, input: unknown, mark = false): Record<string, unknown> => {
   if (typeof input === "object" && input !== null && Object.getPrototypeOf(input) === validProto(table)) return input as Record<string, unknown>
-  return validateInsert(model, table, input)
+  return validateInsert(model, table, input, mark)
 }
 
 /**
  * `insertValues` that validates even a row it made itself: what a `beforeInsert` hook
  * returns (it may be the row it was given, changed). Throws `EncodeError`.
  */
-export const validateInsert = (model: Table.Any, table: TableDef, input: unknown): Record<string, unknown> => {
+export const validateInsert = (model: Table.Any, table: TableDef, input: unknown, mark = false): Record<string, unknown> => {
   if (table.computed.size > 0) refuseComputed(table, input, "insert")
-  const quick = quickInsert(table, input)
+  const quick = quickInsert(table, input, mark)
   if (quick !== undefined) return quick
   const validated = Schema.validateEither(model.insert)(input)
   if (Either.isLeft(validated)) {
@@ -140,8 +142,7 @@ export const validateInsert = (model: Table.Any, table: TableDef, input: unknown
       value
     })
   }
-  const values = validRow(table)
-  Object.assign(values, validated.right as Record<string, unknown>)
+  const values: Record<string, unknown> = mark ? Object.assign(validRow(table), validated.right) : { ...(validated.right as Record<string, unknown>) }
   for (const column of table.columns) {
     if (values[column.key] === undefined && column.def.default !== undefined) values[column.key] = column.def.default()
   }
@@ -149,7 +150,7 @@ export const validateInsert = (model: Table.Any, table: TableDef, input: unknown
 }
 
 /**
- * The rows `insertValues` makes are marked valid for their table by their prototype: an
+ * The rows `insertValues` makes with `mark` are marked valid for their table by their prototype: an
  * empty object per table, below `Object.prototype`, so they read and spread as plain
  * objects. A pending insert is then not validated again when its flush compiles it, and
  * the mark costs nothing per row (a WeakMap of rows took 13% of a 10,000-row `addAll`,
@@ -228,11 +229,11 @@ const quickFieldsOf = (table: TableDef): ReadonlyArray<QuickField> | null => {
  * `insertValues` gets from the Schema); `undefined` sends the row through the Schema,
  * which also words the error.
  */
-const quickInsert = (table: TableDef, input: unknown): Record<string, unknown> | undefined => {
+const quickInsert = (table: TableDef, input: unknown, mark: boolean): Record<string, unknown> | undefined => {
   const fields = quickFieldsOf(table)
   if (fields === null || typeof input !== "object" || input === null) return undefined
   const row = input as Record<string, unknown>
-  const values = validRow(table)
+  const values: Record<string, unknown> = mark ? validRow(table) : {}
   for (const { check, column, optional } of fields) {
     const value = row[column.key]
     if (value === undefined) {

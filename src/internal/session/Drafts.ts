@@ -20,7 +20,7 @@ import { encodeError } from "./UnitOfWork.js"
 
 const validated = (model: Table.Any, def: TableDef, values: unknown): Either.Either<Record<string, unknown>, EncodeError> => {
   try {
-    return Either.right(insertValues(model, def, values))
+    return Either.right(insertValues(model, def, values, true))
   } catch (e) {
     if (e instanceof EncodeError) return Either.left(e)
     throw e

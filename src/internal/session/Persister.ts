@@ -34,7 +34,7 @@ type FlushError = DatabaseError | DecodeError | EncodeError | StaleDataError | C
 export const validate = (model: Table.Any, def: TableDef, values: unknown, again = false): Effect.Effect<Record<string, unknown>, EncodeError> =>
   Effect.suspend(() => {
     try {
-      return Effect.succeed((again ? validateInsert : insertValues)(model, def, values))
+      return Effect.succeed((again ? validateInsert : insertValues)(model, def, values, true))
     } catch (e) {
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e

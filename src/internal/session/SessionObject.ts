@@ -124,7 +124,7 @@ export class SessionObject implements Session {
         const def = Table.definition(model)
         const valid = new Array<Record<string, unknown>>(rows.length)
         try {
-          for (let i = 0; i < rows.length; i++) valid[i] = insertValues(model, def, rows[i])
+          for (let i = 0; i < rows.length; i++) valid[i] = insertValues(model, def, rows[i], true)
         } catch (e) {
           if (e instanceof EncodeError) return Effect.fail(e)
           throw e
