@@ -43,6 +43,12 @@ export interface Conn {
    */
   readonly queryNow?: (sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => ReadonlyArray<Row>
   readonly runNow?: (sql: string, params: ReadonlyArray<unknown>) => unknown
+  /**
+   * `query` and `run` as the driver's own call with a callback (the server drivers): the
+   * executor's pool path runs a statement on an idle connection as one Effect step
+   * (`Executor.ts`), with the bound and the cancellation of `boundedCall`.
+   */
+  readonly call?: Call
   /** Driver-level handle for `@effect/sql` adapters (never a public API). */
   readonly native: unknown
 
@@ -53,6 +59,20 @@ export interface Conn {
   /** In the pool's idle list or given back (guards against a double release). */
   released: boolean
   destroyed: boolean
+}
+
+/** Called once with the driver's error, or its result. */
+export type Done<A> = (err: unknown, result: A) => void
+
+/** A connection's driver calls, below Effect (`Conn.call`). */
+export interface Call {
+  /** Sends the statement; `done` is called once. */
+  readonly query: (sql: string, params: ReadonlyArray<unknown>, options: StatementOptions | undefined, done: Done<ReadonlyArray<Row>>) => void
+  readonly run: (sql: string, params: ReadonlyArray<unknown>, options: StatementOptions | undefined, done: Done<unknown>) => void
+  /** Cancels the running statement on the server and marks the connection broken. */
+  readonly abandon: () => void
+  /** The error came from the server (the connection is still sound). */
+  readonly isServerError: (e: unknown) => boolean
 }
 
 /** The fields every adapter starts its connection with. */
@@ -71,6 +91,13 @@ export class TimedOut {
     this.message = `statement cancelled after ${timeoutMillis} ms`
   }
 }
+
+/** A driver call's failure. */
+export const callFailed = (err: unknown) => new SqlError({ cause: err, message: "Failed to execute statement" })
+
+/** A statement cancelled at its bound. */
+export const callTimedOut = (timeoutMillis: number) =>
+  new SqlError({ cause: new TimedOut(timeoutMillis, undefined), message: `Statement cancelled after ${timeoutMillis} ms` })
 
 /**
  * One driver call as an Effect, bounded: `start` sends the statement and calls back once.
@@ -94,7 +121,7 @@ export const boundedCall = <A>(
       if (timer !== undefined) clearTimeout(timer)
       if (err) {
         if (!isServerError(err)) conn.broken = true
-        resume(Effect.fail(new SqlError({ cause: err, message: "Failed to execute statement" })))
+        resume(Effect.fail(callFailed(err)))
       } else resume(Effect.succeed(result))
     })
     if (timeoutMillis !== undefined && !settled) {
@@ -102,7 +129,7 @@ export const boundedCall = <A>(
         if (settled) return
         settled = true
         abandon()
-        resume(Effect.fail(new SqlError({ cause: new TimedOut(timeoutMillis, undefined), message: `Statement cancelled after ${timeoutMillis} ms` })))
+        resume(Effect.fail(callTimedOut(timeoutMillis)))
       }, timeoutMillis)
     }
     return Effect.sync(() => {

@@ -15,7 +15,7 @@ import type { EngineOptions } from "../../Options.js"
 import type { DatabaseUrl } from "../../Url.js"
 import { markConnectPhase } from "../classify.js"
 import type { Level } from "../transaction.js"
-import type { Conn, Row, StatementOptions } from "./Conn.js"
+import { type Call, callFailed, callTimedOut, type Conn, type Done, type Row, type StatementOptions } from "./Conn.js"
 import { loadFailure } from "./drivers.js"
 import { Pool } from "./Pool.js"
 import { compilerFor } from "./sqlCompiler.js"
@@ -179,6 +179,66 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         })
       )
 
+    // A server driver on an idle connection: the take, the driver call, its bound and the
+    // release in one Effect.async, whose register runs in the step that takes the connection
+    // (nothing can interrupt in between), and one interruption handler. The general path
+    // (a mask, a suspend, an ensuring, the bounded call's own async and its handler) made
+    // about 13 KB of garbage per statement and cost 5–10 µs of CPU on PostgreSQL.
+    const onPoolCall = <A>(
+      start: (call: Call, done: Done<A>) => void,
+      timeoutMillis: number | undefined,
+      now: (conn: Conn) => A,
+      later: (conn: Conn) => Effect.Effect<A, SqlError>
+    ): Effect.Effect<A, SqlError> =>
+      Effect.suspend(() => {
+        let conn: Conn | undefined
+        let settled = false
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const giveBack = (c: Conn) => {
+          settled = true
+          if (timer !== undefined) clearTimeout(timer)
+          pool.release(c)
+        }
+        return Effect.onInterrupt(
+          Effect.async<A, SqlError>((resume) => {
+            const taken = pool.tryTake()
+            if (taken === undefined || taken.call === undefined) {
+              if (taken !== undefined) pool.release(taken)
+              settled = true
+              return resume(onPool(now, later))
+            }
+            conn = taken
+            const call = taken.call
+            const done: Done<A> = (err, result) => {
+              if (settled) return
+              if (err && !call.isServerError(err)) taken.broken = true
+              giveBack(taken)
+              resume(err ? Effect.fail(callFailed(err)) : Effect.succeed(result))
+            }
+            try {
+              start(call, done)
+            } catch (e) {
+              // The driver refused the call before sending it (a value it cannot bind).
+              return done(e, undefined as A)
+            }
+            if (timeoutMillis !== undefined && !settled) {
+              timer = setTimeout(() => {
+                if (settled) return
+                call.abandon()
+                giveBack(taken)
+                resume(Effect.fail(callTimedOut(timeoutMillis)))
+              }, timeoutMillis)
+            }
+          }),
+          () =>
+            Effect.sync(() => {
+              if (settled || conn === undefined) return
+              conn.call!.abandon()
+              giveBack(conn)
+            })
+        )
+      })
+
     // No Effect at all: taking an idle connection, the statement and the release happen in
     // one synchronous step, where nothing can interrupt them.
     const inStep = <A>(conn: Conn | undefined, call: (conn: Conn) => A): A | undefined => {
@@ -211,10 +271,23 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       echo ? Effect.zipRight(echoEntry(sql, params), effect) : effect
     const query = (sql: string, params: ReadonlyArray<unknown>, o?: StatementOptions) => {
       const effective = withBound(o)
-      return logged(sql, params, onPool((c) => c.queryNow!(sql, params, effective), (c) => c.query(sql, params, effective)))
+      const now = (c: Conn) => c.queryNow!(sql, params, effective)
+      const later = (c: Conn) => c.query(sql, params, effective)
+      return logged(
+        sql,
+        params,
+        single ? onPool(now, later) : onPoolCall((call, done) => call.query(sql, params, effective, done), effective?.timeoutMillis, now, later)
+      )
     }
-    const run = (sql: string, params: ReadonlyArray<unknown>) =>
-      logged(sql, params, onPool((c) => c.runNow!(sql, params), (c) => c.run(sql, params, bounded)))
+    const run = (sql: string, params: ReadonlyArray<unknown>) => {
+      const now = (c: Conn) => c.runNow!(sql, params)
+      const later = (c: Conn) => c.run(sql, params, bounded)
+      return logged(
+        sql,
+        params,
+        single ? onPool(now, later) : onPoolCall((call, done) => call.run(sql, params, bounded, done), bounded?.timeoutMillis, now, later)
+      )
+    }
     const lease: Effect.Effect<Conn, SqlError, Scope.Scope> = Effect.acquireRelease(
       Effect.interruptible(pool.acquire),
       (conn) => Effect.sync(() => pool.release(conn))

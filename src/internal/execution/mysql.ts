@@ -15,7 +15,7 @@ import { Chunk, Effect, Option, Redacted, Stream } from "effect"
 import type * as Mysql from "mysql2"
 import mysql from "mysql2"
 import type { ServerUrl } from "../../Url.js"
-import { boundedCall, type Conn, connState, type Row } from "./Conn.js"
+import { boundedCall, type Conn, connState, type Done, type Row } from "./Conn.js"
 
 export interface MysqlSettings {
   readonly connectTimeoutMillis: number
@@ -103,19 +103,20 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
     killQuery(url, settings, connection.threadId)
   }
 
+  const start = <A>(method: "execute" | "query", sql: string, params: ReadonlyArray<unknown>, pick: (result: unknown) => A, done: Done<A>) => {
+    const callback = (err: unknown, result: unknown) => done(err, err ? (undefined as A) : pick(result))
+    if (method === "execute") connection.execute(sql, params as Array<any>, callback)
+    else if (params.length > 0) connection.query(sql, params as Array<any>, callback)
+    else connection.query(sql, callback)
+  }
   const call = <A>(
     method: "execute" | "query",
     sql: string,
     params: ReadonlyArray<unknown>,
     timeoutMillis: number | undefined,
     pick: (result: unknown) => A
-  ) =>
-    boundedCall<A>(conn, timeoutMillis, abandon, isServerError, (done) => {
-      const callback = (err: unknown, result: unknown) => done(err, err ? (undefined as A) : pick(result))
-      if (method === "execute") connection.execute(sql, params as Array<any>, callback)
-      else if (params.length > 0) connection.query(sql, params as Array<any>, callback)
-      else connection.query(sql, callback)
-    })
+  ) => boundedCall<A>(conn, timeoutMillis, abandon, isServerError, (done) => start(method, sql, params, pick, done))
+  const itself = (r: unknown) => r
 
   const rowsOf = (result: unknown): ReadonlyArray<Row> => (Array.isArray(result) ? result as ReadonlyArray<Row> : [])
   // Reads and writes go through the binary protocol as prepared statements (cached), with or
@@ -130,8 +131,14 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
   const conn: Conn = {
     ...connState(),
     native: connection,
+    call: {
+      query: (sql, params, _options, done) => start(method(sql, params), sql, params, rowsOf, done),
+      run: (sql, params, _options, done) => start(method(sql, params), sql, params, itself, done),
+      abandon,
+      isServerError
+    },
     query: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, rowsOf),
-    run: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, (r) => r),
+    run: (sql, params, options) => call(method(sql, params), sql, params, options?.timeoutMillis, itself),
     command: (sql, options) =>
       call("query", sql, [], options?.timeoutMillis, () => {
         if (/^\s*USE\s/i.test(sql)) tenant = sql.trim() !== home

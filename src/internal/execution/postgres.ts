@@ -17,7 +17,7 @@ import Pg from "pg"
 import type Cursor from "pg-cursor"
 import type { ServerUrl } from "../../Url.js"
 import { markConnectPhase } from "../classify.js"
-import { boundedCall, type Conn, connState, type Row, type StatementOptions } from "./Conn.js"
+import { boundedCall, type Conn, connState, type Done, type Row, type StatementOptions } from "./Conn.js"
 import { loadFailure } from "./drivers.js"
 
 /** node-postgres cannot fall back from TLS to plain text, so `prefer` and `allow` mean plain text. */
@@ -229,22 +229,31 @@ const make = (url: ServerUrl, client: Pg.Client, settings: PostgresSettings): Co
     conn.broken = true
     cancelOnServer(url, client)
   }
+  const start = <A>(sql: string, config: Pg.QueryConfig, pick: (result: Pg.QueryResult) => A, done: Done<A>) =>
+    client.query(config, (err: Error | null, result: Pg.QueryResult) => {
+      // A prepared statement whose plan went stale (the schema changed under it): forget it.
+      if (err && (err as { code?: string }).code === "0A000" && config.name !== undefined) {
+        names.delete(sql)
+        delete parsed()[config.name]
+      }
+      done(err, err ? (undefined as A) : pick(result))
+    })
   const execute = <A>(sql: string, config: Pg.QueryConfig, options: StatementOptions | undefined, pick: (result: Pg.QueryResult) => A) =>
-    boundedCall<A>(conn, options?.timeoutMillis, abandon, isServerError, (done) =>
-      client.query(config, (err: Error | null, result: Pg.QueryResult) => {
-        // A prepared statement whose plan went stale (the schema changed under it): forget it.
-        if (err && (err as { code?: string }).code === "0A000" && config.name !== undefined) {
-          names.delete(sql)
-          delete parsed()[config.name]
-        }
-        done(err, err ? (undefined as A) : pick(result))
-      }))
+    boundedCall<A>(conn, options?.timeoutMillis, abandon, isServerError, (done) => start(sql, config, pick, done))
+  const rowsOf = (r: Pg.QueryResult) => r.rows as ReadonlyArray<Row>
+  const resultOf = (r: Pg.QueryResult): unknown => r
 
   const conn: Conn = {
     ...connState(),
     native: client,
-    query: (sql, params, options) => execute(sql, queryConfig(sql, params), options, (r) => r.rows as ReadonlyArray<Row>),
-    run: (sql, params, options) => execute(sql, queryConfig(sql, params), options, (r) => r),
+    call: {
+      query: (sql, params, _options, done) => start(sql, queryConfig(sql, params), rowsOf, done),
+      run: (sql, params, _options, done) => start(sql, queryConfig(sql, params), resultOf, done),
+      abandon,
+      isServerError
+    },
+    query: (sql, params, options) => execute(sql, queryConfig(sql, params), options, rowsOf),
+    run: (sql, params, options) => execute(sql, queryConfig(sql, params), options, resultOf),
     command: (sql, options) => execute(sql, { text: sql }, options, () => undefined),
     stream: (sql, params, options) =>
       Stream.unwrap(Effect.map(loadCursor, (Cursor) => {
