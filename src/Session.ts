@@ -128,6 +128,7 @@ export interface Session {
     values: Partial<Schema.Schema.Type<M["insert"]>>,
     related: Readonly<Record<string, RelationModule.Drafts>>
   ): Effect.Effect<void, EncodeError>
+  /** `add` of each row; every row is validated before any is recorded, so one bad row adds none. */
   addAll<M extends Table.Any>(model: M, rows: ReadonlyArray<Schema.Schema.Type<M["insert"]>>): Effect.Effect<void, EncodeError>
   /** Inserts now (after flushing what is pending) and returns the new instance, with server-filled values. */
   insert<M extends Table.Any>(model: M, values: Schema.Schema.Type<M["insert"]>): Effect.Effect<InstanceType<M>, SessionError>
