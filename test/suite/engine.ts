@@ -82,6 +82,17 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(Number(viaClient[0]!.n), 7)
       }))
 
+    it.effect("a parameter given as undefined binds NULL on every database, pooled or in a transaction", () =>
+      Effect.gen(function*() {
+        const engine = yield* Engine.Engine
+        // NULL falls back to 5 (PostgreSQL types the parameter from the other operand).
+        const text = `SELECT COALESCE(${placeholder(target, 1)}, 5) AS n`
+        const pooled = yield* engine.execute(text, [undefined])
+        const inTransaction = yield* engine.transaction(engine.execute(text, [undefined]))
+        for (const rows of [pooled, inTransaction]) assert.strictEqual(Number(rows[0]!["n"]), 5)
+        assert.strictEqual(Number((yield* engine.execute(`SELECT ${placeholder(target, 1)} AS n`, [3]))[0]!["n"]), 3)
+      }))
+
     it.effect("execute with single returns the first row only, in and out of a transaction", () =>
       Effect.gen(function*() {
         const engine = yield* Engine.Engine

@@ -115,7 +115,7 @@ export const boundedCall = <A>(
   Effect.async<A, SqlError>((resume) => {
     let settled = false
     let timer: ReturnType<typeof setTimeout> | undefined
-    start((err, result) => {
+    const done = (err: unknown, result: A) => {
       if (settled) return
       settled = true
       if (timer !== undefined) clearTimeout(timer)
@@ -123,7 +123,15 @@ export const boundedCall = <A>(
         if (!isServerError(err)) conn.broken = true
         resume(Effect.fail(callFailed(err)))
       } else resume(Effect.succeed(result))
-    })
+    }
+    try {
+      start(done)
+    } catch (e) {
+      // The driver refused the call before sending it (mysql2: an undefined bind value): a
+      // failure of the statement, not a defect.
+      done(e, undefined as A)
+      return
+    }
     if (timeoutMillis !== undefined && !settled) {
       timer = setTimeout(() => {
         if (settled) return

@@ -24,6 +24,12 @@ export interface MysqlSettings {
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
 
 /** Server errors carry an errno below 2000; client-side (2000+) and socket errors mean the connection failed. */
+/** `undefined` binds NULL, as pg and better-sqlite3 bind it (mysql2 throws on it). */
+const bindable = (params: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
+  for (const p of params) if (p === undefined) return params.map((v) => (v === undefined ? null : v))
+  return params
+}
+
 const isServerError = (e: unknown) => {
   const errno = (e as { errno?: unknown })?.errno
   return typeof errno === "number" && errno < 2000 && (e as { fatal?: unknown }).fatal !== true
@@ -103,7 +109,8 @@ const make = (url: ServerUrl, settings: MysqlSettings, connection: Mysql.Connect
     killQuery(url, settings, connection.threadId)
   }
 
-  const start = <A>(method: "execute" | "query", sql: string, params: ReadonlyArray<unknown>, pick: (result: unknown) => A, done: Done<A>) => {
+  const start = <A>(method: "execute" | "query", sql: string, given: ReadonlyArray<unknown>, pick: (result: unknown) => A, done: Done<A>) => {
+    const params = bindable(given)
     const callback = (err: unknown, result: unknown) => done(err, err ? (undefined as A) : pick(result))
     if (method === "execute") connection.execute(sql, params as Array<any>, callback)
     else if (params.length > 0) connection.query(sql, params as Array<any>, callback)
