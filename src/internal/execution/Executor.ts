@@ -183,7 +183,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
     // release in one Effect.async, whose register runs in the step that takes the connection
     // (nothing can interrupt in between), and one interruption handler. The general path
     // (a mask, a suspend, an ensuring, the bounded call's own async and its handler) made
-    // about 13 KB of garbage per statement and cost 5–10 µs of CPU on PostgreSQL.
+    // about 5 KB more garbage per PostgreSQL lookup (`bench/garbageProbe.ts`).
     const onPoolCall = <A>(
       start: (call: Call, done: Done<A>) => void,
       timeoutMillis: number | undefined,
