@@ -8,8 +8,9 @@ import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
 import { compiledDecoder } from "./rowReader.js"
+import { checkText } from "./representable.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
-import { describe, fromDriver, isSqlNull, type Purpose, schemaIssues, toDriver, ValueError } from "./values.js"
+import { describe, fromDriver, isSqlNull, type Purpose, schemaIssues, toDriver, ValueError, writeDecimal } from "./values.js"
 
 /** Decodes one column value; throws `DecodeError`. */
 export const decodeValue = (dialect: Dialect, table: TableDef, column: ColumnInfo, raw: unknown): unknown => {
@@ -63,6 +64,67 @@ export const encodeValue = (dialect: Dialect, table: TableDef, column: ColumnInf
   } catch (e) {
     if (!(e instanceof ValueError)) throw e
     throw encodeError(table, column, value, e.message)
+  }
+}
+
+/**
+ * `encodeValue` for writes to one column, specialized once by its type: the plain values of
+ * the common types (integers, text, decimals, booleans) are checked and converted on the
+ * spot, and anything else (null, a value to refuse, other types) goes through
+ * `encodeValue`, which gives the same result or words the refusal. A generic call per
+ * value dispatched on the column type and its shape; a row insert spent 0.4–0.5 µs in it.
+ * Kept per column and dialect. Throws `EncodeError`.
+ */
+export const writeEncoder = (dialect: Dialect, table: TableDef, column: ColumnInfo): (value: unknown) => unknown => {
+  let byDialect = writeEncoders.get(column)
+  if (byDialect === undefined) writeEncoders.set(column, byDialect = new Map())
+  let encode = byDialect.get(dialect)
+  if (encode === undefined) byDialect.set(dialect, encode = makeWriteEncoder(dialect, table, column))
+  return encode
+}
+
+const writeEncoders = new WeakMap<ColumnInfo, Map<Dialect, (value: unknown) => unknown>>()
+
+const makeWriteEncoder = (dialect: Dialect, table: TableDef, column: ColumnInfo): (value: unknown) => unknown => {
+  const general = (value: unknown) => encodeValue(dialect, table, column, value)
+  const type = column.def.type
+  const hooks = dialect.values
+  // Text the database stores as it is (checkText: well-formed, no NUL where it refuses one).
+  const text = (v: string) => {
+    try {
+      return checkText(v, hooks)
+    } catch {
+      return general(v)
+    }
+  }
+  switch (type._tag) {
+    case "integer": {
+      const [min, max] = hooks.integerRange
+      return (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max ? (v === 0 ? 0 : v) : general(v))
+    }
+    case "string": {
+      const limit = type.length === undefined ? hooks.unboundedStringLength : undefined
+      return (v) => (typeof v === "string" && (limit === undefined || v.length <= limit) ? text(v) : general(v))
+    }
+    case "text":
+      return (v) => (typeof v === "string" ? text(v) : general(v))
+    case "boolean":
+      return hooks.booleanAsInteger
+        ? (v) => (v === true ? 1 : v === false ? 0 : general(v))
+        : (v) => (typeof v === "boolean" ? v : general(v))
+    case "numeric": {
+      const { precision, scale } = type
+      return (v) => {
+        if (v === null) return general(v)
+        try {
+          return writeDecimal(v, precision, scale)
+        } catch {
+          return general(v)
+        }
+      }
+    }
+    default:
+      return general
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Dialect } from "../../Dialect.js"
 import * as Ast from "../ast/nodes.js"
-import { encodeValue, insertValues } from "../rows.js"
+import { encodeValue, insertValues, writeEncoder } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
 import { Context, type Step } from "./context.js"
 import { expression } from "./expression.js"
@@ -104,9 +104,10 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
   const rows = validated ? node.rows as ReadonlyArray<Record<string, unknown>> : node.rows.map((row) => insertValues(node.model, table, row))
   if (rows.length > 1 && node.onConflict === undefined && node.returning === undefined && rows.every((row) => setsEvery(table, row))) {
     const columns = table.columns
+    const encoders = columns.map((c) => writeEncoder(dialect, table, c))
     return insertEncoded(dialect, table, rows.length, (i, params, at) => {
       const row = rows[i]!
-      for (let j = 0; j < columns.length; j++) params[at + j] = encodeValue(dialect, table, columns[j]!, row[columns[j]!.key])
+      for (let j = 0; j < columns.length; j++) params[at + j] = encoders[j]!(row[columns[j]!.key])
     })
   }
   const out: Array<Step> = []

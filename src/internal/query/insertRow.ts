@@ -21,7 +21,7 @@ import { type DatabaseError, DecodeError, EncodeError } from "../../Errors.js"
 import type * as Table from "../../Table.js"
 import { insert as compileInsert, insertEncoded, presentColumns } from "../compiler/insert.js"
 import type { Step } from "../compiler/context.js"
-import { encodeValue, insertValues, rowDecoder } from "../rows.js"
+import { insertValues, rowDecoder, writeEncoder } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
 import { executeWith, needsIdentitySync } from "./execute.js"
 import { insert as insertQuery } from "./insert.js"
@@ -36,6 +36,8 @@ interface Plan {
   /** INSERT … RETURNING the model's columns. */
   readonly sql: string
   readonly columns: ReadonlyArray<ColumnInfo>
+  /** Each column's encoder (`writeEncoder`), in the order of `columns`. */
+  readonly encoders: ReadonlyArray<(value: unknown) => unknown>
   /** The identity column, where the dialect resyncs its sequence after explicit ids (PostgreSQL). */
   readonly identity: Step["identity"]
   readonly options: Engine.StatementOptions
@@ -74,7 +76,7 @@ const makePlan = (dialect: Dialect, model: Table.Any, def: TableDef, row: Record
     }
   }
   const identity = dialect.compiler.syncIdentity === undefined ? undefined : step!.identity
-  return { sql: step!.sql, columns, identity, options, direct }
+  return { sql: step!.sql, columns, encoders: columns.map((c) => writeEncoder(dialect, def, c)), identity, options, direct }
 }
 
 const planFor = (dialect: Dialect, model: Table.Any, def: TableDef, row: Record<string, unknown>): Plan => {
@@ -117,7 +119,7 @@ const prepare = (dialect: Dialect, model: Table.Any, def: TableDef, input: unkno
   const row = insertValues(model, def, input)
   const plan = planFor(dialect, model, def, row)
   const params = new Array(plan.columns.length)
-  for (let i = 0; i < plan.columns.length; i++) params[i] = encodeValue(dialect, def, plan.columns[i]!, row[plan.columns[i]!.key])
+  for (let i = 0; i < plan.columns.length; i++) params[i] = plan.encoders[i]!(row[plan.columns[i]!.key])
   return { plan, params, row }
 }
 
@@ -211,6 +213,7 @@ export const insertAllDirect = (
   const model = node.model
   const columns = def.columns
   const width = columns.length
+  const encoders = columns.map((c) => writeEncoder(dialect, def, c))
   let rows: ReadonlyArray<Record<string, unknown>>
   let steps: ReadonlyArray<Step>
   try {
@@ -218,7 +221,7 @@ export const insertAllDirect = (
     for (const row of rows) for (const c of columns) if (row[c.key] === undefined) return undefined
     steps = insertEncoded(dialect, def, rows.length, (i, params, at) => {
       const row = rows[i]!
-      for (let j = 0; j < width; j++) params[at + j] = encodeValue(dialect, def, columns[j]!, row[columns[j]!.key])
+      for (let j = 0; j < width; j++) params[at + j] = encoders[j]!(row[columns[j]!.key])
     })
     for (const step of steps) if (!finite(step.params)) return undefined
     // PostgreSQL: explicit ids are recorded as leaving the sequence behind; a sequence
