@@ -87,7 +87,8 @@ export interface Engine {
   readonly sql: SqlClient.SqlClient
   /**
    * Runs one statement, with `?`/`$n` placeholders as the dialect writes them, inside the
-   * current transaction if any. `safeIntegers` reads SQLite integers as bigint.
+   * current transaction if any. `safeIntegers` reads SQLite integers as bigint. An
+   * `undefined` parameter binds NULL on every database.
    */
   readonly execute: (sql: string, params?: ReadonlyArray<unknown>, options?: StatementOptions) => Effect.Effect<ReadonlyArray<Row>, DatabaseError>
   /**

@@ -8,7 +8,7 @@ import type { Dialect } from "../Dialect.js"
 import { DecodeError, EncodeError } from "../Errors.js"
 import type * as Table from "../Table.js"
 import { compiledDecoder } from "./rowReader.js"
-import { checkText } from "./representable.js"
+import { checkInteger, checkText, checkUnboundedString, refuse } from "./representable.js"
 import type { ColumnInfo, TableDef } from "./tableDef.js"
 import { describe, fromDriver, isSqlNull, type Purpose, schemaIssues, toDriver, ValueError, writeDecimal } from "./values.js"
 
@@ -89,40 +89,27 @@ const makeWriteEncoder = (dialect: Dialect, table: TableDef, column: ColumnInfo)
   const general = (value: unknown) => encodeValue(dialect, table, column, value)
   const type = column.def.type
   const hooks = dialect.values
-  // Text the database stores as it is (checkText: well-formed, no NUL where it refuses one).
-  const text = (v: string) => {
+  // The type's own check on the spot; a value it refuses goes through `encodeValue` for its error.
+  const checked = (check: (v: unknown) => unknown) => (v: unknown) => {
+    if (v === null) return general(v)
     try {
-      return checkText(v, hooks)
+      return check(v)
     } catch {
       return general(v)
     }
   }
+  const text = (v: unknown) => (typeof v === "string" ? checkText(v, hooks) : refuse("expected text"))
   switch (type._tag) {
-    case "integer": {
-      const [min, max] = hooks.integerRange
-      return (v) => (typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max ? (v === 0 ? 0 : v) : general(v))
-    }
-    case "string": {
-      const limit = type.length === undefined ? hooks.unboundedStringLength : undefined
-      return (v) => (typeof v === "string" && (limit === undefined || v.length <= limit) ? text(v) : general(v))
-    }
+    case "integer":
+      return checked((v) => checkInteger(v, hooks))
+    case "string":
+      return type.length === undefined ? checked((v) => checkUnboundedString(text(v), hooks)) : checked(text)
     case "text":
-      return (v) => (typeof v === "string" ? text(v) : general(v))
+      return checked(text)
     case "boolean":
-      return hooks.booleanAsInteger
-        ? (v) => (v === true ? 1 : v === false ? 0 : general(v))
-        : (v) => (typeof v === "boolean" ? v : general(v))
-    case "numeric": {
-      const { precision, scale } = type
-      return (v) => {
-        if (v === null) return general(v)
-        try {
-          return writeDecimal(v, precision, scale)
-        } catch {
-          return general(v)
-        }
-      }
-    }
+      return checked((v) => (typeof v !== "boolean" ? refuse("expected a boolean") : hooks.booleanAsInteger ? (v ? 1 : 0) : v))
+    case "numeric":
+      return checked((v) => writeDecimal(v, type.precision, type.scale))
     default:
       return general
   }
@@ -177,7 +164,11 @@ export const encodeAssigned = (dialect: Dialect, table: TableDef, column: Column
  * marked so that writing it validates nothing again.
  */
 export const insertValues = (model: Table.Any, table: TableDef, input: unknown, mark = false): Record<string, unknown> => {
-  if (typeof input === "object" && input !== null && Object.getPrototypeOf(input) === validProto(table)) return input as Record<string, unknown>
+  // A plain object (most inputs) is not one of the marked rows: no lookup of the table's mark.
+  if (typeof input === "object" && input !== null) {
+    const proto: unknown = Object.getPrototypeOf(input)
+    if (proto !== Object.prototype && proto !== null && proto === validProtos.get(table)) return input as Record<string, unknown>
+  }
   return validateInsert(model, table, input, mark)
 }
 

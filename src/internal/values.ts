@@ -62,10 +62,12 @@ export type Purpose = "write" | "compare"
 // --- numbers ---------------------------------------------------------------------------
 
 /** A BigDecimal as text at exactly `scale` digits after the point. */
-export const formatDecimal = (value: BigDecimal.BigDecimal, scale: number): string => {
-  const scaled = BigDecimal.scale(value, scale)
-  const digits = (scaled.value < 0n ? -scaled.value : scaled.value).toString().padStart(scale + 1, "0")
-  const sign = scaled.value < 0n ? "-" : ""
+export const formatDecimal = (value: BigDecimal.BigDecimal, scale: number): string => printScaled(BigDecimal.scale(value, scale).value, scale)
+
+/** An integer `v` read as `v / 10^scale`, printed with exactly `scale` digits after the point. */
+const printScaled = (v: bigint, scale: number): string => {
+  const digits = (v < 0n ? -v : v).toString().padStart(scale + 1, "0")
+  const sign = v < 0n ? "-" : ""
   return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
 }
 
@@ -87,15 +89,7 @@ export const writeDecimal = (value: unknown, precision: number, scale: number): 
     // Past `precision` places either way the value cannot fit (or is refused below): no huge powers.
     if (s < scale) v = scale - s <= precision ? v * bigTen(scale - s) : v === 0n ? 0n : undefined
     else if (s > scale) v = s - scale <= precision + 1 && v % bigTen(s - scale) === 0n ? v / bigTen(s - scale) : undefined
-    if (v !== undefined) {
-      const negative = v < 0n
-      const abs = negative ? -v : v
-      if (abs < bigTen(precision)) {
-        const digits = abs.toString().padStart(scale + 1, "0")
-        const sign = negative ? "-" : ""
-        return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`
-      }
-    }
+    if (v !== undefined && (v < 0n ? -v : v) < bigTen(precision)) return printScaled(v, scale)
   }
   return formatDecimal(checkDecimal(value, precision, scale), scale)
 }

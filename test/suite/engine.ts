@@ -93,6 +93,21 @@ export const suite: Suite = (layer, target) => {
         assert.strictEqual(Number((yield* engine.execute(`SELECT ${placeholder(target, 1)} AS n`, [3]))[0]!["n"]), 3)
       }))
 
+    it.effect("a value the driver cannot bind fails the statement with a typed error, pooled or in a transaction, and the engine goes on", () =>
+      Effect.gen(function*() {
+        const engine = yield* Engine.Engine
+        const circular: Record<string, unknown> = {}
+        circular["self"] = circular
+        const text = `SELECT ${placeholder(target, 1)} AS x`
+        const pooled = yield* Effect.either(engine.execute(text, [circular]))
+        const inTransaction = yield* Effect.either(engine.transaction(engine.execute(text, [circular])))
+        for (const result of [pooled, inTransaction]) {
+          assert.isTrue(Either.isLeft(result))
+          if (Either.isLeft(result)) assert.isString(result.left._tag)
+        }
+        assert.strictEqual(Number((yield* engine.execute(`SELECT ${placeholder(target, 1)} AS n`, [4]))[0]!["n"]), 4)
+      }))
+
     it.effect("execute with single returns the first row only, in and out of a transaction", () =>
       Effect.gen(function*() {
         const engine = yield* Engine.Engine

@@ -103,12 +103,7 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
   const q = dialect.ddl.quote
   const rows = validated ? node.rows as ReadonlyArray<Record<string, unknown>> : node.rows.map((row) => insertValues(node.model, table, row))
   if (rows.length > 1 && node.onConflict === undefined && node.returning === undefined && rows.every((row) => setsEvery(table, row))) {
-    const columns = table.columns
-    const encoders = columns.map((c) => writeEncoder(dialect, table, c))
-    return insertEncoded(dialect, table, rows.length, (i, params, at) => {
-      const row = rows[i]!
-      for (let j = 0; j < columns.length; j++) params[at + j] = encoders[j]!(row[columns[j]!.key])
-    })
+    return insertEncoded(dialect, table, rows)
   }
   const out: Array<Step> = []
   const result = node.returning === undefined ? "count" : "rows"
@@ -146,35 +141,37 @@ export const insert = (dialect: Dialect, node: Ast.Insert, validated = false): R
 
 
 /**
- * A plain multi-row INSERT (no RETURNING, no conflict clause) of rows that set every column
- * of `table`, already encoded: one flat array of parameters per statement, rows split by the
- * dialect's parameter limit as `insert` splits them. The text of a statement of n rows is
- * made once per table, dialect and n (a few sizes kept), so a flush of 10,000 rows builds no
- * tuple text per row and encodes each value once. Called by `insertAllDirect`.
+ * A plain multi-row INSERT (no RETURNING, no conflict clause) of validated rows that set
+ * every column of `table` (`setsEvery`): each value encoded once (`writeEncoder`) into one
+ * flat array of parameters per statement, rows split by the dialect's parameter limit as
+ * `insert` splits them. The text of a statement of n rows is made once per table, dialect
+ * and n (a few sizes kept), so a flush of 10,000 rows builds no tuple text per row. Called
+ * by `insert` and `insertAllDirect`. Throws `EncodeError`.
  */
-export const insertEncoded = (
-  dialect: Dialect,
-  table: TableDef,
-  rows: number,
-  encode: (row: number, params: Array<unknown>, at: number) => void
-): ReadonlyArray<Step> => {
-  const width = table.columns.length
+export const insertEncoded = (dialect: Dialect, table: TableDef, rows: ReadonlyArray<Readonly<Record<string, unknown>>>): ReadonlyArray<Step> => {
+  const columns = table.columns
+  const width = columns.length
+  const encoders = columns.map((c) => writeEncoder(dialect, table, c))
   const perStatement = Math.max(1, Math.floor(dialect.compiler.maxParameters / width))
   const identity = table.autoIncrement === undefined
     ? undefined
     : { table: table.tableName, column: table.autoIncrement.name, explicit: true }
   const out: Array<Step> = []
-  for (let first = 0; first < rows; first += perStatement) {
-    const n = Math.min(perStatement, rows - first)
+  for (let first = 0; first < rows.length; first += perStatement) {
+    const n = Math.min(perStatement, rows.length - first)
     const params = new Array<unknown>(n * width)
-    for (let i = 0; i < n; i++) encode(first + i, params, i * width)
+    for (let i = 0; i < n; i++) {
+      const row = rows[first + i]!
+      for (let j = 0; j < width; j++) params[i * width + j] = encoders[j]!(row[columns[j]!.key])
+    }
     const sql = encodedText(dialect, table, n)
     out.push(identity === undefined ? { sql, params, result: "count" } : { sql, params, result: "count", identity })
   }
   return out
 }
 
-const setsEvery = (table: TableDef, row: Readonly<Record<string, unknown>>) => {
+/** The row sets every column of `table` (none left to a default). */
+export const setsEvery = (table: TableDef, row: Readonly<Record<string, unknown>>) => {
   for (const c of table.columns) if (row[c.key] === undefined) return false
   return true
 }

@@ -93,57 +93,70 @@ export class TimedOut {
 }
 
 /** A driver call's failure. */
-export const callFailed = (err: unknown) => new SqlError({ cause: err, message: "Failed to execute statement" })
+const callFailed = (err: unknown) => new SqlError({ cause: err, message: "Failed to execute statement" })
 
 /** A statement cancelled at its bound. */
-export const callTimedOut = (timeoutMillis: number) =>
+const callTimedOut = (timeoutMillis: number) =>
   new SqlError({ cause: new TimedOut(timeoutMillis, undefined), message: `Statement cancelled after ${timeoutMillis} ms` })
 
 /**
- * One driver call as an Effect, bounded: `start` sends the statement and calls back once.
- * Past `timeoutMillis`, or when the fiber is interrupted, `abandon` cancels it on the server
- * (and marks the connection broken); a timeout fails with `TimedOut` as the cause. A
- * failure that is not the server's own marks the connection broken. Used by the adapters.
+ * One driver call, bounded, below Effect: `start` sends the statement and calls back once.
+ * The call settles once, on the driver's answer, at `timeoutMillis` (then `abandon` cancels
+ * it on the server and marks the connection broken; it fails with `TimedOut` as the cause)
+ * or when the returned cancel is called (an interruption: `abandon` too). A failure that is
+ * not the server's own, or a driver that throws before sending, marks the connection broken.
+ * `after` runs once it has settled, before `resume` (the pool path gives the connection back).
  */
+export const startBounded = <A>(
+  conn: Conn,
+  timeoutMillis: number | undefined,
+  abandon: () => void,
+  isServerError: (e: unknown) => boolean,
+  start: (done: Done<A>) => void,
+  resume: (effect: Effect.Effect<A, SqlError>) => void,
+  after?: () => void
+): (() => void) => {
+  let settled = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const settle = () => {
+    settled = true
+    if (timer !== undefined) clearTimeout(timer)
+    after?.()
+  }
+  const done: Done<A> = (err, result) => {
+    if (settled) return
+    if (err && !isServerError(err)) conn.broken = true
+    settle()
+    resume(err ? Effect.fail(callFailed(err)) : Effect.succeed(result))
+  }
+  try {
+    start(done)
+  } catch (e) {
+    // The driver refused the call before sending it (a value it cannot bind): a failure of
+    // the statement, not a defect.
+    done(e, undefined as A)
+  }
+  if (timeoutMillis !== undefined && !settled) {
+    timer = setTimeout(() => {
+      if (settled) return
+      abandon()
+      settle()
+      resume(Effect.fail(callTimedOut(timeoutMillis)))
+    }, timeoutMillis)
+  }
+  return () => {
+    if (settled) return
+    abandon()
+    settle()
+  }
+}
+
+/** `startBounded` as an Effect, interruption cancelling the call. Used by the adapters. */
 export const boundedCall = <A>(
   conn: Conn,
   timeoutMillis: number | undefined,
   abandon: () => void,
   isServerError: (e: unknown) => boolean,
-  start: (done: (err: unknown, result: A) => void) => void
+  start: (done: Done<A>) => void
 ): Effect.Effect<A, SqlError> =>
-  Effect.async<A, SqlError>((resume) => {
-    let settled = false
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const done = (err: unknown, result: A) => {
-      if (settled) return
-      settled = true
-      if (timer !== undefined) clearTimeout(timer)
-      if (err) {
-        if (!isServerError(err)) conn.broken = true
-        resume(Effect.fail(callFailed(err)))
-      } else resume(Effect.succeed(result))
-    }
-    try {
-      start(done)
-    } catch (e) {
-      // The driver refused the call before sending it (mysql2: an undefined bind value): a
-      // failure of the statement, not a defect.
-      done(e, undefined as A)
-      return
-    }
-    if (timeoutMillis !== undefined && !settled) {
-      timer = setTimeout(() => {
-        if (settled) return
-        settled = true
-        abandon()
-        resume(Effect.fail(callTimedOut(timeoutMillis)))
-      }, timeoutMillis)
-    }
-    return Effect.sync(() => {
-      if (settled) return
-      settled = true
-      if (timer !== undefined) clearTimeout(timer)
-      abandon()
-    })
-  })
+  Effect.async<A, SqlError>((resume) => Effect.sync(startBounded(conn, timeoutMillis, abandon, isServerError, start, resume)))

@@ -15,7 +15,7 @@ import type { EngineOptions } from "../../Options.js"
 import type { DatabaseUrl } from "../../Url.js"
 import { markConnectPhase } from "../classify.js"
 import type { Level } from "../transaction.js"
-import { type Call, callFailed, callTimedOut, type Conn, type Done, type Row, type StatementOptions } from "./Conn.js"
+import { type Call, type Conn, type Done, type Row, startBounded, type StatementOptions } from "./Conn.js"
 import { loadFailure } from "./drivers.js"
 import { Pool } from "./Pool.js"
 import { compilerFor } from "./sqlCompiler.js"
@@ -191,51 +191,18 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       later: (conn: Conn) => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, SqlError> =>
       Effect.suspend(() => {
-        let conn: Conn | undefined
-        let settled = false
-        let timer: ReturnType<typeof setTimeout> | undefined
-        const giveBack = (c: Conn) => {
-          settled = true
-          if (timer !== undefined) clearTimeout(timer)
-          pool.release(c)
-        }
+        let cancel: (() => void) | undefined
         return Effect.onInterrupt(
           Effect.async<A, SqlError>((resume) => {
             const taken = pool.tryTake()
             if (taken === undefined || taken.call === undefined) {
               if (taken !== undefined) pool.release(taken)
-              settled = true
               return resume(onPool(now, later))
             }
-            conn = taken
             const call = taken.call
-            const done: Done<A> = (err, result) => {
-              if (settled) return
-              if (err && !call.isServerError(err)) taken.broken = true
-              giveBack(taken)
-              resume(err ? Effect.fail(callFailed(err)) : Effect.succeed(result))
-            }
-            try {
-              start(call, done)
-            } catch (e) {
-              // The driver refused the call before sending it (a value it cannot bind).
-              return done(e, undefined as A)
-            }
-            if (timeoutMillis !== undefined && !settled) {
-              timer = setTimeout(() => {
-                if (settled) return
-                call.abandon()
-                giveBack(taken)
-                resume(Effect.fail(callTimedOut(timeoutMillis)))
-              }, timeoutMillis)
-            }
+            cancel = startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resume, () => pool.release(taken))
           }),
-          () =>
-            Effect.sync(() => {
-              if (settled || conn === undefined) return
-              conn.call!.abandon()
-              giveBack(conn)
-            })
+          () => Effect.sync(() => cancel?.())
         )
       })
 

@@ -23,13 +23,13 @@ export interface MysqlSettings {
 
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
 
-/** Server errors carry an errno below 2000; client-side (2000+) and socket errors mean the connection failed. */
 /** `undefined` binds NULL, as pg and better-sqlite3 bind it (mysql2 throws on it). */
 const bindable = (params: ReadonlyArray<unknown>): ReadonlyArray<unknown> => {
   for (const p of params) if (p === undefined) return params.map((v) => (v === undefined ? null : v))
   return params
 }
 
+/** Server errors carry an errno below 2000; client-side (2000+) and socket errors mean the connection failed. */
 const isServerError = (e: unknown) => {
   const errno = (e as { errno?: unknown })?.errno
   return typeof errno === "number" && errno < 2000 && (e as { fatal?: unknown }).fatal !== true

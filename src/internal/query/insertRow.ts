@@ -19,7 +19,7 @@ import type { Dialect } from "../../Dialect.js"
 import type * as Engine from "../../Engine.js"
 import { type DatabaseError, DecodeError, EncodeError } from "../../Errors.js"
 import type * as Table from "../../Table.js"
-import { insert as compileInsert, insertEncoded, presentColumns } from "../compiler/insert.js"
+import { insert as compileInsert, insertEncoded, presentColumns, setsEvery } from "../compiler/insert.js"
 import type { Step } from "../compiler/context.js"
 import { insertValues, rowDecoder, writeEncoder } from "../rows.js"
 import type { ColumnInfo, TableDef } from "../tableDef.js"
@@ -213,16 +213,12 @@ export const insertAllDirect = (
   const model = node.model
   const columns = def.columns
   const width = columns.length
-  const encoders = columns.map((c) => writeEncoder(dialect, def, c))
   let rows: ReadonlyArray<Record<string, unknown>>
   let steps: ReadonlyArray<Step>
   try {
     rows = node.rows.map((row) => insertValues(model, def, row))
-    for (const row of rows) for (const c of columns) if (row[c.key] === undefined) return undefined
-    steps = insertEncoded(dialect, def, rows.length, (i, params, at) => {
-      const row = rows[i]!
-      for (let j = 0; j < width; j++) params[at + j] = encoders[j]!(row[columns[j]!.key])
-    })
+    if (!rows.every((row) => setsEvery(def, row))) return undefined
+    steps = insertEncoded(dialect, def, rows)
     for (const step of steps) if (!finite(step.params)) return undefined
     // PostgreSQL: explicit ids are recorded as leaving the sequence behind; a sequence
     // already behind is moved by the general path first.
