@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { Engine, MetaData, Query, Session } from "../src/index.js"
 import { User, userInsert } from "./model.js"
 const url = `sqlite:///${join(mkdtempSync(join(tmpdir(), "retort-prof-")), "p.db")}`
-const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url, { pool: { size: 10 } }))))
+const runtime = ManagedRuntime.make(Session.layer.pipe(Layer.provideMerge(Engine.layer(url, { pool: { size: Number(process.env["POOL"] ?? 10) } }))))
 const md = MetaData.make(User)
 await runtime.runPromise(Effect.gen(function*() { yield* md.dropAll; yield* md.createAll }))
 await runtime.runPromise(Query.execute(Query.insert(User).values(Array.from({ length: 10_000 }, (_, i) => userInsert(i)))))
