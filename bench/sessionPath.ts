@@ -45,6 +45,9 @@ const cases: Record<string, () => unknown> = {
   "new SessionObject": loop(() => Effect.sync(() => new SessionObject(engine, noScope, Events.empty, undefined))),
   "Session.use(sync)": loop(() => Session.use(() => Effect.sync(() => 1))),
   "engine.execute (one row)": loop((id) => engine.execute(sql, [id], { single: true })),
+  "Session.use + engine.execute": loop((id) => Session.use(() => engine.execute(sql, [id], { single: true }))),
+  "onExit(engine.execute)": loop((id) => Effect.onExit(engine.execute(sql, [id], { single: true }), () => Effect.void)),
+  "mask(restore(engine.execute))": loop((id) => Effect.uninterruptibleMask((restore) => restore(engine.execute(sql, [id], { single: true })))),
   "Session.use + session.get": loop((id) => Session.use((s) => s.get(User, id)))
 }
 const best: Record<string, number> = {}
