@@ -18,6 +18,15 @@ const harness = () => {
   return { seen, resume, abandon: () => void seen.abandoned++, after: () => void seen.after++ }
 }
 
+/** A call the driver has not answered yet, bounded at 20 ms; `answer` is the driver's late reply. */
+const pending = () => {
+  const conn = connection()
+  const { abandon, after, resume, seen } = harness()
+  let answer: ((err: unknown, result: number) => void) | undefined
+  const cancel = startBounded<number>(conn, 20, abandon, () => true, (done) => void (answer = done), resume, after)
+  return { seen, cancel, answer: (result: number) => answer!(null, result) }
+}
+
 describe("startBounded", () => {
   it("a driver that throws before sending fails the statement (no defect) and marks the connection broken", () => {
     const conn = connection()
@@ -48,12 +57,9 @@ describe("startBounded", () => {
 
   it.live("past the bound: abandoned, given back, failed with TimedOut; the driver's late answer is ignored", () =>
     Effect.gen(function*() {
-      const conn = connection()
-      const { abandon, after, resume, seen } = harness()
-      let late: ((err: unknown, result: number) => void) | undefined
-      startBounded<number>(conn, 20, abandon, () => true, (done) => void (late = done), resume, after)
+      const { answer, seen } = pending()
       yield* Effect.sleep("60 millis")
-      late!(null, 1)
+      answer(1)
       assert.strictEqual(seen.resumed.length, 1)
       const exit = seen.resumed[0]!
       if (Exit.isFailure(exit) && exit.cause._tag === "Fail") assert.instanceOf(exit.cause.error.cause, TimedOut)
@@ -63,14 +69,11 @@ describe("startBounded", () => {
 
   it.live("a cancel (an interruption) abandons and gives back once, and resumes nothing", () =>
     Effect.gen(function*() {
-      const conn = connection()
-      const { abandon, after, resume, seen } = harness()
-      let late: ((err: unknown, result: number) => void) | undefined
-      const cancel = startBounded<number>(conn, 20, abandon, () => true, (done) => void (late = done), resume, after)
+      const { answer, cancel, seen } = pending()
       cancel()
       cancel()
       yield* Effect.sleep("60 millis")
-      late!(null, 1)
+      answer(1)
       assert.strictEqual(seen.resumed.length, 0)
       assert.deepStrictEqual([seen.after, seen.abandoned], [1, 1])
     }))

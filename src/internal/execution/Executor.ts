@@ -181,29 +181,24 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
 
     // A server driver on an idle connection: the take, the driver call, its bound and the
     // release in one Effect.async, whose register runs in the step that takes the connection
-    // (nothing can interrupt in between), and one interruption handler. The general path
-    // (a mask, a suspend, an ensuring, the bounded call's own async and its handler) made
-    // about 5 KB more garbage per PostgreSQL lookup (`bench/garbageProbe.ts`).
+    // (nothing can interrupt in between), its canceler the one interruption handler (as in
+    // `boundedCall`). The general path (a mask, a suspend, an ensuring, the bounded call's own
+    // async and its handler) made about 5 KB more garbage per PostgreSQL lookup
+    // (`bench/garbageProbe.ts`).
     const onPoolCall = <A>(
       start: (call: Call, done: Done<A>) => void,
       timeoutMillis: number | undefined,
       now: (conn: Conn) => A,
       later: (conn: Conn) => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, SqlError> =>
-      Effect.suspend(() => {
-        let cancel: (() => void) | undefined
-        return Effect.onInterrupt(
-          Effect.async<A, SqlError>((resume) => {
-            const taken = pool.tryTake()
-            if (taken === undefined || taken.call === undefined) {
-              if (taken !== undefined) pool.release(taken)
-              return resume(onPool(now, later))
-            }
-            const call = taken.call
-            cancel = startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resume, () => pool.release(taken))
-          }),
-          () => Effect.sync(() => cancel?.())
-        )
+      Effect.async<A, SqlError>((resume) => {
+        const taken = pool.tryTake()
+        if (taken === undefined || taken.call === undefined) {
+          if (taken !== undefined) pool.release(taken)
+          return resume(onPool(now, later))
+        }
+        const call = taken.call
+        return Effect.sync(startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resume, () => pool.release(taken)))
       })
 
     // No Effect at all: taking an idle connection, the statement and the release happen in
