@@ -2,6 +2,7 @@
  * Per-layer cost of one SQLite row insert: the fastest of 25 runs of 2,000, in µs per row, from the
  * engine up to the session. npx tsc -p tsconfig.bench.json && node .bench/bench/insertPath.js
  */
+import Database from "better-sqlite3"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -21,6 +22,14 @@ const t = async (name: string, eff: () => Effect.Effect<unknown, unknown, any>) 
 }
 const sql = "INSERT INTO bench_users (id, name, email, age, score) VALUES (?, ?, ?, ?, ?)"
 const ids = Array.from({ length: N }, (_, i) => i)
+// The raw driver on its own connection to the same file, as workload a's raw side.
+const raw = new Database(url.slice("sqlite:///".length))
+const rawInsert = raw.prepare(sql)
+await t("raw stmt.run in tx", () => Effect.sync(() => {
+  raw.exec("BEGIN")
+  for (const i of ids) { const r = userRow(i); rawInsert.run(r.id, r.name, r.email, r.age, r.score) }
+  raw.exec("COMMIT")
+}))
 await t("engine.execute in tx", () => Effect.flatMap(Engine.Engine, (e) => e.transaction(Effect.forEach(ids, (i) => { const r = userRow(i); return e.execute(sql, [r.id, r.name, r.email, r.age, r.score]) }, { discard: true }))))
 await t("engine.execute RETURNING in tx", () => Effect.flatMap(Engine.Engine, (e) => e.transaction(Effect.forEach(ids, (i) => { const r = userRow(i); return e.execute(sql + " RETURNING id, name, email, age, score", [r.id, r.name, r.email, r.age, r.score]) }, { discard: true }))))
 await t("Query.execute insert in tx", () => Effect.flatMap(Engine.Engine, (e) => e.transaction(Effect.forEach(ids, (i) => Query.execute(Query.insert(User).values(userInsert(i))), { discard: true }))))
@@ -29,4 +38,5 @@ await t("session.insert in tx", () => Effect.scoped(Effect.flatMap(Session.make,
 await t("session.insert in tx (use)", () => Session.use((s) => s.transaction(Effect.forEach(ids, (i) => s.insert(User, userInsert(i)), { discard: true }))))
 await t("forEach succeed", () => Effect.forEach(ids, (i) => Effect.succeed(i), { discard: true }))
 await t("userInsert only", () => Effect.sync(() => { for (const i of ids) userInsert(i) }))
+raw.close()
 await runtime.dispose()
