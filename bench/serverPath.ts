@@ -61,6 +61,8 @@ const run = <A, E>(e: Effect.Effect<A, E, any>) => () => runtime.runPromise(e as
 let rawSelect: () => Promise<unknown>
 let rawGet: () => Promise<unknown>
 let rawInsert: () => Promise<unknown>
+/** PostgreSQL: the same lookups through pg.Query objects, as retort's adapter sends them (no config copy). */
+let rawGetQuery: (() => Promise<unknown>) | undefined
 let close: () => Promise<void>
 let selectSql: string
 let getSql: string
@@ -72,6 +74,15 @@ if (dialect === "postgresql") {
   rawSelect = async () => (await client.query({ name: "s_all", text: selectSql })).rows.length
   rawGet = async () => {
     for (const i of ids) await client.query({ name: "s_get", text: getSql, values: [i] })
+  }
+  rawGetQuery = async () => {
+    for (const i of ids) {
+      await new Promise((resolve, reject) => {
+        const q = new pg.Query(getSql, [i], (err: Error | undefined, r: unknown) => (err ? reject(err) : resolve(r)))
+        ;(q as { name?: string }).name = "s_get_q"
+        client.query(q)
+      })
+    }
   }
   rawInsert = async () => {
     await client.query("BEGIN")
@@ -106,6 +117,7 @@ if (wants("select")) {
 if (wants("get")) {
   const raw = await cpu(rawGet)
   line("get: raw driver", raw, N)
+  if (rawGetQuery !== undefined) line("get: raw driver, pg.Query objects", await cpu(rawGetQuery), N, raw)
   line("get: engine.execute", await cpu(run(Effect.flatMap(Engine.Engine, (e) => Effect.forEach(ids, (i) => e.execute(getSql, [i]), { discard: true })))), N, raw)
   line("get: session.get, one session", await cpu(run(Session.use((s) => Effect.forEach(ids, (i) => s.get(User, i), { discard: true })))), N, raw)
   line("get: session.get, Session.use each", await cpu(run(Effect.forEach(ids, (i) => Session.use((s) => s.get(User, i)), { discard: true }))), N, raw)
