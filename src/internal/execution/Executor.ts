@@ -15,7 +15,7 @@ import type { EngineOptions } from "../../Options.js"
 import type { DatabaseUrl } from "../../Url.js"
 import { markConnectPhase } from "../classify.js"
 import type { Level } from "../transaction.js"
-import { type Call, type Conn, type Done, type Row, startBounded, type StatementOptions } from "./Conn.js"
+import { asyncCancellable, type Call, type Conn, type Done, type Row, startBounded, type StatementOptions } from "./Conn.js"
 import { loadFailure } from "./drivers.js"
 import { Pool } from "./Pool.js"
 import { compilerFor } from "./sqlCompiler.js"
@@ -83,6 +83,7 @@ interface DriverModule {
 }
 
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
+const noCancel = () => {}
 
 /**
  * Loads only the adapter (and so the driver) the URL needs: a PostgreSQL program never loads
@@ -191,14 +192,15 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       now: (conn: Conn) => A,
       later: (conn: Conn) => Effect.Effect<A, SqlError>
     ): Effect.Effect<A, SqlError> =>
-      Effect.async<A, SqlError>((resume) => {
+      asyncCancellable<A, SqlError>((resume) => {
         const taken = pool.tryTake()
         if (taken === undefined || taken.call === undefined) {
           if (taken !== undefined) pool.release(taken)
-          return resume(onPool(now, later))
+          resume(onPool(now, later))
+          return noCancel
         }
         const call = taken.call
-        return Effect.sync(startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resume, () => pool.release(taken)))
+        return startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resume, () => pool.release(taken))
       })
 
     // No Effect at all: taking an idle connection, the statement and the release happen in
