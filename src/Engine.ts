@@ -10,7 +10,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { type Config, type ConfigError, Context, Effect, Either, type Fiber, FiberRef, Layer, Mailbox, Redacted, type Scope, Stream } from "effect"
+import { Cause, type Config, type ConfigError, Context, Effect, Either, type Fiber, FiberRef, Layer, Mailbox, Redacted, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
 import { type DatabaseError, OptionError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
@@ -295,8 +295,11 @@ export const make = (
       }
       return dialect.classify(e, context)
     }
+    // A failure handler only: `Effect.mapError` is a match whose success side is one more
+    // step (and one more Exit) for every statement that succeeds.
+    const classifyCause = (cause: Cause.Cause<unknown>) => Effect.failCause(Cause.map(cause, classifyOne))
     const classify = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, ClassifiedError<E>, R> =>
-      Effect.mapError(self, classifyOne) as Effect.Effect<A, ClassifiedError<E>, R>
+      Effect.catchAllCause(self, classifyCause) as Effect.Effect<A, ClassifiedError<E>, R>
 
     // A statement runs on the transaction in effect on this engine: retort's (a FiberRef of
     // this engine), or an @effect/sql one (sql.withTransaction) if its connection is this
@@ -340,7 +343,7 @@ export const make = (
           }
         }
         if (announceAfter !== undefined) effect = Effect.tap(effect, () => Effect.sync(() => announce(announceAfter)))
-        const classified = Effect.mapError(effect, classifyOne) as Effect.Effect<A, DatabaseError>
+        const classified = classify(effect) as Effect.Effect<A, DatabaseError>
         // A span per statement only when a tracer is installed: Effect's built-in one records
         // nothing anyone reads, and a span is most of a fast statement's cost.
         return traced ? Telemetry.statementSpan(classified, serverOf(level), text, span, identity, rows) : classified
