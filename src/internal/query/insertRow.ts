@@ -99,9 +99,15 @@ const finite = (params: ReadonlyArray<unknown>) => {
 const noRow = (def: TableDef) =>
   new DecodeError({ message: `INSERT into ${def.tableName} stored no row (a trigger dropped it)`, table: def.tableName, column: "(row)", value: "(none)" })
 
-const decodeOne = (decode: (row: Readonly<Record<string, unknown>>) => object, row: Readonly<Record<string, unknown>>): Effect.Effect<object, DecodeError> => {
+const same = (created: object) => created
+
+const decodeOne = (
+  decode: (row: Readonly<Record<string, unknown>>) => object,
+  row: Readonly<Record<string, unknown>>,
+  then: (created: object) => object
+): Effect.Effect<object, DecodeError> => {
   try {
-    return Effect.succeed(decode(row))
+    return Effect.succeed(then(decode(row)))
   } catch (e) {
     if (e instanceof DecodeError) return Effect.fail(e)
     throw e
@@ -145,13 +151,17 @@ const completed = (dialect: Dialect, def: TableDef, plan: Plan, direct: Direct, 
  * runs inside a transaction already and nothing must be written first). On SQLite without
  * RETURNING and untraced, the engine's synchronous path (`statementNow.ts`) then runs it with
  * no Effect per statement, and the Effect returned is already done.
+ *
+ * `then`: applied to the new instance in the step that completes it (the session merges it
+ * into its identity map), rather than in one more `Effect.map` step per row.
  */
 export const insertRow = (
   engine: Engine.Engine,
   model: Table.Any,
   def: TableDef,
   input: unknown,
-  now?: Fiber.RuntimeFiber<unknown, unknown>
+  now?: Fiber.RuntimeFiber<unknown, unknown>,
+  then: (created: object) => object = same
 ): Effect.Effect<object, DatabaseError | DecodeError | EncodeError> => {
   const dialect = engine.dialect
   let prepared: Prepared
@@ -166,13 +176,13 @@ export const insertRow = (
   // PostgreSQL after ids inserted explicitly: the general path moves the sequence first.
   // (Asked of every insert with an identity: it also records an explicit id as leaving the sequence behind.)
   if (plan.identity !== undefined && needsIdentitySync(engine, { sql: plan.sql, params, result: "rows", identity: plan.identity })) {
-    return Effect.map(executeWith(engine, insertQuery(model).values([row] as never).returning(model)), (rows) => rows[0] as object)
+    return Effect.map(executeWith(engine, insertQuery(model).values([row] as never).returning(model)), (rows) => then(rows[0] as object))
   }
   const direct = plan.direct
   if (direct !== undefined && finite(params)) {
     const complete = (result: unknown): Effect.Effect<object, DecodeError> => {
       try {
-        return Effect.succeed(completed(dialect, def, plan, direct, params, result, decode))
+        return Effect.succeed(then(completed(dialect, def, plan, direct, params, result, decode)))
       } catch (e) {
         if (e instanceof DecodeError) return Effect.fail(e)
         throw e
@@ -190,7 +200,7 @@ export const insertRow = (
     rows.length === 0
       // A trigger may drop the row (SQLite's RAISE(IGNORE)): there is no instance to give.
       ? Effect.fail(noRow(def))
-      : decodeOne(decode, rows[0]!))
+      : decodeOne(decode, rows[0]!, then))
 }
 
 /**

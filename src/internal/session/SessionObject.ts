@@ -147,17 +147,16 @@ export class SessionObject implements Session {
         // may run in this step (SQLite), as `runWriteIn` would run it as it is. Then the Effect
         // returned is an Exit, done: no step of its own.
         const now = clean && fiber.getFiberRef(engine.currentTransaction) !== undefined ? fiber : undefined
-        const inserting = hooks === undefined ? insertRow(engine, model, def, values, now) : undefined
-        if (now !== undefined && inserting !== undefined && Exit.isExit(inserting)) {
-          const done = inserting as Exit.Exit<object, Effect.Effect.Error<ReturnType<typeof insertRow>>>
-          return Exit.isSuccess(done) ? Effect.succeed(merged(done.value)) : Effect.failCause(done.cause)
-        }
-        const write = Effect.map(
-          inserting !== undefined
-            ? tx.runWriteIn(fiber, inserting)
-            : tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks!), Engine.Engine, engine)),
-          (created) => merged(created as object)
-        )
+        // The instance is merged in the step that completes it (no `Effect.map` of its own).
+        const inserting = hooks === undefined ? insertRow(engine, model, def, values, now, merged) : undefined
+        type Inserted = Effect.Effect<InstanceType<typeof model>, Effect.Effect.Error<ReturnType<typeof insertRow>>>
+        if (now !== undefined && inserting !== undefined && Exit.isExit(inserting)) return inserting as unknown as Inserted
+        const write = inserting !== undefined
+          ? tx.runWriteIn(fiber, inserting as unknown as Inserted)
+          : Effect.map(
+            tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks!), Engine.Engine, engine)),
+            (created) => merged(created as object)
+          )
         return clean ? write : Effect.zipRight(tx.flush, write)
       })
     this.update = (entity, updates) =>
