@@ -153,4 +153,26 @@ describe("IdentityMap", () => {
     map.clear()
     assert.isUndefined(map.get(def, { id: 0 }))
   })
+
+  // Serial ids live in an array, every other id in a Map: both kinds side by side in one table.
+  it("keeps ids that index an array and ids that cannot apart, each with its own instance", () => {
+    const map = new IdentityMap()
+    const ids = [0, 1, 7, 1_000_000, 0x3fffffff, 0x40000000, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER, -1, -(2 ** 40)]
+    const rows = ids.map((id) => note(id, `n${id}`))
+    for (const row of rows) assert.strictEqual(map.merge(def, row), row)
+    ids.forEach((id, i) => {
+      assert.strictEqual(map.get(def, { id }), rows[i], `id ${id}`)
+      assert.strictEqual(map.merge(def, note(id, "again")), rows[i], `id ${id} merged again`)
+    })
+    assert.strictEqual(map.get(def, { id: -0 }), rows[0])
+    assert.isUndefined(map.get(def, { id: 2 }))
+    for (const id of [1, 0x40000000, -1]) {
+      map.remove(def, { id })
+      assert.isUndefined(map.get(def, { id }), `id ${id} removed`)
+    }
+    assert.strictEqual(map.get(def, { id: 7 }), rows[2])
+    assert.strictEqual(map.get(def, { id: 2 ** 32 }), rows[7])
+    const back = note(1, "back")
+    assert.strictEqual(map.merge(def, back), back)
+  })
 })
