@@ -91,26 +91,52 @@ const isDense = (id: unknown): id is number => typeof id === "number" && id >>> 
  * V8 keeps a sparse one as a dictionary, no larger than a Map.
  */
 class TableRows {
+  // The first instance lives in two fields: a session made for one lookup (workload d) holds
+  // one row, and an array or a Map for it was most of making the session's map (0.5 µs a
+  // lookup, `node .bench/bench/identityProbe.js`). An id is either here or in the structures below.
+  private firstId: unknown = undefined
+  private first: object | undefined = undefined
   private dense: Array<object | undefined> | undefined
-  private one: Map<unknown, object> | undefined = new Map()
+  private one: Map<unknown, object> | undefined
   private shards: Array<Map<unknown, object> | undefined> | undefined
 
   get(id: unknown): object | undefined {
-    if (isDense(id)) return this.dense?.[id]
-    return this.one !== undefined ? this.one.get(id) : this.shards![shardOf(id)]?.get(id)
+    if (this.first !== undefined && sameId(this.firstId, id)) return this.first
+    if (this.dense !== undefined && isDense(id)) {
+      const entity = this.dense[id]
+      if (entity !== undefined) return entity
+    }
+    return this.shards === undefined ? this.one?.get(id) : this.shards[shardOf(id)]?.get(id)
   }
 
-  set(id: unknown, entity: object): void {
-    if (isDense(id)) {
+  /**
+   * `bulk`: a result set is merging (`mergeAll`), the array is worth making. Rows merged one
+   * by one go to the Map until then: an array written at a far index is a dictionary, whose
+   * making cost more than a Map's entry (0.34 µs a row, `identityProbe.js`). A serial id
+   * may then be in the Map and the array both; the array's entry is the newer.
+   */
+  set(id: unknown, entity: object, bulk = false): void {
+    if (this.first !== undefined) {
+      if (sameId(this.firstId, id)) {
+        this.first = entity
+        return
+      }
+    } else if (this.dense === undefined && this.one === undefined && this.shards === undefined) {
+      this.firstId = id
+      this.first = entity
+      return
+    }
+    if (isDense(id) && (bulk || this.dense !== undefined)) {
       ;(this.dense ??= [])[id] = entity
       return
     }
-    if (this.one !== undefined) {
-      this.one.set(id, entity)
-      if (this.one.size > shardAt) this.split()
+    if (this.shards === undefined) {
+      const one = this.one ??= new Map()
+      one.set(id, entity)
+      if (one.size > shardAt) this.split(one)
       return
     }
-    const shards = this.shards!
+    const shards = this.shards
     const i = shardOf(id)
     let shard = shards[i]
     if (shard === undefined) shards[i] = shard = new Map()
@@ -118,15 +144,19 @@ class TableRows {
   }
 
   delete(id: unknown): void {
-    if (isDense(id)) {
-      if (this.dense !== undefined) this.dense[id] = undefined
-    } else if (this.one !== undefined) this.one.delete(id)
-    else this.shards![shardOf(id)]?.delete(id)
+    if (this.first !== undefined && sameId(this.firstId, id)) {
+      this.first = undefined
+      this.firstId = undefined
+      return
+    }
+    if (this.dense !== undefined && isDense(id)) this.dense[id] = undefined
+    if (this.shards === undefined) this.one?.delete(id)
+    else this.shards[shardOf(id)]?.delete(id)
   }
 
-  private split(): void {
+  private split(one: Map<unknown, object>): void {
     const shards: Array<Map<unknown, object> | undefined> = new Array(shardCount)
-    for (const [id, entity] of this.one!) {
+    for (const [id, entity] of one) {
       const i = shardOf(id)
       let shard = shards[i]
       if (shard === undefined) shards[i] = shard = new Map()
@@ -137,18 +167,34 @@ class TableRows {
   }
 }
 
+/** Map's key equality (SameValueZero): `NaN` is itself, bigints compare by value. */
+const sameId = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b)
+
 export class IdentityMap implements IdentityView {
+  // The first table read in two fields, the others in a Map: most sessions read one table.
+  private firstTable: string | undefined
+  private firstRows: TableRows | undefined
   /** One map per table, keyed by `idOf`. */
-  private readonly tables = new Map<string, TableRows>()
+  private tables: Map<string, TableRows> | undefined
+
+  private find(table: string): TableRows | undefined {
+    return this.firstTable === table ? this.firstRows : this.tables?.get(table)
+  }
 
   private rowsOf(table: string): TableRows {
-    let rows = this.tables.get(table)
-    if (rows === undefined) this.tables.set(table, rows = new TableRows())
+    if (this.firstTable === table) return this.firstRows!
+    if (this.firstTable === undefined) {
+      this.firstTable = table
+      return this.firstRows = new TableRows()
+    }
+    const tables = this.tables ??= new Map()
+    let rows = tables.get(table)
+    if (rows === undefined) tables.set(table, rows = new TableRows())
     return rows
   }
 
   get(def: TableDef, values: Readonly<Record<string, unknown>>): object | undefined {
-    return this.tables.get(def.tableName)?.get(idOf(def, values))
+    return this.find(def.tableName)?.get(idOf(def, values))
   }
 
   /** The instance already known for this row, or `entity` (now known). */
@@ -173,7 +219,7 @@ export class IdentityMap implements IdentityView {
       const id = single !== undefined && (typeof value !== "object" || value === null) ? value : idOf(def, row)
       const known = table.get(id)
       if (known !== undefined) rows[i] = known
-      else table.set(id, row)
+      else table.set(id, row, true)
     }
   }
 
@@ -183,16 +229,18 @@ export class IdentityMap implements IdentityView {
   }
 
   remove(def: TableDef, values: Readonly<Record<string, unknown>>): void {
-    this.tables.get(def.tableName)?.delete(idOf(def, values))
+    this.find(def.tableName)?.delete(idOf(def, values))
   }
 
   clear(): void {
-    this.tables.clear()
+    this.firstTable = undefined
+    this.firstRows = undefined
+    this.tables = undefined
   }
 
   /** Forgets these rows: the next read of each loads it again. */
   evict(touched: Touched): void {
-    for (const { id, table } of touched.values()) this.tables.get(table)?.delete(id)
+    for (const { id, table } of touched.values()) this.find(table)?.delete(id)
   }
 
   /** A view that adds to `touched` every row it adds, replaces or removes. */
