@@ -1,6 +1,7 @@
 /**
- * Wall time of 2,000 sequential PostgreSQL lookups, interleaved: raw pg, a bare Effect.async
- * around the same call, engine.execute. node .bench/bench/wallProbe.js
+ * Wall time of 2,000 sequential PostgreSQL lookups, interleaved, medians of 21 rounds: raw pg,
+ * a bare Effect.async around the same call, engine.execute, Session.use + session.get.
+ * npx tsc -p tsconfig.bench.json && node .bench/bench/wallProbe.js
  */
 import { Effect, ManagedRuntime } from "effect"
 import pg from "pg"
@@ -12,9 +13,7 @@ await runtime.runPromise(Effect.gen(function*() { yield* MetaData.make(User).dro
 const engine = await runtime.runPromise(Engine.Engine)
 const client = new pg.Client({ connectionString: url })
 await client.connect()
-await client.query("DROP TABLE IF EXISTS wp; CREATE TABLE wp (id int primary key, name text, email text, age int, score numeric(10,2))")
-await client.query("INSERT INTO wp SELECT g, 'user ' || g, 'u' || g || '@x', g % 50, (g % 1000)::numeric / 10 FROM generate_series(1, 10000) g")
-const sql = "SELECT id, name, email, age, score FROM wp WHERE id = $1"
+const sql = "SELECT id, name, email, age, score FROM bench_users WHERE id = $1"
 const ids = Array.from({ length: 2000 }, (_, i) => 1 + (i * 7919) % 10000)
 const one = (i: number) => new Promise((resolve, reject) => {
   const q = new pg.Query(sql, [i], (err: Error | undefined, r: unknown) => (err ? reject(err) : resolve(r)))
@@ -29,7 +28,6 @@ const cases: Record<string, () => Promise<unknown>> = {
     client.query(q)
   }), { discard: true })),
   engine: () => runtime.runPromise(Effect.forEach(ids, (i) => engine.execute(sql, [i]), { discard: true })),
-  engineUsers: () => runtime.runPromise(Effect.forEach(ids, (i) => engine.execute("SELECT id, name, email, age, score FROM bench_users WHERE id = $1", [i]), { discard: true })),
   sessionGet: () => runtime.runPromise(Effect.forEach(ids, (i) => Session.use((s) => s.get(User, i)), { discard: true }))
 }
 const xs: Record<string, Array<number>> = {}
@@ -44,6 +42,6 @@ for (const [k, v] of Object.entries(xs)) {
   v.sort((a, b) => a - b)
   console.log(k.padEnd(12), "median", v[v.length >> 1]!.toFixed(1), "min", v[0]!.toFixed(1), "ms")
 }
-await client.query("DROP TABLE wp")
+await runtime.runPromise(MetaData.make(User).dropAll)
 await client.end()
 await runtime.dispose()

@@ -206,4 +206,21 @@ describe("IdentityMap", () => {
     assert.isUndefined(map.get(def, { id: 3 }))
     assert.strictEqual(map.get(def, { id: 9999 }), single[3])
   })
+
+  // Past 2,048 rows merged one by one the Map is sharded; a result set then moves the serial ids out.
+  it("moves serial ids merged one by one out of sharded Maps when a result set makes the array", () => {
+    const map = new IdentityMap()
+    const single = Array.from({ length: 3000 }, (_, i) => note(i * 3 + 1, "single"))
+    for (const row of single) assert.strictEqual(map.merge(def, row), row)
+    const set: Array<object> = Array.from({ length: 3000 }, (_, i) => note(i * 2 + 1, "set"))
+    map.mergeAll(def, set)
+    for (let i = 0; i < 3000; i++) {
+      const id = i * 2 + 1
+      assert.strictEqual(set[i], (id - 1) % 3 === 0 ? single[(id - 1) / 3] : map.get(def, { id }), `id ${id}`)
+    }
+    for (let i = 0; i < 3000; i += 101) assert.strictEqual(map.get(def, { id: i * 3 + 1 }), single[i])
+    map.remove(def, { id: 4 })
+    assert.isUndefined(map.get(def, { id: 4 }))
+    assert.strictEqual(map.merge(def, note(7, "again")), single[2])
+  })
 })

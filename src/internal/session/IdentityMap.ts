@@ -84,11 +84,15 @@ const denseLimit = 0x3fffffff
 const isDense = (id: unknown): id is number => typeof id === "number" && id >>> 0 === id && id <= denseLimit
 
 /**
- * One table's instances by id: serial ids in an array, other ids in one Map while small,
- * sharded once large. An array indexed by serial ids holds a row in one slot (8 bytes), where
- * a Map's entry and the copies it makes as it grows allocated about 110 bytes per row of a
- * 10,000-row query (a heap sample of `session.query(User).all` on PostgreSQL: 731 against 624 bytes a row in all, `bench/README.md` stop 29);
- * V8 keeps a sparse one as a dictionary, no larger than a Map.
+ * One table's instances by id: the first in two fields; serial ids in an array once a result
+ * set has made one, every other id in one Map while small, sharded once large. An array
+ * indexed by serial ids holds a row in one slot (8 bytes), where a Map's entry and the copies
+ * it makes as it grows allocated about 110 bytes per row of a 10,000-row query (a heap sample
+ * of `session.query(User).all` on PostgreSQL: 731 against 624 bytes a row in all,
+ * `bench/README.md` stop 29). Rows merged one by one go to the Map until then: an array
+ * written at a far index is a dictionary, whose making cost more than a Map's entry (0.34 µs
+ * a row, `node .bench/bench/identityProbe.js`). Each id lives in one place only: once the
+ * array exists, every serial id is in it.
  */
 class TableRows {
   // The first instance lives in two fields: a session made for one lookup (workload d) holds
@@ -102,19 +106,11 @@ class TableRows {
 
   get(id: unknown): object | undefined {
     if (this.first !== undefined && sameId(this.firstId, id)) return this.first
-    if (this.dense !== undefined && isDense(id)) {
-      const entity = this.dense[id]
-      if (entity !== undefined) return entity
-    }
+    if (this.dense !== undefined && isDense(id)) return this.dense[id]
     return this.shards === undefined ? this.one?.get(id) : this.shards[shardOf(id)]?.get(id)
   }
 
-  /**
-   * `bulk`: a result set is merging (`mergeAll`), the array is worth making. Rows merged one
-   * by one go to the Map until then: an array written at a far index is a dictionary, whose
-   * making cost more than a Map's entry (0.34 µs a row, `identityProbe.js`). A serial id
-   * may then be in the Map and the array both; the array's entry is the newer.
-   */
+  /** `bulk`: a result set is merging (`mergeAll`), the array is worth making. */
   set(id: unknown, entity: object, bulk = false): void {
     if (this.first !== undefined) {
       if (sameId(this.firstId, id)) {
@@ -126,8 +122,8 @@ class TableRows {
       this.first = entity
       return
     }
-    if (isDense(id) && (bulk || this.dense !== undefined)) {
-      ;(this.dense ??= [])[id] = entity
+    if (isDense(id) && (this.dense !== undefined || bulk)) {
+      ;(this.dense ??= this.makeDense())[id] = entity
       return
     }
     if (this.shards === undefined) {
@@ -150,8 +146,22 @@ class TableRows {
       return
     }
     if (this.dense !== undefined && isDense(id)) this.dense[id] = undefined
-    if (this.shards === undefined) this.one?.delete(id)
+    else if (this.shards === undefined) this.one?.delete(id)
     else this.shards[shardOf(id)]?.delete(id)
+  }
+
+  /** The array, with the serial ids merged one by one before it moved out of the Maps. */
+  private makeDense(): Array<object | undefined> {
+    const dense: Array<object | undefined> = []
+    for (const map of this.shards ?? [this.one]) {
+      if (map === undefined) continue
+      for (const [id, entity] of map) {
+        if (!isDense(id)) continue
+        dense[id] = entity
+        map.delete(id)
+      }
+    }
+    return dense
   }
 
   private split(one: Map<unknown, object>): void {
