@@ -59,25 +59,36 @@ interface Window {
  */
 const maxResultSets = 16
 
+const noResultSets: ReadonlyArray<ResultSet> = []
+
+/** The session's identity map, as the identity-map source reads it. */
+export interface KnownInstances {
+  readonly known: (model: Table.Any, key: Readonly<Record<string, unknown>>) => object | undefined
+}
+
 /** One per session. */
 export class LazyLoads {
   /** Bumped by every write of the session: what was loaded before may be stale. */
   generation = 0
+  // Made on first use: a session made for one lookup never loads a relation.
   /** The session's latest result sets, the newest last. */
-  private readonly resultSets: Array<ResultSet> = []
-  readonly windows = new Map<symbol, Window>()
+  private resultSets: Array<ResultSet> | undefined = undefined
+  private windowMap: Map<symbol, Window> | undefined = undefined
+  get windows(): Map<symbol, Window> {
+    return this.windowMap ??= new Map()
+  }
   /**
-   * The session's instance for a primary key, if it holds one (and does not delete it);
-   * set by the session, for the identity-map source.
+   * `known`: the session's instance for a primary key, if it holds one (and does not
+   * delete it), for the identity-map source; none for a session built elsewhere.
    */
-  known: ((model: Table.Any, key: Readonly<Record<string, unknown>>) => object | undefined) | undefined
-  constructor(readonly mode: LazyLoadMode) {}
+  constructor(readonly mode: LazyLoadMode, readonly known?: KnownInstances) {}
 
   /** These instances came back together; one row alone is left to the window. */
   remember(members: ReadonlyArray<object>, also?: ReadonlyArray<object>): void {
     if (members.length < 2) return
-    this.resultSets.push({ members, also, loads: new Map(), index: undefined })
-    if (this.resultSets.length > maxResultSets) this.resultSets.shift()
+    const sets = this.resultSets ??= []
+    sets.push({ members, also, loads: new Map(), index: undefined })
+    if (sets.length > maxResultSets) sets.shift()
   }
 
   /**
@@ -87,8 +98,9 @@ export class LazyLoads {
    */
   resultSetFor(entity: object, def: RelationDef): ResultSet | undefined {
     let latest: ResultSet | undefined
-    for (let i = this.resultSets.length - 1; i >= 0; i--) {
-      const set = this.resultSets[i]!
+    const sets = this.resultSets ?? noResultSets
+    for (let i = sets.length - 1; i >= 0; i--) {
+      const set = sets[i]!
       if (set.index === undefined) {
         set.index = new Set(set.members)
         if (set.also !== undefined) for (const m of set.also) set.index.add(m)
@@ -237,7 +249,7 @@ export const resolve = (session: Session, def: RelationDef, entity: object): Eff
       const values = def.targetKeys.length === 1
         ? { [def.targetKeys[0]!.key]: key }
         : Object.fromEntries(def.targetKeys.map((t, i) => [t.key, (key as ReadonlyArray<unknown>)[i]]))
-      const found = state.known(def.target, values)
+      const found = state.known.known(def.target, values)
       if (found !== undefined) return Effect.succeed({ _tag: "Loaded", found: [found] } as const)
     }
     const set = state.resultSetFor(entity, def)

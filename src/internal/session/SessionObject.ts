@@ -1,13 +1,15 @@
 /**
  * The session object `Session.make` and `Session.use` hand out. Called only by `src/Session.ts`.
  *
- * A class, its members assigned in the constructor, rather than an object literal: V8 may
- * pretenure (allocate in the old generation) a literal's allocation site whose objects
- * outlive a young GC, and a pretenured session holding its closures kept every one of them
- * alive until the next full GC. A session made per lookup then cost 30–70 µs instead of
- * 3 (`node .bench/bench/gcProbe.js use`); constructed objects are never pretenured.
+ * A class rather than an object literal: V8 may pretenure (allocate in the old generation)
+ * a literal's allocation site whose objects outlive a young GC, and a pretenured session
+ * holding its closures kept every one of them alive until the next full GC. A session made
+ * per lookup then cost 30–70 µs instead of 3 (`node .bench/bench/gcProbe.js use`);
+ * constructed objects are never pretenured.
  *
- * Members are own properties (arrow functions) or getters, so `const { get } = session` works.
+ * Each member is a getter on the prototype that makes its function (or Effect) on first
+ * use and keeps it: a session made for one lookup makes one closure, not fifteen, and
+ * `const { get } = session` still works, the function being bound to its session.
  */
 import { Effect, Either, Exit, type Scope } from "effect"
 import * as Engine from "../../Engine.js"
@@ -24,7 +26,7 @@ import { insertRow } from "../query/insertRow.js"
 import { watchWith } from "../query/watch.js"
 import { noDrafts } from "./ChangeSet.js"
 import * as Drafts from "./Drafts.js"
-import { IdentityMap, keyOf, modelOf } from "./IdentityMap.js"
+import { IdentityMap, modelOf } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
 import { get as getByKey, query as queryOf, type Reader } from "./SessionQuery.js"
 import * as SessionTransaction from "./SessionTransaction.js"
@@ -42,27 +44,51 @@ class ReaderObject implements Reader {
 
 export class SessionObject implements Session {
   readonly engine: Session["engine"]
-  readonly add: Session["add"]
-  readonly addAll: Session["addAll"]
-  readonly insert: Session["insert"]
-  readonly update: Session["update"]
-  readonly delete: Session["delete"]
-  readonly merge: Session["merge"]
-  readonly get: Session["get"]
-  readonly query: Session["query"]
-  readonly execute: Session["execute"]
-  readonly scalar: Session["scalar"]
-  readonly exists: Session["exists"]
-  readonly watch: Session["watch"]
-  readonly refresh: Session["refresh"]
-  readonly transaction: Session["transaction"]
-
-  // The Effect members are getters, built on first use: a session made for one lookup
-  // (`Session.use`) never reads them, and building them was a third of making one.
   private readonly tx: SessionTransaction.SessionTransaction
-  private readonly touching: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  private commitEffect: Session["commit"] | undefined
-  private rollbackEffect: Session["rollback"] | undefined
+  private readonly lazy: LazyLoads
+  private readonly events: Events.Registry
+  // Made on first use, each once.
+  private touchedEffect: Effect.Effect<void> | undefined = undefined
+  private readerObject: Reader | undefined = undefined
+  private commitEffect: Session["commit"] | undefined = undefined
+  private rollbackEffect: Session["rollback"] | undefined = undefined
+  private addFn: Session["add"] | undefined = undefined
+  private addAllFn: Session["addAll"] | undefined = undefined
+  private insertFn: Session["insert"] | undefined = undefined
+  private updateFn: Session["update"] | undefined = undefined
+  private deleteFn: Session["delete"] | undefined = undefined
+  private mergeFn: Session["merge"] | undefined = undefined
+  private getFn: Session["get"] | undefined = undefined
+  private queryFn: Session["query"] | undefined = undefined
+  private executeFn: Session["execute"] | undefined = undefined
+  private scalarFn: Session["scalar"] | undefined = undefined
+  private existsFn: Session["exists"] | undefined = undefined
+  private watchFn: Session["watch"] | undefined = undefined
+  private refreshFn: Session["refresh"] | undefined = undefined
+  private transactionFn: Session["transaction"] | undefined = undefined
+
+  constructor(engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options) {
+    this.engine = engine
+    this.events = events
+    const tenant = options?.schema === undefined && options?.settings === undefined
+      ? undefined
+      : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
+    this.tx = SessionTransaction.build(engine, new IdentityMap(), scope, events, tenant)
+    this.lazy = new LazyLoads(options?.lazyLoad ?? "batch", this.tx)
+    register(this, this.lazy)
+  }
+
+  // What lazy loads loaded for a result set is stale once the session writes.
+  private get touched(): Effect.Effect<void> {
+    return this.touchedEffect ??= Effect.sync(() => this.lazy.touch())
+  }
+  private touching<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
+    return Effect.zipRight(this.touched, effect)
+  }
+  private get reader(): Reader {
+    return this.readerObject ??= new ReaderObject(this.engine, this.tx, this.execute, this)
+  }
+
   get flush(): Session["flush"] {
     return this.tx.flush
   }
@@ -73,36 +99,9 @@ export class SessionObject implements Session {
     return this.rollbackEffect ??= this.touching(this.tx.rollback)
   }
 
-  constructor(engine: Engine.Engine, scope: () => Scope.Scope, events: Events.Registry, options?: Options) {
-    this.engine = engine
-    const identity = new IdentityMap()
-    const tenant = options?.schema === undefined && options?.settings === undefined
-      ? undefined
-      : { ...(options.schema === undefined ? {} : { schema: options.schema }), ...(options.settings === undefined ? {} : { settings: options.settings }) }
-    const tx = SessionTransaction.build(engine, identity, scope, events, tenant)
-    // What lazy loads loaded for a result set is stale once the session writes.
-    const lazy = new LazyLoads(options?.lazyLoad ?? "batch")
-    lazy.known = (model, key) => {
-      const unit = tx.unitNow()
-      const def = Table.definition(model)
-      return unit.hides(keyOf(def, key)) ? undefined : unit.identity.get(def, key)
-    }
-    const touched = Effect.sync(() => lazy.touch())
-    const touching = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.zipRight(touched, effect)
-    this.tx = tx
-    this.touching = touching
-
-    // A locking select writes in effect: its locks last only as long as the session's transaction.
-    const writes = (query: Query.Compilable) =>
-      query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"
-    const execute = <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
-      writes(query)
-        ? touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
-        : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
-
-    // For the generator functions below, whose `this` is their own.
-    const session: Session = this
-    this.add = (model: Table.Any, values: unknown, related?: Readonly<Record<string, RelationModule.Drafts>>) =>
+  get add(): Session["add"] {
+    const { tx, lazy } = this
+    return this.addFn ??= (model: Table.Any, values: unknown, related?: Readonly<Record<string, RelationModule.Drafts>>) =>
       Effect.suspend(() => {
         lazy.touch()
         const def = Table.definition(model)
@@ -116,9 +115,13 @@ export class SessionObject implements Session {
         }
         return Effect.flatMap(Drafts.prepare(model, def, values, related), (insert) => Effect.map(tx.recording, (unit) => unit.add(insert)))
       })
-    // Every row validated before any is recorded: a bad row adds none, and 10,000 rows take
-    // one Effect, not three each.
-    this.addAll = (model, rows) =>
+  }
+
+  // Every row validated before any is recorded: a bad row adds none, and 10,000 rows take
+  // one Effect, not three each.
+  get addAll(): Session["addAll"] {
+    const { tx, lazy } = this
+    return this.addAllFn ??= (model, rows) =>
       Effect.suspend(() => {
         lazy.touch()
         const def = Table.definition(model)
@@ -133,9 +136,13 @@ export class SessionObject implements Session {
           for (const values of valid) unit.add({ model, def, values, children: noDrafts })
         })
       })
-    // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
-    // read from the fiber directly, and nothing pending means no flush to run first.
-    this.insert = (model, values) =>
+  }
+
+  // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
+  // read from the fiber directly, and nothing pending means no flush to run first.
+  get insert(): Session["insert"] {
+    const { tx, lazy, engine, events } = this
+    return this.insertFn ??= (model, values) =>
       Effect.withFiberRuntime((fiber) => {
         lazy.touch()
         const unit = tx.unitIn(fiber)
@@ -159,7 +166,11 @@ export class SessionObject implements Session {
           )
         return clean ? write : Effect.zipRight(tx.flush, write)
       })
-    this.update = (entity, updates) =>
+  }
+
+  get update(): Session["update"] {
+    const { tx, lazy } = this
+    return this.updateFn ??= (entity, updates) =>
       Effect.suspend(() => {
         lazy.touch()
         const prepared = prepareUpdate(entity, updates)
@@ -170,7 +181,12 @@ export class SessionObject implements Session {
           return prepared.right.next as typeof entity
         })
       })
-    this.delete = (entity) =>
+  }
+
+  get delete(): Session["delete"] {
+    const { tx, lazy } = this
+    const session: Session = this
+    return this.deleteFn ??= (entity) =>
       Effect.gen(function*() {
         lazy.touch()
         const model = modelOf(entity)
@@ -183,14 +199,54 @@ export class SessionObject implements Session {
         }
         ;(yield* tx.recording).delete(model, def, entity)
       })
-    this.merge = (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity)
-    this.get = (model, key) => getByKey(reader, model, key)
-    this.query = (model) => queryOf(reader, model)
-    this.execute = execute
-    this.scalar = (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.scalarWith(engine, query)))
-    this.exists = (query) => Effect.zipRight(tx.flush, (writes(query) ? tx.runWrite : tx.run)(Query.existsWith(engine, query)))
-    this.watch = (query) => watchWith(engine, query)
-    this.refresh = (entity) =>
+  }
+
+  get merge(): Session["merge"] {
+    const { tx } = this
+    return this.mergeFn ??= (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity)
+  }
+
+  get get(): Session["get"] {
+    return this.getFn ??= (model, key) => getByKey(this.reader, model, key)
+  }
+
+  get query(): Session["query"] {
+    return this.queryFn ??= (model) => queryOf(this.reader, model)
+  }
+
+  get execute(): Session["execute"] {
+    const { tx, engine } = this
+    return this.executeFn ??= <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
+      writes(query)
+        ? this.touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
+        : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
+  }
+
+  get scalar(): Session["scalar"] {
+    const { tx, engine } = this
+    return this.scalarFn ??= (query) => {
+      const scalar = Query.scalarWith(engine, query)
+      return Effect.zipRight(tx.flush, writes(query) ? tx.runWrite(scalar) : tx.run(scalar))
+    }
+  }
+
+  get exists(): Session["exists"] {
+    const { tx, engine } = this
+    return this.existsFn ??= (query) => {
+      const exists = Query.existsWith(engine, query)
+      return Effect.zipRight(tx.flush, writes(query) ? tx.runWrite(exists) : tx.run(exists))
+    }
+  }
+
+  get watch(): Session["watch"] {
+    const { engine } = this
+    return this.watchFn ??= (query) => watchWith(engine, query)
+  }
+
+  get refresh(): Session["refresh"] {
+    const { tx, lazy } = this
+    const execute = this.execute
+    return this.refreshFn ??= (entity) =>
       Effect.gen(function*() {
         lazy.touch()
         const model = modelOf(entity)
@@ -200,10 +256,15 @@ export class SessionObject implements Session {
         ;(yield* tx.unit).identity.replace(def, rows[0] as object)
         return rows[0] as typeof entity
       })
-    // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
-    this.transaction = (effect, options) => touching(Effect.ensuring(tx.transaction(effect, options), touched))
+  }
 
-    register(this, lazy)
-    const reader: Reader = new ReaderObject(engine, tx, execute, session)
+  // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
+  get transaction(): Session["transaction"] {
+    const { tx } = this
+    return this.transactionFn ??= (effect, options) => this.touching(Effect.ensuring(tx.transaction(effect, options), this.touched))
   }
 }
+
+// A locking select writes in effect: its locks last only as long as the session's transaction.
+const writes = (query: Query.Compilable) =>
+  query.node._tag === "Select" ? query.node.lock !== undefined : query.node._tag !== "Compound"

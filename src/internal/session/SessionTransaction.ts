@@ -20,7 +20,8 @@ import * as Events from "../../Events.js"
 import type { SessionError } from "../../Session.js"
 import { parentSpan } from "../telemetry.js"
 import type * as Transaction from "../transaction.js"
-import type { IdentityMap } from "./IdentityMap.js"
+import * as Table from "../../Table.js"
+import { type IdentityMap, keyOf } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
 import { UnitOfWork } from "./UnitOfWork.js"
 import { warnIfUnwritten } from "./Unflushed.js"
@@ -65,13 +66,15 @@ export interface SessionTransaction {
     effect: Effect.Effect<A, E, R>,
     options?: Engine.TransactionOptions
   ) => Effect.Effect<A, E | SessionError, R>
+  /** The instance the current level holds for a primary key, unless it deletes it (lazy loads' identity-map source). */
+  readonly known: (model: Table.Any, key: Readonly<Record<string, unknown>>) => object | undefined
 }
 
 /**
  * Synchronous and allocation-light: a session is made per request (often per lookup), so
- * its locks are made on first use and nothing here runs an Effect.
- */
-/**
+ * building one makes a single object. Its methods live on the prototype, its locks and
+ * Effects are made on first use, and nothing here runs an Effect.
+ *
  * `sessionScope` is asked for only when the session begins its transaction: `Session.use`
  * makes one then, so that a session that never writes has no scope at all.
  */
@@ -81,118 +84,170 @@ export const build = (
   sessionScope: () => Scope.Scope,
   events: Events.Registry = Events.empty,
   tenant?: Engine.TransactionOptions
-): SessionTransaction => {
-  const root = new UnitOfWork(identity, undefined)
+): SessionTransaction => new Parts(engine, identity, sessionScope, events, tenant)
+
+// A class, not closures over `build`'s variables: a closure per member was about 1.9 KB of
+// garbage per session (bench/sessionPath.ts). Constructed, not an object literal: V8 may
+// pretenure a literal's allocation site, and a pretenured object holding a session's state
+// keeps it alive through every young GC. Callers call its members as methods.
+class Parts implements SessionTransaction {
+  private readonly root: UnitOfWork
   // Per session, so that two sessions used by one fiber never share a level.
   // Made on the first nested block: until then every fiber records into the root, and a
   // session that never nests (most of them) never pays for a FiberRef.
-  let current: FiberRef.FiberRef<UnitOfWork> | undefined
+  private current: FiberRef.FiberRef<UnitOfWork> | undefined = undefined
   /** Levels of blocks under way: the session's rollback empties them too. */
-  let open: Set<UnitOfWork> | undefined
-  let tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined
-  let beginLock: Effect.Semaphore | undefined
-  let outermostLock: Effect.Semaphore | undefined
+  private open: Set<UnitOfWork> | undefined = undefined
+  private tx: { readonly handle: Transaction.Handle; readonly scope: Scope.CloseableScope } | undefined = undefined
+  private beginLock: Effect.Semaphore | undefined = undefined
+  private outermostLock: Effect.Semaphore | undefined = undefined
   /** True while an outermost block runs: a failed flush inside it is left to the block to roll back. */
-  let inOutermost = false
-
-  const unit = Effect.suspend(() => (current === undefined ? Effect.succeed(root.recorder) : Effect.map(FiberRef.get(current), (u) => u.recorder)))
+  private inOutermost = false
   // One finalizer per session, added on its first change: a session that only reads adds none.
-  let watched = false
+  private watched = false
   /** A flush wrote rows into the session's transaction since it began: a close without COMMIT loses them. */
-  let flushedUncommitted = false
-  const recording = Effect.suspend(() => {
-    if (watched) return unit
-    watched = true
-    const warn = warnIfUnwritten(root.changes, () => tx !== undefined && flushedUncommitted)
-    return Effect.zipRight(Scope.addFinalizerExit(sessionScope(), warn), unit)
-  })
-  const unitNow = () =>
-    current === undefined
-      ? root.recorder
-      : Option.match(Fiber.getCurrentFiber(), { onNone: () => root, onSome: (fiber) => fiber.getFiberRef(current!).recorder })
+  private flushedUncommitted = false
+  // The Effects below are built on first use, once: a session made for one lookup uses none.
+  private unitEffect: Effect.Effect<UnitOfWork> | undefined = undefined
+  private recordingEffect: Effect.Effect<UnitOfWork> | undefined = undefined
+  private rollbackEffect: Effect.Effect<void> | undefined = undefined
+  private flushEffect: Effect.Effect<void, SessionError> | undefined = undefined
+  private commitEffect: Effect.Effect<void, SessionError> | undefined = undefined
+  private readLevelEffect: Effect.Effect<Transaction.Level | undefined, DatabaseError> | undefined = undefined
 
-  const unitIn = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => (current === undefined ? root.recorder : fiber.getFiberRef(current).recorder)
+  constructor(
+    private readonly engine: Engine.Engine,
+    private readonly identity: IdentityMap,
+    private readonly sessionScope: () => Scope.Scope,
+    private readonly events: Events.Registry,
+    private readonly tenant: Engine.TransactionOptions | undefined
+  ) {
+    this.root = new UnitOfWork(identity, undefined)
+  }
+
+  get unit(): Effect.Effect<UnitOfWork> {
+    return this.unitEffect ??= Effect.suspend(() =>
+      this.current === undefined ? Effect.succeed(this.root.recorder) : Effect.map(FiberRef.get(this.current), (u) => u.recorder)
+    )
+  }
+
+  get recording(): Effect.Effect<UnitOfWork> {
+    return this.recordingEffect ??= Effect.suspend(() => {
+      if (this.watched) return this.unit
+      this.watched = true
+      const warn = warnIfUnwritten(this.root.changes, () => this.tx !== undefined && this.flushedUncommitted)
+      return Effect.zipRight(Scope.addFinalizerExit(this.sessionScope(), warn), this.unit)
+    })
+  }
+
+  unitNow(): UnitOfWork {
+    const current = this.current
+    return current === undefined
+      ? this.root.recorder
+      : Option.match(Fiber.getCurrentFiber(), { onNone: () => this.root, onSome: (fiber) => fiber.getFiberRef(current).recorder })
+  }
+
+  known(model: Table.Any, key: Readonly<Record<string, unknown>>): object | undefined {
+    const unit = this.unitNow()
+    const def = Table.definition(model)
+    return unit.hides(keyOf(def, key)) ? undefined : unit.identity.get(def, key)
+  }
+
+  unitIn(fiber: Fiber.RuntimeFiber<unknown, unknown>): UnitOfWork {
+    return this.current === undefined ? this.root.recorder : fiber.getFiberRef(this.current).recorder
+  }
 
   /** Begins the session's transaction on a connection it holds until commit or rollback. */
-  const begin = (options?: Engine.TransactionOptions) =>
-    (beginLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => {
-      if (tx !== undefined) return Effect.succeed(tx.handle.level)
+  private begin(options?: Engine.TransactionOptions): Effect.Effect<Transaction.Level, DatabaseError> {
+    return (this.beginLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => {
+      if (this.tx !== undefined) return Effect.succeed(this.tx.handle.level)
+      const { engine, tenant } = this
       return Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          const scope = yield* Scope.fork(sessionScope(), ExecutionStrategy.sequential)
+        Effect.gen(this, function*() {
+          const scope = yield* Scope.fork(this.sessionScope(), ExecutionStrategy.sequential)
           const handle = yield* restore(Scope.extend(engine.begin(tenant === undefined ? options : { ...tenant, ...options }), scope)).pipe(
             Effect.onError(() => Scope.close(scope, Exit.void))
           )
-          tx = { handle, scope }
+          this.tx = { handle, scope }
           return handle.level
         })
       )
     }))
+  }
 
   // A tenant's session reads in its transaction too: the schema and settings are the transaction's.
-  const run = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-    tenant !== undefined ? runWrite(effect) : Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-      ambient !== undefined || tx === undefined ? effect : Effect.locally(effect, engine.currentTransaction, tx.handle.level))
+  run<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> {
+    if (this.tenant !== undefined) return this.runWrite(effect)
+    return Effect.flatMap(FiberRef.get(this.engine.currentTransaction), (ambient) =>
+      ambient !== undefined || this.tx === undefined ? effect : Effect.locally(effect, this.engine.currentTransaction, this.tx.handle.level))
+  }
 
-  const runWrite = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-      ambient !== undefined
-        ? effect
-        : tx !== undefined
-        // Already begun: no lock to take (the hot path of a session that writes row by row).
-        ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
-        : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level)))
+  runWrite<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> {
+    return Effect.withFiberRuntime((fiber) => this.runWriteIn(fiber, effect))
+  }
 
   // A read runs as it is where the transaction in effect is the one it should run in.
-  const readsAsIs = (fiber: Fiber.RuntimeFiber<unknown, unknown>) =>
-    tenant === undefined && (tx === undefined || fiber.getFiberRef(engine.currentTransaction) !== undefined)
+  readsAsIs(fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean {
+    return this.tenant === undefined && (this.tx === undefined || fiber.getFiberRef(this.engine.currentTransaction) !== undefined)
+  }
 
-  const runIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-    readsAsIs(fiber) ? effect : tenant !== undefined ? runWrite(effect) : Effect.locally(effect, engine.currentTransaction, tx!.handle.level)
-
-  const runWriteIn = <A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> =>
-    fiber.getFiberRef(engine.currentTransaction) !== undefined
+  runIn<A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> {
+    return this.readsAsIs(fiber)
       ? effect
-      : tx !== undefined
-      ? Effect.locally(effect, engine.currentTransaction, tx.handle.level)
-      : Effect.flatMap(begin(), (level) => Effect.locally(effect, engine.currentTransaction, level))
+      : this.tenant !== undefined
+      ? this.runWrite(effect)
+      : Effect.locally(effect, this.engine.currentTransaction, this.tx!.handle.level)
+  }
+
+  runWriteIn<A, E, R>(fiber: Fiber.RuntimeFiber<unknown, unknown>, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DatabaseError, R> {
+    const currentTransaction = this.engine.currentTransaction
+    return fiber.getFiberRef(currentTransaction) !== undefined
+      ? effect
+      : this.tx !== undefined
+      // Already begun: no lock to take (the hot path of a session that writes row by row).
+      ? Effect.locally(effect, currentTransaction, this.tx.handle.level)
+      : Effect.flatMap(this.begin(), (level) => Effect.locally(effect, currentTransaction, level))
+  }
 
   /** Ends the session's transaction, if it has one, and returns its connection. */
-  const end = <E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>) =>
-    Effect.suspend(() => {
-      const ending = tx
-      tx = undefined
-      flushedUncommitted = false
+  private end<E>(how: (handle: Transaction.Handle) => Effect.Effect<void, E>): Effect.Effect<void, E> {
+    return Effect.suspend(() => {
+      const ending = this.tx
+      this.tx = undefined
+      this.flushedUncommitted = false
       if (ending === undefined) return Effect.void
       return Effect.ensuring(how(ending.handle), Scope.close(ending.scope, Exit.void))
     }).pipe(Effect.uninterruptible)
-
-  const forget = () => {
-    root.reset()
-    if (open !== undefined) for (const level of open) level.reset()
-    identity.clear()
   }
 
-  // The Effects below are built on first use, once: a session made for one lookup uses none.
-  let rollbackEffect: Effect.Effect<void> | undefined
-  const rollback = (): Effect.Effect<void> =>
-    rollbackEffect ??= parentSpan(
+  private forget(): void {
+    this.root.reset()
+    if (this.open !== undefined) for (const level of this.open) level.reset()
+    this.identity.clear()
+  }
+
+  get rollback(): Effect.Effect<void> {
+    return this.rollbackEffect ??= parentSpan(
       "session.rollback",
       Effect.suspend(() => {
-        forget()
-        const begun = tx !== undefined
-        return Effect.zipRight(end((handle) => handle.rollback), begun ? events.afterRollback : Effect.void)
+        this.forget()
+        const begun = this.tx !== undefined
+        return Effect.zipRight(this.end((handle) => handle.rollback), begun ? this.events.afterRollback : Effect.void)
       })
     )
+  }
 
-  const flushLevel = (level: UnitOfWork): Effect.Effect<void, SessionError> =>
-    Effect.suspend(() => {
+  private flushLevel(level: UnitOfWork): Effect.Effect<void, SessionError> {
+    return Effect.suspend(() => {
       if (level.changes.isEmpty && level.flushing === 0) return Effect.void
       const write = level.flushLock.withPermits(1)(Effect.suspend(() => {
         if (level.changes.isEmpty) return Effect.void
         level.flushing++
         return Effect.ensuring(
-          Effect.zipRight(runWrite(Persister.flush(level.changes, level.identity, events)), Effect.sync(() => void (flushedUncommitted = true))),
+          Effect.zipRight(
+            this.runWrite(Persister.flush(level.changes, level.identity, this.events)),
+            Effect.sync(() => void (this.flushedUncommitted = true))
+          ),
           Effect.sync(() => level.flushing--)
         )
       }))
@@ -202,46 +257,48 @@ export const build = (
         // A failed flush leaves the transaction unusable on PostgreSQL: outside a block the
         // session rolls back and stays usable; inside one, the block's own end rolls back.
         Effect.tapErrorCause(() =>
-          Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient) =>
-            level === root && !inOutermost && (ambient === undefined || ambient.depth === 0) ? rollback() : Effect.void)
+          Effect.flatMap(FiberRef.get(this.engine.currentTransaction), (ambient) =>
+            level === this.root && !this.inOutermost && (ambient === undefined || ambient.depth === 0) ? this.rollback : Effect.void)
         ),
-        Effect.provideService(Engine.Engine, engine)
+        Effect.provideService(Engine.Engine, this.engine)
       )
     })
+  }
 
-  let flushEffect: Effect.Effect<void, SessionError> | undefined
-  const flush = () => flushEffect ??= Effect.flatMap(unit, flushLevel)
+  get flush(): Effect.Effect<void, SessionError> {
+    return this.flushEffect ??= Effect.flatMap(this.unit, (level) => this.flushLevel(level))
+  }
 
   // A failed beforeCommit rolls back, as a failed flush does; afterCommit's failure leaves the data committed.
-  let commitEffect: Effect.Effect<void, SessionError> | undefined
-  const commit = (): Effect.Effect<void, SessionError> =>
-    commitEffect ??= parentSpan(
+  get commit(): Effect.Effect<void, SessionError> {
+    return this.commitEffect ??= parentSpan(
       "session.commit",
       Effect.zipRight(
         Effect.zipRight(
-          Effect.onError(events.beforeCommit, rollback),
-          flush()
+          Effect.onError(this.events.beforeCommit, () => this.rollback),
+          this.flush
         ),
         Effect.suspend(() => {
-          identity.clear()
-          return end((handle) => handle.commit)
+          this.identity.clear()
+          return this.end((handle) => handle.commit)
         })
       )
-    ).pipe(Effect.zipRight(events.afterCommit))
+    ).pipe(Effect.zipRight(this.events.afterCommit))
+  }
 
   /** The session's own transaction: begun with the options, committed or rolled back, retried as asked. */
-  const outermost = <A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) => {
+  private outermost<A, E, R>(effect: Effect.Effect<A, E, R>, options: Engine.TransactionOptions | undefined) {
     const once = Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function*() {
-        const level = yield* begin(options)
-        inOutermost = true
-        const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, flush()), engine.currentTransaction, level)))
-        inOutermost = false
+      Effect.gen(this, function*() {
+        const level = yield* this.begin(options)
+        this.inOutermost = true
+        const exit = yield* Effect.exit(restore(Effect.locally(Effect.zipLeft(effect, this.flush), this.engine.currentTransaction, level)))
+        this.inOutermost = false
         if (Exit.isFailure(exit)) {
-          yield* rollback()
+          yield* this.rollback
           return yield* exit
         }
-        yield* Effect.onError(commit(), rollback)
+        yield* Effect.onError(this.commit, () => this.rollback)
         return exit.value
       })
     )
@@ -254,70 +311,38 @@ export const build = (
    * A savepoint with a level of its own. The parent's pending changes are written first,
    * at the parent's level, so the savepoint holds exactly what the block does.
    */
-  const nested = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SessionError, R> =>
-    Effect.flatMap(unit, (parent) =>
+  private nested<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | SessionError, R> {
+    return Effect.flatMap(this.unit, (parent) =>
       Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          yield* restore(flushLevel(parent))
+        Effect.gen(this, function*() {
+          yield* restore(this.flushLevel(parent))
           const level = parent.child()
-          ;(open ??= new Set()).add(level)
-          current ??= FiberRef.unsafeMake<UnitOfWork>(root)
-          const block = Effect.locally(Effect.zipLeft(effect, flushLevel(level)), current, level)
+          ;(this.open ??= new Set()).add(level)
+          const current = this.current ??= FiberRef.unsafeMake<UnitOfWork>(this.root)
+          const block = Effect.locally(Effect.zipLeft(effect, this.flushLevel(level)), current, level)
           // A savepoint needs the session's transaction: runWrite begins it now if need be.
-          const exit = yield* Effect.exit(restore(runWrite(engine.transaction(block))))
-          open?.delete(level)
+          const exit = yield* Effect.exit(restore(this.runWrite(this.engine.transaction(block))))
+          this.open?.delete(level)
           if (Exit.isSuccess(exit)) level.commit()
           else level.discard()
           return yield* exit
         })
       ))
+  }
 
-  const transaction = <A, E, R>(effect: Effect.Effect<A, E, R>, options?: Engine.TransactionOptions) =>
-    Effect.flatMap(FiberRef.get(engine.currentTransaction), (ambient): Effect.Effect<A, E | SessionError, R> =>
+  transaction<A, E, R>(effect: Effect.Effect<A, E, R>, options?: Engine.TransactionOptions): Effect.Effect<A, E | SessionError, R> {
+    return Effect.flatMap(FiberRef.get(this.engine.currentTransaction), (ambient): Effect.Effect<A, E | SessionError, R> =>
       ambient !== undefined
-        ? nested(effect)
-        : (outermostLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(Effect.suspend(() => (tx === undefined ? outermost(effect, options) : nested(effect)))))
+        ? this.nested(effect)
+        : (this.outermostLock ??= Effect.unsafeMakeSemaphore(1)).withPermits(1)(
+          Effect.suspend(() => (this.tx === undefined ? this.outermost(effect, options) : this.nested(effect)))
+        ))
+  }
 
-  let readLevelEffect: Effect.Effect<Transaction.Level | undefined, DatabaseError> | undefined
-  const readLevel = () =>
-    readLevelEffect ??= Effect.flatMap(
-      FiberRef.get(engine.currentTransaction),
-      (ambient) => ambient !== undefined ? Effect.succeed(ambient) : tenant !== undefined ? begin() : Effect.succeed(tx?.handle.level)
+  get readLevel(): Effect.Effect<Transaction.Level | undefined, DatabaseError> {
+    return this.readLevelEffect ??= Effect.flatMap(
+      FiberRef.get(this.engine.currentTransaction),
+      (ambient) => ambient !== undefined ? Effect.succeed(ambient) : this.tenant !== undefined ? this.begin() : Effect.succeed(this.tx?.handle.level)
     )
-
-  return new Parts(unit, recording, unitNow, unitIn, runIn, readsAsIs, runWriteIn, run, readLevel, runWrite, flush, commit, rollback, transaction)
-}
-
-// Constructed, not an object literal: V8 may pretenure a literal's allocation site, and a
-// pretenured object holding a session's closures keeps them alive through every young GC.
-// The Effect members are getters over thunks that build them on first use.
-class Parts implements SessionTransaction {
-  constructor(
-    readonly unit: SessionTransaction["unit"],
-    readonly recording: SessionTransaction["recording"],
-    readonly unitNow: SessionTransaction["unitNow"],
-    readonly unitIn: SessionTransaction["unitIn"],
-    readonly runIn: SessionTransaction["runIn"],
-    readonly readsAsIs: SessionTransaction["readsAsIs"],
-    readonly runWriteIn: SessionTransaction["runWriteIn"],
-    readonly run: SessionTransaction["run"],
-    private readonly readLevelOf: () => SessionTransaction["readLevel"],
-    readonly runWrite: SessionTransaction["runWrite"],
-    private readonly flushOf: () => SessionTransaction["flush"],
-    private readonly commitOf: () => SessionTransaction["commit"],
-    private readonly rollbackOf: () => SessionTransaction["rollback"],
-    readonly transaction: SessionTransaction["transaction"]
-  ) {}
-  get readLevel() {
-    return this.readLevelOf()
-  }
-  get flush() {
-    return this.flushOf()
-  }
-  get commit() {
-    return this.commitOf()
-  }
-  get rollback() {
-    return this.rollbackOf()
   }
 }
