@@ -304,21 +304,20 @@ export const make = (
     // A statement runs on the transaction in effect on this engine: retort's (a FiberRef of
     // this engine), or an @effect/sql one (sql.withTransaction) if its connection is this
     // engine's (its tag is global: another engine's connection must not be used). Otherwise
-    // on a pooled connection, in autocommit.
-    const run = <A>(
+    // on a pooled connection, in autocommit. `rows`: `execute` (the rows) rather than
+    // `executeRaw` (the driver's result). The statement's parts are passed as they are, not
+    // as closures over them: a statement made four closures before it ran.
+    const run = (
+      rows: boolean,
       text: string,
-      onConn: (conn: Conn) => Effect.Effect<A, SqlError>,
-      onPool: () => Effect.Effect<A, SqlError>,
-      now: ((conn: Conn | undefined) => A | undefined) | undefined,
-      span: StatementOptions | undefined,
-      rows?: (a: A) => number | undefined,
-      onReplica?: (replica: Executor.Executor) => Effect.Effect<A, SqlError>
-    ): Effect.Effect<A, DatabaseError> =>
-      Effect.withFiberRuntime<A, DatabaseError>((fiber) => {
-        if (now !== undefined) {
-          const result = inStep(fiber, text, now, span)
+      params: ReadonlyArray<unknown>,
+      span: StatementOptions | undefined
+    ): Effect.Effect<unknown, DatabaseError> =>
+      Effect.withFiberRuntime<unknown, DatabaseError>((fiber) => {
+        if (syncNow !== undefined) {
+          const result = inStep(fiber, rows, text, params, span)
           if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
-          if (result !== StatementNow.notNow) return Effect.succeed(result as A)
+          if (result !== StatementNow.notNow) return Effect.succeed(result)
         }
         const level = fiber.getFiberRef(current)
         const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
@@ -327,27 +326,31 @@ export const make = (
         if (writes !== undefined && level !== undefined) level.written.add(writes)
         const announceAfter = level === undefined ? writes : undefined
         if (replicas !== undefined) {
-          const routed = route(fiber, level, held, text, onPool, span, rows, onReplica)
+          const routed = route(fiber, level, held, rows, text, params, span)
           if (routed !== undefined) return routed
         }
         const traced = Telemetry.isTraced(fiber)
-        let effect: Effect.Effect<A, SqlError>
-        if (level !== undefined) effect = Transaction.runOn(level, onConn)
-        else if (held !== undefined) effect = onConn(held)
+        let effect: Effect.Effect<unknown, SqlError>
+        if (level !== undefined) effect = Transaction.runOn(level, (conn) => onConn(rows, conn, text, params, span))
+        else if (held !== undefined) effect = onConn(rows, held, text, params, span)
         else {
           const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
           const conn = tx._tag === "Some" ? exec.connOf(tx.value[0]) : undefined
-          effect = conn !== undefined ? onConn(conn) : onPool()
+          effect = conn !== undefined ? onConn(rows, conn, text, params, span) : onPool(rows, text, params, span)
           if (replicas !== undefined && conn === undefined && span?.readOnly !== true && Telemetry.operationOf(text) !== "SELECT") {
             effect = Effect.zipLeft(effect, wrote)
           }
         }
         if (announceAfter !== undefined) effect = Effect.tap(effect, () => Effect.sync(() => announce(announceAfter)))
-        const classified = classify(effect) as Effect.Effect<A, DatabaseError>
+        const classified = classify(effect) as Effect.Effect<unknown, DatabaseError>
         // A span per statement only when a tracer is installed: Effect's built-in one records
         // nothing anyone reads, and a span is most of a fast statement's cost.
-        return traced ? Telemetry.statementSpan(classified, serverOf(level), text, span, identity, rows) : classified
+        return traced ? Telemetry.statementSpan(classified, serverOf(level), text, span, identity, rows ? rowCount : undefined) : classified
       })
+    const onConn = (rows: boolean, conn: Conn, text: string, params: ReadonlyArray<unknown>, o: StatementOptions | undefined) =>
+      rows ? firstOnly(exec.queryOn(conn, text, params, o), o) : exec.runOn(conn, text, params)
+    const onPool = (rows: boolean, text: string, params: ReadonlyArray<unknown>, o: StatementOptions | undefined) =>
+      rows ? firstOnly(exec.query(text, params, o), o) : exec.run(text, params)
     // With replicas: a read outside any transaction, by a fiber that has not written within
     // the readYourWrites window, goes to a replica; a write outside one opens that window.
     // Live queries (`watch`): how many run, and the announcement of a committed write.
@@ -361,29 +364,32 @@ export const make = (
     const serverOf = (level: Transaction.Level | undefined) =>
       level === undefined || replicas === undefined ? spanBase : replicaConns.get(level.conn) ?? spanBase
     const wrote = replicas === undefined ? Effect.void : Effect.suspend(() => FiberRef.set(replicas.primaryUntil, Date.now() + replicas.windowMillis))
-    const route = <A>(
+    const route = (
       fiber: Fiber.RuntimeFiber<unknown, unknown>,
       level: Transaction.Level | undefined,
       held: Conn | undefined,
+      rows: boolean,
       text: string,
-      onPool: () => Effect.Effect<A, SqlError>,
-      span: StatementOptions | undefined,
-      rows: ((a: A) => number | undefined) | undefined,
-      onReplica: ((replica: Executor.Executor) => Effect.Effect<A, SqlError>) | undefined
-    ): Effect.Effect<A, DatabaseError> | undefined => {
+      params: ReadonlyArray<unknown>,
+      span: StatementOptions | undefined
+    ): Effect.Effect<unknown, DatabaseError> | undefined => {
       if (replicas === undefined || level !== undefined || held !== undefined || inSqlTransaction(fiber)) return undefined
-      if (span?.readOnly !== true || onReplica === undefined) return undefined
+      if (span?.readOnly !== true) return undefined
       if (fiber.getFiberRef(replicas.primaryUntil) > Date.now()) return undefined
       const candidates = replicas.candidates()
       if (candidates.length === 0) return undefined
       const traced = Telemetry.isTraced(fiber)
+      const count = rows ? rowCount : undefined
+      const onReplica = (replica: Executor.Executor) => rows ? firstOnly(replica.query(text, params, span), span) : replica.run(text, params)
       const attempt = (r: Replicas.Replica) =>
-        traced ? Telemetry.statementSpan(onReplica(r.exec), r.spanBase, text, span, classifyOne, rows) : onReplica(r.exec)
-      const primary = traced ? Telemetry.statementSpan(onPool(), spanBase, text, span, classifyOne, rows) : onPool()
-      return Effect.mapError(Replicas.routed(candidates, attempt, primary, unavailable), classifyOne) as Effect.Effect<A, DatabaseError>
+        traced ? Telemetry.statementSpan(onReplica(r.exec), r.spanBase, text, span, classifyOne, count) : onReplica(r.exec)
+      const primary = traced
+        ? Telemetry.statementSpan(onPool(rows, text, params, span), spanBase, text, span, classifyOne, count)
+        : onPool(rows, text, params, span)
+      return Effect.mapError(Replicas.routed(candidates, attempt, primary, unavailable), classifyOne) as Effect.Effect<unknown, DatabaseError>
     }
     const spanBase = Telemetry.connectionAttributes(url)
-    const rowCount = (rows: ReadonlyArray<Row>) => rows.length
+    const rowCount = (rows: unknown) => (rows as ReadonlyArray<Row>).length
     const syncNow = exec.now
     // better-sqlite3 reads one row itself (`get`); the server drivers have read them all.
     const firstOnly = <E>(rows: Effect.Effect<ReadonlyArray<Row>, E>, o: StatementOptions | undefined) =>
@@ -392,18 +398,20 @@ export const make = (
     // when no other fiber of the level holds it (or the held one), else on an idle pooled one;
     // `notNow` when it cannot. `run` tries it first; callers already in a step of their own
     // call it through `statementNow.ts`. (SQLite has no replicas: nothing to route here.)
-    const inStep = <A>(
+    const inStep = (
       fiber: Fiber.RuntimeFiber<unknown, unknown>,
+      rows: boolean,
       text: string,
-      now: (conn: Conn | undefined) => A | undefined,
+      params: ReadonlyArray<unknown>,
       span: StatementOptions | undefined
-    ): A | StatementNow.NotNow | StatementNow.Failed => {
-      if (Telemetry.isTraced(fiber)) return StatementNow.notNow
+    ): unknown => {
+      if (syncNow === undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
       const level = fiber.getFiberRef(current)
       if (level === undefined ? inSqlTransaction(fiber) : level.busy.n !== 0) return StatementNow.notNow
-      let result: A | undefined
+      let result: unknown
       try {
-        result = now(level?.conn ?? fiber.getFiberRef(pinned))
+        const conn = level?.conn ?? fiber.getFiberRef(pinned)
+        result = rows ? syncNow.query(conn, text, params, span) : syncNow.run(conn, text, params)
       } catch (e) {
         return new StatementNow.Failed(classifyOne(e as SqlError) as DatabaseError)
       }
@@ -498,26 +506,8 @@ export const make = (
       url,
       redactedUrl: Redacted.make(Url.toDisplayString(url)),
       sql: exec.sql,
-      execute: (text, params = [], o) =>
-        run(
-          text,
-          (conn) => firstOnly(exec.queryOn(conn, text, params, o), o),
-          () => firstOnly(exec.query(text, params, o), o),
-          syncNow === undefined ? undefined : (conn) => syncNow.query(conn, text, params, o),
-          o,
-          rowCount,
-          replicas === undefined ? undefined : (replica) => firstOnly(replica.query(text, params, o), o)
-        ),
-      executeRaw: (text, params = [], o) =>
-        run(
-          text,
-          (conn) => exec.runOn(conn, text, params),
-          () => exec.run(text, params),
-          syncNow === undefined ? undefined : (conn) => syncNow.run(conn, text, params),
-          o,
-          undefined,
-          replicas === undefined ? undefined : (replica) => replica.run(text, params)
-        ),
+      execute: (text, params = [], o) => run(true, text, params, o) as Effect.Effect<ReadonlyArray<Row>, DatabaseError>,
+      executeRaw: (text, params = [], o) => run(false, text, params, o),
       stream: (text, params = [], o) => stream(text, params, o),
       classify,
       transaction: (effect, options) =>
@@ -550,8 +540,8 @@ export const make = (
     })
     if (syncNow !== undefined) {
       StatementNow.register(engine, {
-        run: (fiber, text, params, o) => inStep(fiber, text, (conn) => syncNow.run(conn, text, params), o),
-        query: (fiber, text, params, o) => inStep(fiber, text, (conn) => syncNow.query(conn, text, params, o), o)
+        run: (fiber, text, params, o) => inStep(fiber, false, text, params, o),
+        query: (fiber, text, params, o) => inStep(fiber, true, text, params, o) as ReturnType<StatementNow.QueryNow>
       })
     }
     return Held.register(engine, withConnection)

@@ -205,10 +205,14 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
 
     // No Effect at all: taking an idle connection, the statement and the release happen in
     // one synchronous step, where nothing can interrupt them.
-    const inStep = <A>(conn: Conn | undefined, call: (conn: Conn) => A): A | undefined => {
+    // The statement's parts are passed as they are (`rows`: its rows, else the driver's
+    // result), not as a closure over them made per statement.
+    const call = (c: Conn, rows: boolean, sql: string, params: ReadonlyArray<unknown>, o: StatementOptions | undefined) =>
+      rows ? c.queryNow!(sql, params, o) : c.runNow!(sql, params)
+    const inStep = (conn: Conn | undefined, rows: boolean, sql: string, params: ReadonlyArray<unknown>, o?: StatementOptions) => {
       if (conn !== undefined) {
         try {
-          return call(conn)
+          return call(conn, rows, sql, params, o)
         } catch (e) {
           throw failed(e)
         }
@@ -216,7 +220,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       const pooled = pool.tryTake()
       if (pooled === undefined) return undefined
       try {
-        return call(pooled)
+        return call(pooled, rows, sql, params, o)
       } catch (e) {
         throw failed(e)
       } finally {
@@ -225,8 +229,8 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
     }
     const now: Executor["now"] = url.dialect === "sqlite" && options.echo !== true
       ? {
-        query: (conn, sql, params, o) => inStep(conn, (c) => c.queryNow!(sql, params, o)),
-        run: (conn, sql, params) => inStep(conn, (c) => c.runNow!(sql, params))
+        query: (conn, sql, params, o) => inStep(conn, true, sql, params, o) as ReadonlyArray<Row> | undefined,
+        run: (conn, sql, params) => inStep(conn, false, sql, params)
       }
       : undefined
 

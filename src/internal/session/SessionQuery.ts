@@ -28,6 +28,7 @@ import * as Transaction from "../transaction.js"
 import { keyOf } from "./IdentityMap.js"
 import * as Persister from "./Persister.js"
 import type { SessionTransaction } from "./SessionTransaction.js"
+import type { UnitOfWork } from "./UnitOfWork.js"
 
 /** What the reads need of the session. */
 export interface Reader {
@@ -213,6 +214,22 @@ const primaryKeyLookup = (dialect: Dialect.Dialect, model: Table.Any, def: Table
 const keyValues = (def: TableDef, key: Key): Record<string, unknown> =>
   typeof key === "object" ? { ...key } : { [def.primaryKey[0]!]: key }
 
+/** A lookup's row as the level's instance (a function, not a closure per lookup). */
+const found = (
+  unit: UnitOfWork,
+  def: TableDef,
+  lookup: { readonly decode: (row: Readonly<Record<string, unknown>>) => unknown },
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>
+): Effect.Effect<Option.Option<object>, DecodeError> => {
+  if (rows.length === 0) return Effect.succeed(Option.none())
+  try {
+    return Effect.succeed(Option.some(unit.identity.merge(def, lookup.decode(rows[0]!) as object)))
+  } catch (e) {
+    if (e instanceof DecodeError) return Effect.fail(e)
+    throw e
+  }
+}
+
 /**
  * The instance with this primary key: none if the current level or one it runs inside
  * deletes it, the identity map's if known, else one statement (after a flush).
@@ -235,15 +252,6 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
       if (e instanceof EncodeError) return Effect.fail(e)
       throw e
     }
-    const found = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): Effect.Effect<Option.Option<InstanceType<M>>, DecodeError> => {
-      if (rows.length === 0) return Effect.succeed(Option.none())
-      try {
-        return Effect.succeed(Option.some(unit.identity.merge(def, lookup.decode(rows[0]!) as object) as InstanceType<M>))
-      } catch (e) {
-        if (e instanceof DecodeError) return Effect.fail(e)
-        throw e
-      }
-    }
     const pending = !unit.changes.isEmpty || unit.flushing !== 0
     // SQLite, nothing to write first, the read to run where it stands: the statement runs in
     // this step and the lookup is done, with no Effect of its own (workload d).
@@ -251,11 +259,14 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
       const now = StatementNow.nowOf(engine)
       const rows = now === undefined ? StatementNow.notNow : now.query(fiber, lookup.sql, params, lookup.options)
       if (rows instanceof StatementNow.Failed) return Effect.fail(rows.error)
-      if (rows !== StatementNow.notNow) return found(rows)
+      if (rows !== StatementNow.notNow) return found(unit, def, lookup, rows) as Effect.Effect<Option.Option<InstanceType<M>>, DecodeError>
     }
     // No Effect.suspend around the decode: the flatMap callback is lazy already, and a
     // suspend per lookup was seen to tip V8 into pretenuring the session's garbage.
-    const decoded = Effect.flatMap(engine.execute(lookup.sql, params, lookup.options), found)
+    const decoded = Effect.flatMap(
+      engine.execute(lookup.sql, params, lookup.options),
+      (rows) => found(unit, def, lookup, rows) as Effect.Effect<Option.Option<InstanceType<M>>, DecodeError>
+    )
     // Nothing pending at this level (the usual lookup): no flush to run first, and where the
     // read runs is known now. A flush may begin the session's transaction: decided after it.
     return pending ? Effect.zipRight(transaction.flush, transaction.run(decoded)) : transaction.runIn(fiber, decoded)
