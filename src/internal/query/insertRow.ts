@@ -143,6 +143,25 @@ const completed = (dialect: Dialect, def: TableDef, plan: Plan, direct: Direct, 
   return decode(stored)
 }
 
+/** `completed` as an Effect, the instance given to `then`: a function, not a closure per row. */
+const complete = (
+  dialect: Dialect,
+  def: TableDef,
+  plan: Plan,
+  direct: Direct,
+  params: ReadonlyArray<unknown>,
+  result: unknown,
+  decode: (row: Readonly<Record<string, unknown>>) => object,
+  then: (created: object) => object
+): Effect.Effect<object, DecodeError> => {
+  try {
+    return Effect.succeed(then(completed(dialect, def, plan, direct, params, result, decode)))
+  } catch (e) {
+    if (e instanceof DecodeError) return Effect.fail(e)
+    throw e
+  }
+}
+
 /**
  * Inserts one row of `model` on `engine` (in the transaction in effect, if any) and returns
  * the new instance, with generated and server-filled columns read back.
@@ -180,21 +199,16 @@ export const insertRow = (
   }
   const direct = plan.direct
   if (direct !== undefined && finite(params)) {
-    const complete = (result: unknown): Effect.Effect<object, DecodeError> => {
-      try {
-        return Effect.succeed(then(completed(dialect, def, plan, direct, params, result, decode)))
-      } catch (e) {
-        if (e instanceof DecodeError) return Effect.fail(e)
-        throw e
-      }
-    }
     const runNow = now === undefined ? undefined : StatementNow.nowOf(engine)?.run
     if (runNow !== undefined) {
       const result = runNow(now!, direct.sql, params, plan.options)
       if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
-      if (result !== StatementNow.notNow) return complete(result)
+      if (result !== StatementNow.notNow) return complete(dialect, def, plan, direct, params, result, decode, then)
     }
-    return Effect.flatMap(engine.executeRaw(direct.sql, params, plan.options), complete)
+    return Effect.flatMap(
+      engine.executeRaw(direct.sql, params, plan.options),
+      (result) => complete(dialect, def, plan, direct, params, result, decode, then)
+    )
   }
   return Effect.flatMap(engine.execute(plan.sql, params, plan.options), (rows) =>
     rows.length === 0
