@@ -6,7 +6,7 @@
  *   npm run bench -- --repeat=3   three full runs; RESULTS.md adds each run's ratio and their median
  *   npm run bench -- --only=c,d   only some workloads (by letter); RESULTS.md is not written
  *   npm run bench -- --runs=9     runs per workload (default 5)
- *   npm run bench -- --warmup=1   warm-up runs of each side before those (default 5)
+ *   npm run bench -- --warmup=1   warm-up runs of each side before those (default 5, at least 1)
  *
  * Each workload runs through retort and through the raw driver used the fastest correct
  * way (better-sqlite3 with cached prepared statements, pg with named prepared statements,
@@ -45,7 +45,9 @@ const ROWS = 10_000
 const OPS = 2_000
 const PARENTS = 1_000
 const RUNS = Number(process.argv.find((a) => a.startsWith("--runs="))?.slice("--runs=".length) ?? "5") || 5
-const WARMUP = Math.max(1, Number(process.argv.find((a) => a.startsWith("--warmup="))?.slice("--warmup=".length) ?? "5") || 5)
+// At least one: `--warmup=0` means one, not the default.
+const warmupArg = Number(process.argv.find((a) => a.startsWith("--warmup="))?.slice("--warmup=".length) ?? "5")
+const WARMUP = Number.isFinite(warmupArg) ? Math.max(1, Math.floor(warmupArg)) : 5
 // `--only=c,d`: a partial run is for iterating on one workload; it never writes RESULTS.md.
 const ONLY = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",")
 const wanted = (workload: string) => ONLY === undefined || ONLY.includes(workload[0]!)

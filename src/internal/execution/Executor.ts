@@ -207,12 +207,12 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
     // one synchronous step, where nothing can interrupt them.
     // The statement's parts are passed as they are (`rows`: its rows, else the driver's
     // result), not as a closure over them made per statement.
-    const call = (c: Conn, rows: boolean, sql: string, params: ReadonlyArray<unknown>, o: StatementOptions | undefined) =>
+    const callNow = (c: Conn, rows: boolean, sql: string, params: ReadonlyArray<unknown>, o: StatementOptions | undefined) =>
       rows ? c.queryNow!(sql, params, o) : c.runNow!(sql, params)
     const inStep = (conn: Conn | undefined, rows: boolean, sql: string, params: ReadonlyArray<unknown>, o?: StatementOptions) => {
       if (conn !== undefined) {
         try {
-          return call(conn, rows, sql, params, o)
+          return callNow(conn, rows, sql, params, o)
         } catch (e) {
           throw failed(e)
         }
@@ -220,7 +220,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       const pooled = pool.tryTake()
       if (pooled === undefined) return undefined
       try {
-        return call(pooled, rows, sql, params, o)
+        return callNow(pooled, rows, sql, params, o)
       } catch (e) {
         throw failed(e)
       } finally {

@@ -100,30 +100,28 @@ export class SessionObject implements Session {
   }
 
   get add(): Session["add"] {
-    const { tx, lazy } = this
     return this.addFn ??= (model: Table.Any, values: unknown, related?: Readonly<Record<string, RelationModule.Drafts>>) =>
       Effect.suspend(() => {
-        lazy.touch()
+        this.lazy.touch()
         const def = Table.definition(model)
         if (related === undefined || Object.keys(related).length === 0) {
           // flatMap, not Effect.zipWith: zipWith runs through Effect.all, several times the
           // cost of the row's own validation (workload b adds 10,000 rows one by one).
           return Effect.flatMap(Persister.validate(model, def, values), (valid) =>
-            Effect.map(tx.recording, (unit) => {
+            Effect.map(this.tx.recording, (unit) => {
               unit.add({ model, def, values: valid, children: noDrafts })
             }))
         }
-        return Effect.flatMap(Drafts.prepare(model, def, values, related), (insert) => Effect.map(tx.recording, (unit) => unit.add(insert)))
+        return Effect.flatMap(Drafts.prepare(model, def, values, related), (insert) => Effect.map(this.tx.recording, (unit) => unit.add(insert)))
       })
   }
 
   // Every row validated before any is recorded: a bad row adds none, and 10,000 rows take
   // one Effect, not three each.
   get addAll(): Session["addAll"] {
-    const { tx, lazy } = this
     return this.addAllFn ??= (model, rows) =>
       Effect.suspend(() => {
-        lazy.touch()
+        this.lazy.touch()
         const def = Table.definition(model)
         const valid = new Array<Record<string, unknown>>(rows.length)
         try {
@@ -132,7 +130,7 @@ export class SessionObject implements Session {
           if (e instanceof EncodeError) return Effect.fail(e)
           throw e
         }
-        return Effect.map(tx.recording, (unit) => {
+        return Effect.map(this.tx.recording, (unit) => {
           for (const values of valid) unit.add({ model, def, values, children: noDrafts })
         })
       })
@@ -141,42 +139,40 @@ export class SessionObject implements Session {
   // Row by row in a transaction is the hot loop: the unit and the transaction in effect are
   // read from the fiber directly, and nothing pending means no flush to run first.
   get insert(): Session["insert"] {
-    const { tx, lazy, engine, events } = this
     return this.insertFn ??= (model, values) =>
       Effect.withFiberRuntime((fiber) => {
-        lazy.touch()
-        const unit = tx.unitIn(fiber)
+        this.lazy.touch()
+        const unit = this.tx.unitIn(fiber)
         const def = Table.definition(model)
-        const hooks = events.models.get(model)
+        const hooks = this.events.models.get(model)
         const clean = unit.changes.isEmpty && unit.flushing === 0
         const merged = (created: object) => unit.identity.merge(def, created) as InstanceType<typeof model>
         // In a transaction already, nothing to write first (the row-by-row loop): the statement
         // may run in this step (SQLite), as `runWriteIn` would run it as it is. Then the Effect
         // returned is an Exit, done: no step of its own.
-        const now = clean && fiber.getFiberRef(engine.currentTransaction) !== undefined ? fiber : undefined
+        const now = clean && fiber.getFiberRef(this.engine.currentTransaction) !== undefined ? fiber : undefined
         // The instance is merged in the step that completes it (no `Effect.map` of its own).
-        const inserting = hooks === undefined ? insertRow(engine, model, def, values, now, merged) : undefined
+        const inserting = hooks === undefined ? insertRow(this.engine, model, def, values, now, merged) : undefined
         type Inserted = Effect.Effect<InstanceType<typeof model>, Effect.Effect.Error<ReturnType<typeof insertRow>>>
         if (now !== undefined && inserting !== undefined && Exit.isExit(inserting)) return inserting as unknown as Inserted
         const write = inserting !== undefined
-          ? tx.runWriteIn(fiber, inserting as unknown as Inserted)
+          ? this.tx.runWriteIn(fiber, inserting as unknown as Inserted)
           : Effect.map(
-            tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks!), Engine.Engine, engine)),
+            this.tx.runWrite(Effect.provideService(Persister.insertOne(model, def, values, hooks!), Engine.Engine, this.engine)),
             (created) => merged(created as object)
           )
-        return clean ? write : Effect.zipRight(tx.flush, write)
+        return clean ? write : Effect.zipRight(this.tx.flush, write)
       })
   }
 
   get update(): Session["update"] {
-    const { tx, lazy } = this
     return this.updateFn ??= (entity, updates) =>
       Effect.suspend(() => {
-        lazy.touch()
+        this.lazy.touch()
         const prepared = prepareUpdate(entity, updates)
         if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
         if (prepared.right.changed.length === 0) return Effect.succeed(entity)
-        return Effect.map(tx.recording, (unit) => {
+        return Effect.map(this.tx.recording, (unit) => {
           unit.update(prepared.right)
           return prepared.right.next as typeof entity
         })
@@ -184,26 +180,23 @@ export class SessionObject implements Session {
   }
 
   get delete(): Session["delete"] {
-    const { tx, lazy } = this
-    const session: Session = this
     return this.deleteFn ??= (entity) =>
-      Effect.gen(function*() {
-        lazy.touch()
+      Effect.gen(this, function*() {
+        this.lazy.touch()
         const model = modelOf(entity)
         const def = Table.definition(model)
         // Cascading relations first: their rows are deleted too (children before parents at flush).
         for (const relation of fromSource(model)) {
           if (!relation.cascade.delete) continue
-          const related = yield* loadFor(relation, session, [keyValue(entity, relation.sourceKeys)])
-          for (const child of [...related.values()].flat()) yield* session.delete(child)
+          const related = yield* loadFor(relation, this, [keyValue(entity, relation.sourceKeys)])
+          for (const child of [...related.values()].flat()) yield* this.delete(child)
         }
-        ;(yield* tx.recording).delete(model, def, entity)
+        ;(yield* this.tx.recording).delete(model, def, entity)
       })
   }
 
   get merge(): Session["merge"] {
-    const { tx } = this
-    return this.mergeFn ??= (entity) => tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity)
+    return this.mergeFn ??= (entity) => this.tx.unitNow().identity.merge(Table.definition(modelOf(entity)), entity)
   }
 
   get get(): Session["get"] {
@@ -215,53 +208,46 @@ export class SessionObject implements Session {
   }
 
   get execute(): Session["execute"] {
-    const { tx, engine } = this
     return this.executeFn ??= <Q extends Query.Compilable>(query: Q): Effect.Effect<Query.Result<Q>, SessionError> =>
       writes(query)
-        ? this.touching(Effect.zipRight(tx.flush, tx.runWrite(Query.executeWith(engine, query))))
-        : Effect.zipRight(tx.flush, tx.run(Query.executeWith(engine, query)))
+        ? this.touching(Effect.zipRight(this.tx.flush, this.tx.runWrite(Query.executeWith(this.engine, query))))
+        : Effect.zipRight(this.tx.flush, this.tx.run(Query.executeWith(this.engine, query)))
   }
 
   get scalar(): Session["scalar"] {
-    const { tx, engine } = this
     return this.scalarFn ??= (query) => {
-      const scalar = Query.scalarWith(engine, query)
-      return Effect.zipRight(tx.flush, writes(query) ? tx.runWrite(scalar) : tx.run(scalar))
+      const scalar = Query.scalarWith(this.engine, query)
+      return Effect.zipRight(this.tx.flush, writes(query) ? this.tx.runWrite(scalar) : this.tx.run(scalar))
     }
   }
 
   get exists(): Session["exists"] {
-    const { tx, engine } = this
     return this.existsFn ??= (query) => {
-      const exists = Query.existsWith(engine, query)
-      return Effect.zipRight(tx.flush, writes(query) ? tx.runWrite(exists) : tx.run(exists))
+      const exists = Query.existsWith(this.engine, query)
+      return Effect.zipRight(this.tx.flush, writes(query) ? this.tx.runWrite(exists) : this.tx.run(exists))
     }
   }
 
   get watch(): Session["watch"] {
-    const { engine } = this
-    return this.watchFn ??= (query) => watchWith(engine, query)
+    return this.watchFn ??= (query) => watchWith(this.engine, query)
   }
 
   get refresh(): Session["refresh"] {
-    const { tx, lazy } = this
-    const execute = this.execute
     return this.refreshFn ??= (entity) =>
-      Effect.gen(function*() {
-        lazy.touch()
+      Effect.gen(this, function*() {
+        this.lazy.touch()
         const model = modelOf(entity)
         const def = Table.definition(model)
-        const rows = yield* execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
+        const rows = yield* this.execute(Query.select(model).where(Persister.locate(model, def, entity as Record<string, unknown>)))
         if (rows.length === 0) return yield* new NoResultFound({ message: `${def.identifier} no longer exists`, table: def.tableName })
-        ;(yield* tx.unit).identity.replace(def, rows[0] as object)
+        ;(yield* this.tx.unit).identity.replace(def, rows[0] as object)
         return rows[0] as typeof entity
       })
   }
 
   // A block's writes are undone if it fails: what was loaded inside it is stale after it too.
   get transaction(): Session["transaction"] {
-    const { tx } = this
-    return this.transactionFn ??= (effect, options) => this.touching(Effect.ensuring(tx.transaction(effect, options), this.touched))
+    return this.transactionFn ??= (effect, options) => this.touching(Effect.ensuring(this.tx.transaction(effect, options), this.touched))
   }
 }
 

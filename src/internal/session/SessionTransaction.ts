@@ -87,7 +87,7 @@ export const build = (
 ): SessionTransaction => new Parts(engine, identity, sessionScope, events, tenant)
 
 // A class, not closures over `build`'s variables: a closure per member was about 1.9 KB of
-// garbage per session (bench/sessionPath.ts). Constructed, not an object literal: V8 may
+// garbage per session (bench/README.md, stop 32). Constructed, not an object literal: V8 may
 // pretenure a literal's allocation site, and a pretenured object holding a session's state
 // keeps it alive through every young GC. Callers call its members as methods.
 class Parts implements SessionTransaction {
