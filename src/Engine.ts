@@ -10,7 +10,7 @@
  */
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Cause, type Config, type ConfigError, Context, Effect, Either, type Fiber, FiberRef, Layer, Mailbox, Redacted, type Scope, Stream } from "effect"
+import { Cause, type Config, type ConfigError, Context, Effect, Either, type Fiber, FiberRef, Layer, Mailbox, Redacted, RuntimeFlags, type Scope, Stream } from "effect"
 import * as Dialect from "./Dialect.js"
 import { type DatabaseError, OptionError, StatementTimeout } from "./Errors.js"
 import { type Conn, TimedOut } from "./internal/execution/Conn.js"
@@ -313,11 +313,14 @@ export const make = (
       params: ReadonlyArray<unknown>,
       span: StatementOptions | undefined
     ): Effect.Effect<unknown, DatabaseError> =>
-      Effect.withFiberRuntime<unknown, DatabaseError>((fiber) => {
+      Effect.withFiberRuntime<unknown, DatabaseError>((fiber, status) => {
         if (syncNow !== undefined) {
           const result = inStep(fiber, rows, text, params, span)
           if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
           if (result !== StatementNow.notNow) return Effect.succeed(result)
+        } else if (pooled !== undefined) {
+          const call = onServer(fiber, RuntimeFlags.interruptible(status.runtimeFlags), rows, text, params, span, Effect.succeed)
+          if (call !== StatementNow.notNow) return call
         }
         const level = fiber.getFiberRef(current)
         const held = level === undefined ? fiber.getFiberRef(pinned) : undefined
@@ -423,6 +426,25 @@ export const make = (
         else announce(writes)
       }
       return result
+    }
+    // A server driver, outside any transaction, untraced, without replicas: the statement on
+    // a pooled connection as one Effect.async (`Executor.pooled`), its errors classified and
+    // `then` applied in the driver's callback; `notNow` where the general path is needed.
+    const pooled = exec.pooled
+    const onServer = <B>(
+      fiber: Fiber.RuntimeFiber<unknown, unknown>,
+      interruptible: boolean,
+      rows: boolean,
+      text: string,
+      params: ReadonlyArray<unknown>,
+      span: StatementOptions | undefined,
+      then: (value: unknown) => Effect.Effect<B, unknown>
+    ): Effect.Effect<B, DatabaseError> | StatementNow.NotNow => {
+      if (pooled === undefined || replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
+      if (fiber.getFiberRef(current) !== undefined || fiber.getFiberRef(pinned) !== undefined || inSqlTransaction(fiber)) return StatementNow.notNow
+      // A write announced to live queries once done: the general path.
+      if (watchers.n > 0 && writtenBy(text, span) !== undefined) return StatementNow.notNow
+      return pooled(rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
     }
     /** An @effect/sql transaction (sql.withTransaction) on one of this engine's connections is in effect. */
     const inSqlTransaction = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
@@ -541,7 +563,14 @@ export const make = (
     if (syncNow !== undefined) {
       StatementNow.register(engine, {
         run: (fiber, text, params, o) => inStep(fiber, false, text, params, o),
-        query: (fiber, text, params, o) => inStep(fiber, true, text, params, o) as ReturnType<StatementNow.QueryNow>
+        query: (fiber, text, params, o) => inStep(fiber, true, text, params, o) as ReturnType<StatementNow.QueryNow>,
+        later: undefined
+      })
+    } else if (pooled !== undefined) {
+      StatementNow.register(engine, {
+        run: () => StatementNow.notNow,
+        query: () => StatementNow.notNow,
+        later: (fiber, interruptible, text, params, o, then) => onServer(fiber, interruptible, true, text, params, o, then as (rows: unknown) => Effect.Effect<never, unknown>)
       })
     }
     return Held.register(engine, withConnection)

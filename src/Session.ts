@@ -11,7 +11,7 @@
  * @module
  * @since 0.1.0
  */
-import { Cause, Context, Effect, Exit, Layer, type Option, type Schema, Scope, type Stream } from "effect"
+import { Cause, Context, Effect, Exit, Layer, type Option, RuntimeFlags, type Schema, Scope, type Stream } from "effect"
 import * as Engine from "./Engine.js"
 import * as Events from "./Events.js"
 import type { CircularDependencyError, DatabaseError, DecodeError, EncodeError, HookFailed, MultipleResultsFound, StaleDataError } from "./Errors.js"
@@ -287,22 +287,25 @@ export const use = <A, E, R>(
   f: (session: Session) => Effect.Effect<A, E, R>,
   options?: Options
 ): Effect.Effect<A, E, R | Engine.Engine> =>
-  Effect.withFiberRuntime((fiber) => {
+  Effect.withFiberRuntime((fiber, status) => {
     const context = fiber.currentContext as Context.Context<Engine.Engine>
     let scope: Scope.CloseableScope | undefined
     const session = build(Context.get(context, Engine.Engine), () => (scope ??= Effect.runSync(Scope.make())), Context.get(context, Events.Events), options)
     // Effect.onExit's steps without its Exit and zipRight per run: a session made per lookup
-    // pays for this frame each time, and most never make a scope to close.
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.matchCauseEffect(restore(f(session)), {
-        onFailure: (cause) =>
-          scope === undefined ? Effect.failCause(cause) : Effect.matchCauseEffect(Scope.close(scope, Exit.failCause(cause)), {
-            onFailure: (closing) => Effect.failCause(Cause.sequential(cause, closing)),
-            onSuccess: () => Effect.failCause(cause)
-          }),
-        onSuccess: (a) => (scope === undefined ? Effect.succeed(a) : Effect.as(Scope.close(scope, Exit.succeed(a)), a))
-      })
-    )
+    // pays for this frame each time, and most never make a scope to close. The handlers run
+    // uninterruptibly, `f` as interruptible as the caller: what `uninterruptibleMask` and its
+    // `restore` do, without the mask's own step (the fiber's status says which it is).
+    const interruptible = RuntimeFlags.interruptible(status.runtimeFlags)
+    const body = f(session)
+    const framed = Effect.matchCauseEffect(interruptible ? Effect.interruptible(body) : body, {
+      onFailure: (cause) =>
+        scope === undefined ? Effect.failCause(cause) : Effect.matchCauseEffect(Scope.close(scope, Exit.failCause(cause)), {
+          onFailure: (closing) => Effect.failCause(Cause.sequential(cause, closing)),
+          onSuccess: () => Effect.failCause(cause)
+        }),
+      onSuccess: (a) => (scope === undefined ? Effect.succeed(a) : Effect.as(Scope.close(scope, Exit.succeed(a)), a))
+    })
+    return interruptible ? Effect.uninterruptible(framed) : framed
   })
 
 // Synchronous: a session is made per request, often per lookup, so making one runs no Effect.

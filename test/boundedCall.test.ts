@@ -8,7 +8,7 @@
 import { SqlError } from "@effect/sql/SqlError"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { type Conn, connState, startBounded, TimedOut } from "../src/internal/execution/Conn.js"
+import { type Conn, connState, resuming, startBounded, TimedOut } from "../src/internal/execution/Conn.js"
 
 const connection = () => ({ ...connState() }) as unknown as Conn
 
@@ -23,7 +23,7 @@ const pending = () => {
   const conn = connection()
   const { abandon, after, resume, seen } = harness()
   let answer: ((err: unknown, result: number) => void) | undefined
-  const cancel = startBounded<number>(conn, 20, abandon, () => true, (done) => void (answer = done), resume, after)
+  const cancel = startBounded<number>(conn, 20, abandon, () => true, (done) => void (answer = done), resuming(resume), after)
   return { seen, cancel, answer: (result: number) => answer!(null, result) }
 }
 
@@ -33,7 +33,7 @@ describe("startBounded", () => {
     const { abandon, after, resume, seen } = harness()
     const cancel = startBounded(conn, 1000, abandon, () => false, () => {
       throw new TypeError("cannot bind")
-    }, resume, after)
+    }, resuming(resume), after)
     cancel()
     assert.strictEqual(seen.resumed.length, 1)
     const exit = seen.resumed[0]!
@@ -47,7 +47,7 @@ describe("startBounded", () => {
   it("the answer settles it once: a server error keeps the connection, a late cancel does nothing", () => {
     const conn = connection()
     const { abandon, after, resume, seen } = harness()
-    const cancel = startBounded<number>(conn, undefined, abandon, () => true, (done) => done(new Error("duplicate key"), 0), resume, after)
+    const cancel = startBounded<number>(conn, undefined, abandon, () => true, (done) => done(new Error("duplicate key"), 0), resuming(resume), after)
     cancel()
     assert.strictEqual(seen.resumed.length, 1)
     assert.isTrue(Exit.isFailure(seen.resumed[0]!))

@@ -3,9 +3,10 @@
  * untraced, no replicas, on the transaction in effect (or an idle pooled connection). The
  * row-by-row insert of a session (`src/internal/query/insertRow.ts`) then costs two Effect
  * steps instead of about six, and a session's primary-key lookup (`SessionQuery.ts`) one.
+ * On the server drivers, `later` runs a read outside transactions as one Effect.async.
  * Not public: `src/Engine.ts` registers each engine's implementation.
  */
-import type { Fiber } from "effect"
+import type { Effect, Fiber } from "effect"
 import type { Engine, StatementOptions } from "../Engine.js"
 import type { DatabaseError } from "../Errors.js"
 
@@ -29,14 +30,31 @@ export type QueryNow = (
   options?: StatementOptions
 ) => ReadonlyArray<Readonly<Record<string, unknown>>> | NotNow | Failed
 
+/**
+ * A server driver's statement outside transactions as one `Effect.async`, for a caller in
+ * `Effect.withFiberRuntime` (`interruptible` from its status): its rows go to `then` in the
+ * driver's callback, its failures are classified. `notNow` where the engine's general path
+ * is needed (a transaction, tracing, replicas, a held connection).
+ */
+export type QueryLater = <B, E>(
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  interruptible: boolean,
+  text: string,
+  params: ReadonlyArray<unknown>,
+  options: StatementOptions | undefined,
+  then: (rows: ReadonlyArray<Readonly<Record<string, unknown>>>) => Effect.Effect<B, E>
+) => Effect.Effect<B, E | DatabaseError> | NotNow
+
 export interface Now {
   readonly run: RunNow
   readonly query: QueryNow
+  /** Absent for better-sqlite3, which runs `query` in the caller's step. */
+  readonly later: QueryLater | undefined
 }
 
 const registry = new WeakMap<Engine, Now>()
 
-/** Called once by `Engine.make`, for engines whose driver is synchronous. */
+/** Called once by `Engine.make`. */
 export const register = (engine: Engine, now: Now): void => {
   registry.set(engine, now)
 }

@@ -10,12 +10,12 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { Connection } from "@effect/sql/SqlConnection"
 import { SqlError } from "@effect/sql/SqlError"
-import { Chunk, Duration, Effect, FiberRef, type Scope, Stream } from "effect"
+import { Cause, Chunk, Duration, Effect, FiberRef, type Scope, Stream } from "effect"
 import type { EngineOptions } from "../../Options.js"
 import type { DatabaseUrl } from "../../Url.js"
 import { markConnectPhase } from "../classify.js"
 import type { Level } from "../transaction.js"
-import { asyncCancellable, type Call, type Conn, type Done, type Row, startBounded, type StatementOptions } from "./Conn.js"
+import { asyncCancellable, asyncIn, type Call, type Conn, type Done, resuming, type Row, startBounded, type StatementOptions } from "./Conn.js"
 import { loadFailure } from "./drivers.js"
 import { Pool } from "./Pool.js"
 import { compilerFor } from "./sqlCompiler.js"
@@ -49,6 +49,22 @@ export interface Executor {
     readonly query: (conn: Conn | undefined, sql: string, params: ReadonlyArray<unknown>, options?: StatementOptions) => ReadonlyArray<Row> | undefined
     readonly run: (conn: Conn | undefined, sql: string, params: ReadonlyArray<unknown>) => unknown
   } | undefined
+  /**
+   * Server drivers without echo: one statement on a pooled connection as a single
+   * `Effect.async` (`rows`: its rows, else the driver's result), for a caller in
+   * `Effect.withFiberRuntime` that passes its fiber's interruptibility. Every failure goes
+   * through `mapError`; the value through `then`, in the driver's callback. Absent for
+   * better-sqlite3, whose statements run in the caller's step (`now`).
+   */
+  readonly pooled: (<B>(
+    rows: boolean,
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    options: StatementOptions | undefined,
+    interruptible: boolean,
+    mapError: (e: SqlError) => unknown,
+    then: (value: unknown) => Effect.Effect<B, unknown>
+  ) => Effect.Effect<B, unknown>) | undefined
   /** Rows as they arrive, on a pooled connection held until the stream ends. */
   readonly stream: (sql: string, params: ReadonlyArray<unknown>, options?: StreamOptions) => Stream.Stream<Row, SqlError>
   /** A connection for the current scope, given back (or destroyed, if broken) when it closes. */
@@ -84,6 +100,8 @@ interface DriverModule {
 
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
 const noCancel = () => {}
+/** A lookup by key wants one row; the server drivers have read all there were. */
+const firstRow = (rows: ReadonlyArray<Row>) => (rows.length > 1 ? rows.slice(0, 1) : rows)
 
 /**
  * Loads only the adapter (and so the driver) the URL needs: a PostgreSQL program never loads
@@ -200,8 +218,46 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
           return noCancel
         }
         const call = taken.call
-        return startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resume, () => pool.release(taken))
+        return startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resuming<A>(resume), () => pool.release(taken))
       })
+
+    // `onPoolCall` for a caller that knows its fiber's interruptibility (`asyncIn`), with the
+    // engine's error mapping and what follows the statement (a lookup's decode) applied in
+    // the driver's callback: one Effect.async and no step after it. The statement path
+    // outside transactions of the server drivers, without echo.
+    const pooled: Executor["pooled"] = single || echo ? undefined : <B>(
+      rows: boolean,
+      sql: string,
+      params: ReadonlyArray<unknown>,
+      o: StatementOptions | undefined,
+      interruptible: boolean,
+      mapError: (e: SqlError) => unknown,
+      then: (value: unknown) => Effect.Effect<B, unknown>
+    ) => {
+      const effective = rows ? withBound(o) : bounded
+      const first = rows && o?.single === true
+      return asyncIn<B, unknown>(interruptible, (resume) => {
+        const taken = pool.tryTake()
+        if (taken === undefined || taken.call === undefined) {
+          if (taken !== undefined) pool.release(taken)
+          // No idle connection: the general path, its failures mapped, then the rest.
+          const general = rows ? query(sql, params, o) : run(sql, params)
+          resume(Effect.flatMap(Effect.catchAllCause(general, (cause) => Effect.failCause(Cause.map(cause, mapError))), (value) =>
+            then(first ? firstRow(value as ReadonlyArray<Row>) : value)))
+          return noCancel
+        }
+        const call = taken.call
+        return startBounded<unknown>(
+          taken,
+          effective?.timeoutMillis,
+          call.abandon,
+          call.isServerError,
+          rows ? (done) => call.query(sql, params, effective, done) : (done) => call.run(sql, params, bounded, done),
+          (error, value) => resume(error === undefined ? then(first ? firstRow(value as ReadonlyArray<Row>) : value) : Effect.fail(mapError(error))),
+          () => pool.release(taken)
+        )
+      })
+    }
 
     // No Effect at all: taking an idle connection, the statement and the release happen in
     // one synchronous step, where nothing can interrupt them.
@@ -322,6 +378,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       query,
       run,
       now,
+      pooled,
       queryOn: (conn, sql, params, o) => logged(sql, params, conn.query(sql, params, withBound(o))),
       runOn: (conn, sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
       commandOn: (conn, sql, timeoutMillis) =>

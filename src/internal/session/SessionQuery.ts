@@ -6,7 +6,7 @@
  * loading goes through `../loading/Loader.ts` (selectin) and `../loading/Joined.ts`
  * (joined: the parents' statement is built there).
  */
-import { Effect, Option, Stream } from "effect"
+import { Effect, Option, RuntimeFlags, Stream } from "effect"
 import type * as Dialect from "../../Dialect.js"
 import type * as Engine from "../../Engine.js"
 import { Engine as EngineTag } from "../../Engine.js"
@@ -235,7 +235,7 @@ const found = (
  * deletes it, the identity map's if known, else one statement (after a flush).
  */
 export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Effect.Effect<Option.Option<InstanceType<M>>, SessionError> =>
-  Effect.withFiberRuntime((fiber) => {
+  Effect.withFiberRuntime((fiber, status) => {
     const unit = reader.transaction.unitIn(fiber)
     const { engine, transaction } = reader
     const def = Table.definition(model)
@@ -255,11 +255,17 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
     const pending = !unit.changes.isEmpty || unit.flushing !== 0
     // SQLite, nothing to write first, the read to run where it stands: the statement runs in
     // this step and the lookup is done, with no Effect of its own (workload d).
+    // A server driver: the statement and the decode as one Effect.async (`StatementNow.later`).
     if (!pending && transaction.readsAsIs(fiber)) {
       const now = StatementNow.nowOf(engine)
-      const rows = now === undefined ? StatementNow.notNow : now.query(fiber, lookup.sql, params, lookup.options)
-      if (rows instanceof StatementNow.Failed) return Effect.fail(rows.error)
-      if (rows !== StatementNow.notNow) return found(unit, def, lookup, rows) as Effect.Effect<Option.Option<InstanceType<M>>, DecodeError>
+      if (now?.later !== undefined) {
+        const call = now.later(fiber, RuntimeFlags.interruptible(status.runtimeFlags), lookup.sql, params, lookup.options, (rows) => found(unit, def, lookup, rows))
+        if (call !== StatementNow.notNow) return call as Effect.Effect<Option.Option<InstanceType<M>>, SessionError>
+      } else {
+        const rows = now === undefined ? StatementNow.notNow : now.query(fiber, lookup.sql, params, lookup.options)
+        if (rows instanceof StatementNow.Failed) return Effect.fail(rows.error)
+        if (rows !== StatementNow.notNow) return found(unit, def, lookup, rows) as Effect.Effect<Option.Option<InstanceType<M>>, DecodeError>
+      }
     }
     // No Effect.suspend around the decode: the flatMap callback is lazy already, and a
     // suspend per lookup was seen to tip V8 into pretenuring the session's garbage.
