@@ -4,11 +4,13 @@
  * whatever happens first (the driver's answer, the bound, a cancel, a driver that throws), and
  * says so to the pool (`after`) before resuming. The drivers' side is run on the real
  * databases by the shared suites (faults, engine); here each way of settling is forced.
+ * `asyncIn`, the wait of the server drivers' fast paths, is held to what
+ * `uninterruptibleMask` + `restore` would do around it.
  */
 import { SqlError } from "@effect/sql/SqlError"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { type Conn, connState, resuming, startBounded, TimedOut } from "../src/internal/execution/Conn.js"
+import { Deferred, Effect, Exit, Fiber } from "effect"
+import { asyncIn, type Conn, connState, resuming, startBounded, TimedOut } from "../src/internal/execution/Conn.js"
 
 const connection = () => ({ ...connState() }) as unknown as Conn
 
@@ -76,5 +78,59 @@ describe("startBounded", () => {
       answer(1)
       assert.strictEqual(seen.resumed.length, 0)
       assert.deepStrictEqual([seen.after, seen.abandoned], [1, 1])
+    }))
+})
+
+describe("asyncIn", () => {
+  // A wait that never resumes by itself; `cancelled` counts the cancels.
+  const waiting = (interruptible: boolean, registered: Deferred.Deferred<void>, cancelled: { n: number }) =>
+    asyncIn<number, never>(interruptible, () => {
+      Effect.runSync(Deferred.succeed(registered, undefined))
+      return () => void cancelled.n++
+    })
+
+  it.live("interruptible: an interruption of the wait cancels it once, and the fiber ends interrupted", () =>
+    Effect.gen(function*() {
+      const registered = yield* Deferred.make<void>()
+      const cancelled = { n: 0 }
+      const fiber = yield* Effect.fork(waiting(true, registered, cancelled))
+      yield* Deferred.await(registered)
+      const exit = yield* Fiber.interrupt(fiber)
+      assert.isTrue(Exit.isInterrupted(exit))
+      assert.strictEqual(cancelled.n, 1)
+    }))
+
+  it.live("uninterruptible: the wait is not interrupted and nothing is cancelled; it goes on with its value", () =>
+    Effect.gen(function*() {
+      const cancelled = { n: 0 }
+      const seen: Array<number> = []
+      let resume: ((effect: Effect.Effect<number>) => void) | undefined
+      const registered = yield* Deferred.make<void>()
+      const wait = asyncIn<number, never>(false, (r) => {
+        resume = r
+        Effect.runSync(Deferred.succeed(registered, undefined))
+        return () => void cancelled.n++
+      })
+      const fiber = yield* Effect.fork(Effect.uninterruptible(Effect.tap(wait, (n) => Effect.sync(() => void seen.push(n)))))
+      yield* Deferred.await(registered)
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* Effect.sleep("20 millis")
+      // The interruption waits for the uninterruptible region, which runs to its end.
+      assert.deepStrictEqual(seen, [])
+      resume!(Effect.succeed(7))
+      yield* Fiber.join(interrupting)
+      assert.deepStrictEqual(seen, [7])
+      assert.strictEqual(cancelled.n, 0)
+    }))
+
+  it.live("a failure resumed is the failure, and cancels nothing", () =>
+    Effect.gen(function*() {
+      const cancelled = { n: 0 }
+      const exit = yield* Effect.exit(asyncIn<number, string>(true, (resume) => {
+        resume(Effect.fail("refused"))
+        return () => void cancelled.n++
+      }))
+      assert.deepStrictEqual(exit, Exit.fail("refused"))
+      assert.strictEqual(cancelled.n, 0)
     }))
 })
