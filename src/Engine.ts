@@ -427,10 +427,13 @@ export const make = (
       }
       return result
     }
-    // A server driver, outside any transaction, untraced, without replicas: the statement on
-    // a pooled connection as one Effect.async (`Executor.pooled`), its errors classified and
-    // `then` applied in the driver's callback; `notNow` where the general path is needed.
+    // A server driver, untraced, without replicas: the statement on the transaction's
+    // connection (`Executor.callOn`) or a pooled one (`Executor.pooled`) as one Effect.async,
+    // its errors classified and `then` applied in the driver's callback; `notNow` where the
+    // general path is needed (a level's connection held by another fiber, a held or
+    // @effect/sql transaction's connection, a write live queries must hear of at once).
     const pooled = exec.pooled
+    const callOn = exec.callOn
     const onServer = <B>(
       fiber: Fiber.RuntimeFiber<unknown, unknown>,
       interruptible: boolean,
@@ -440,8 +443,16 @@ export const make = (
       span: StatementOptions | undefined,
       then: (value: unknown) => Effect.Effect<B, unknown>
     ): Effect.Effect<B, DatabaseError> | StatementNow.NotNow => {
-      if (pooled === undefined || replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
-      if (fiber.getFiberRef(current) !== undefined || fiber.getFiberRef(pinned) !== undefined || inSqlTransaction(fiber)) return StatementNow.notNow
+      if (pooled === undefined || callOn === undefined || replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
+      const level = fiber.getFiberRef(current)
+      if (level !== undefined) {
+        // The transaction's connection, when no other fiber of it holds the connection.
+        if (level.busy.n !== 0 || level.conn.call === undefined) return StatementNow.notNow
+        const writes = writtenBy(text, span)
+        if (writes !== undefined) level.written.add(writes)
+        return callOn(level.conn, rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
+      }
+      if (fiber.getFiberRef(pinned) !== undefined || inSqlTransaction(fiber)) return StatementNow.notNow
       // A write announced to live queries once done: the general path.
       if (watchers.n > 0 && writtenBy(text, span) !== undefined) return StatementNow.notNow
       return pooled(rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
@@ -570,7 +581,7 @@ export const make = (
       StatementNow.register(engine, {
         run: () => StatementNow.notNow,
         query: () => StatementNow.notNow,
-        later: (fiber, interruptible, text, params, o, then) => onServer(fiber, interruptible, true, text, params, o, then as (rows: unknown) => Effect.Effect<never, unknown>)
+        later: (fiber, interruptible, rows, text, params, o, then) => onServer(fiber, interruptible, rows, text, params, o, then)
       })
     }
     return Held.register(engine, withConnection)

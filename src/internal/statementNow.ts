@@ -3,7 +3,7 @@
  * untraced, no replicas, on the transaction in effect (or an idle pooled connection). The
  * row-by-row insert of a session (`src/internal/query/insertRow.ts`) then costs two Effect
  * steps instead of about six, and a session's primary-key lookup (`SessionQuery.ts`) one.
- * On the server drivers, `later` runs a read outside transactions as one Effect.async.
+ * On the server drivers, `later` runs a statement as one Effect.async.
  * Not public: `src/Engine.ts` registers each engine's implementation.
  */
 import type { Effect, Fiber } from "effect"
@@ -31,25 +31,27 @@ export type QueryNow = (
 ) => ReadonlyArray<Readonly<Record<string, unknown>>> | NotNow | Failed
 
 /**
- * A server driver's statement outside transactions as one `Effect.async`, for a caller in
- * `Effect.withFiberRuntime` (`interruptible` from its status): its rows go to `then` in the
- * driver's callback, its failures are classified. `notNow` where the engine's general path
- * is needed (a transaction, tracing, replicas, a held connection).
+ * A server driver's statement as one `Effect.async`, for a caller in `Effect.withFiberRuntime`
+ * (`interruptible` from its status): its rows (`rows`) or the driver's result go to `then` in
+ * the driver's callback, its failures are classified. On the transaction in effect, or a
+ * pooled connection; `notNow` where the engine's general path is needed (tracing, replicas,
+ * a held connection, a transaction's connection another fiber holds).
  */
-export type QueryLater = <B, E>(
+export type Later = <B, E>(
   fiber: Fiber.RuntimeFiber<unknown, unknown>,
   interruptible: boolean,
+  rows: boolean,
   text: string,
   params: ReadonlyArray<unknown>,
   options: StatementOptions | undefined,
-  then: (rows: ReadonlyArray<Readonly<Record<string, unknown>>>) => Effect.Effect<B, E>
+  then: (value: unknown) => Effect.Effect<B, E>
 ) => Effect.Effect<B, E | DatabaseError> | NotNow
 
 export interface Now {
   readonly run: RunNow
   readonly query: QueryNow
   /** Absent for better-sqlite3, which runs `query` in the caller's step. */
-  readonly later: QueryLater | undefined
+  readonly later: Later | undefined
 }
 
 const registry = new WeakMap<Engine, Now>()

@@ -65,6 +65,17 @@ export interface Executor {
     mapError: (e: SqlError) => unknown,
     then: (value: unknown) => Effect.Effect<B, unknown>
   ) => Effect.Effect<B, unknown>) | undefined
+  /** `pooled` on a given connection (a transaction's) that has `call`, none taken or given back. */
+  readonly callOn: (<B>(
+    conn: Conn,
+    rows: boolean,
+    sql: string,
+    params: ReadonlyArray<unknown>,
+    options: StatementOptions | undefined,
+    interruptible: boolean,
+    mapError: (e: SqlError) => unknown,
+    then: (value: unknown) => Effect.Effect<B, unknown>
+  ) => Effect.Effect<B, unknown>) | undefined
   /** Rows as they arrive, on a pooled connection held until the stream ends. */
   readonly stream: (sql: string, params: ReadonlyArray<unknown>, options?: StreamOptions) => Stream.Stream<Row, SqlError>
   /** A connection for the current scope, given back (or destroyed, if broken) when it closes. */
@@ -225,6 +236,32 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
     // engine's error mapping and what follows the statement (a lookup's decode) applied in
     // the driver's callback: one Effect.async and no step after it. The statement path
     // outside transactions of the server drivers, without echo.
+    // On `conn`, started now; failures through `mapError`, the value through `then` (in the
+    // driver's callback), `after` once settled. Gives back the cancel.
+    const startCall = <B>(
+      conn: Conn,
+      call: Call,
+      rows: boolean,
+      sql: string,
+      params: ReadonlyArray<unknown>,
+      o: StatementOptions | undefined,
+      mapError: (e: SqlError) => unknown,
+      then: (value: unknown) => Effect.Effect<B, unknown>,
+      resume: (effect: Effect.Effect<B, unknown>) => void,
+      after: (() => void) | undefined
+    ) => {
+      const effective = rows ? withBound(o) : bounded
+      const first = rows && o?.single === true
+      return startBounded<unknown>(
+        conn,
+        effective?.timeoutMillis,
+        call.abandon,
+        call.isServerError,
+        rows ? (done) => call.query(sql, params, effective, done) : (done) => call.run(sql, params, bounded, done),
+        (error, value) => resume(error === undefined ? then(first ? firstRow(value as ReadonlyArray<Row>) : value) : Effect.fail(mapError(error))),
+        after
+      )
+    }
     const pooled: Executor["pooled"] = single || echo ? undefined : <B>(
       rows: boolean,
       sql: string,
@@ -233,31 +270,30 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       interruptible: boolean,
       mapError: (e: SqlError) => unknown,
       then: (value: unknown) => Effect.Effect<B, unknown>
-    ) => {
-      const effective = rows ? withBound(o) : bounded
-      const first = rows && o?.single === true
-      return asyncIn<B, unknown>(interruptible, (resume) => {
+    ) =>
+      asyncIn<B, unknown>(interruptible, (resume) => {
         const taken = pool.tryTake()
         if (taken === undefined || taken.call === undefined) {
           if (taken !== undefined) pool.release(taken)
           // No idle connection: the general path, its failures mapped, then the rest.
           const general = rows ? query(sql, params, o) : run(sql, params)
           resume(Effect.flatMap(Effect.catchAllCause(general, (cause) => Effect.failCause(Cause.map(cause, mapError))), (value) =>
-            then(first ? firstRow(value as ReadonlyArray<Row>) : value)))
+            then(rows && o?.single === true ? firstRow(value as ReadonlyArray<Row>) : value)))
           return noCancel
         }
-        const call = taken.call
-        return startBounded<unknown>(
-          taken,
-          effective?.timeoutMillis,
-          call.abandon,
-          call.isServerError,
-          rows ? (done) => call.query(sql, params, effective, done) : (done) => call.run(sql, params, bounded, done),
-          (error, value) => resume(error === undefined ? then(first ? firstRow(value as ReadonlyArray<Row>) : value) : Effect.fail(mapError(error))),
-          () => pool.release(taken)
-        )
+        return startCall(taken, taken.call, rows, sql, params, o, mapError, then, resume, () => pool.release(taken))
       })
-    }
+    // The same on a given connection (a transaction's), which must have `call`.
+    const callOn: Executor["callOn"] = single || echo ? undefined : <B>(
+      conn: Conn,
+      rows: boolean,
+      sql: string,
+      params: ReadonlyArray<unknown>,
+      o: StatementOptions | undefined,
+      interruptible: boolean,
+      mapError: (e: SqlError) => unknown,
+      then: (value: unknown) => Effect.Effect<B, unknown>
+    ) => asyncIn<B, unknown>(interruptible, (resume) => startCall(conn, conn.call!, rows, sql, params, o, mapError, then, resume, undefined))
 
     // No Effect at all: taking an idle connection, the statement and the release happen in
     // one synchronous step, where nothing can interrupt them.
@@ -379,6 +415,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       run,
       now,
       pooled,
+      callOn,
       queryOn: (conn, sql, params, o) => logged(sql, params, conn.query(sql, params, withBound(o))),
       runOn: (conn, sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
       commandOn: (conn, sql, timeoutMillis) =>

@@ -169,7 +169,8 @@ const complete = (
  * `now`: the caller's fiber, when the statement may run at once, in the caller's step (it
  * runs inside a transaction already and nothing must be written first). On SQLite without
  * RETURNING and untraced, the engine's synchronous path (`statementNow.ts`) then runs it with
- * no Effect per statement, and the Effect returned is already done.
+ * no Effect per statement, and the Effect returned is already done; on a server driver it is
+ * one Effect.async (`interruptible`: the fiber's status, as `StatementNow.later` needs).
  *
  * `then`: applied to the new instance in the step that completes it (the session merges it
  * into its identity map), rather than in one more `Effect.map` step per row.
@@ -180,7 +181,8 @@ export const insertRow = (
   def: TableDef,
   input: unknown,
   now?: Fiber.RuntimeFiber<unknown, unknown>,
-  then: (created: object) => object = same
+  then: (created: object) => object = same,
+  interruptible = true
 ): Effect.Effect<object, DatabaseError | DecodeError | EncodeError> => {
   const dialect = engine.dialect
   let prepared: Prepared
@@ -199,9 +201,14 @@ export const insertRow = (
   }
   const direct = plan.direct
   if (direct !== undefined && finite(params)) {
-    const runNow = now === undefined ? undefined : StatementNow.nowOf(engine)?.run
-    if (runNow !== undefined) {
-      const result = runNow(now!, direct.sql, params, plan.options)
+    const statementNow = now === undefined ? undefined : StatementNow.nowOf(engine)
+    if (statementNow?.later !== undefined) {
+      // A server driver: the INSERT and the instance's completion as one Effect.async.
+      const call = statementNow.later(now!, interruptible, false, direct.sql, params, plan.options, (result) =>
+        complete(dialect, def, plan, direct, params, result, decode, then))
+      if (call !== StatementNow.notNow) return call
+    } else if (statementNow !== undefined) {
+      const result = statementNow.run(now!, direct.sql, params, plan.options)
       if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
       if (result !== StatementNow.notNow) return complete(dialect, def, plan, direct, params, result, decode, then)
     }

@@ -11,7 +11,7 @@
  * use and keeps it: a session made for one lookup makes one closure, not fifteen, and
  * `const { get } = session` still works, the function being bound to its session.
  */
-import { Effect, Either, Exit, type Scope } from "effect"
+import { Effect, Either, Exit, RuntimeFlags, type Scope } from "effect"
 import * as Engine from "../../Engine.js"
 import type * as Events from "../../Events.js"
 import { EncodeError, NoResultFound } from "../../Errors.js"
@@ -140,7 +140,7 @@ export class SessionObject implements Session {
   // read from the fiber directly, and nothing pending means no flush to run first.
   get insert(): Session["insert"] {
     return this.insertFn ??= (model, values) =>
-      Effect.withFiberRuntime((fiber) => {
+      Effect.withFiberRuntime((fiber, status) => {
         this.lazy.touch()
         const unit = this.tx.unitIn(fiber)
         const def = Table.definition(model)
@@ -152,7 +152,7 @@ export class SessionObject implements Session {
         // returned is an Exit, done: no step of its own.
         const now = clean && fiber.getFiberRef(this.engine.currentTransaction) !== undefined ? fiber : undefined
         // The instance is merged in the step that completes it (no `Effect.map` of its own).
-        const inserting = hooks === undefined ? insertRow(this.engine, model, def, values, now, merged) : undefined
+        const inserting = hooks === undefined ? insertRow(this.engine, model, def, values, now, merged, RuntimeFlags.interruptible(status.runtimeFlags)) : undefined
         type Inserted = Effect.Effect<InstanceType<typeof model>, Effect.Effect.Error<ReturnType<typeof insertRow>>>
         if (now !== undefined && inserting !== undefined && Exit.isExit(inserting)) return inserting as unknown as Inserted
         const write = inserting !== undefined

@@ -259,7 +259,7 @@ export const get = <M extends Table.Any>(reader: Reader, model: M, key: Key): Ef
     if (!pending && transaction.readsAsIs(fiber)) {
       const now = StatementNow.nowOf(engine)
       if (now?.later !== undefined) {
-        const call = now.later(fiber, RuntimeFlags.interruptible(status.runtimeFlags), lookup.sql, params, lookup.options, (rows) => found(unit, def, lookup, rows))
+        const call = now.later(fiber, RuntimeFlags.interruptible(status.runtimeFlags), true, lookup.sql, params, lookup.options, (rows) => found(unit, def, lookup, rows as ReadonlyArray<Engine.Row>))
         if (call !== StatementNow.notNow) return call as Effect.Effect<Option.Option<InstanceType<M>>, SessionError>
       } else {
         const rows = now === undefined ? StatementNow.notNow : now.query(fiber, lookup.sql, params, lookup.options)
