@@ -353,6 +353,12 @@ const main = async () => {
     ["postgresql", process.env["RETORT_POSTGRES_URL"] ?? "postgresql://postgres@127.0.0.1:5432/test", "PostgreSQL"],
     ["mysql", process.env["RETORT_MYSQL_URL"] ?? "mysql://root@127.0.0.1:3306/test", "MariaDB"]
   ]
+  const unknown = only.filter((name) => !targets.some(([t]) => t === name))
+  if (unknown.length > 0) {
+    console.error(`unknown database ${unknown.join(", ")}: expected ${targets.map(([t]) => t).join(", ")}`)
+    process.exitCode = 2
+    return
+  }
   const sections: Array<string> = []
   // `--repeat N` runs the whole set N times (the issue's "median of three full runs"): each
   // database's table is the last run's, followed by the ratio of every run and their median.
