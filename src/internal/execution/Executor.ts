@@ -111,6 +111,18 @@ interface DriverModule {
 
 const failed = (cause: unknown) => new SqlError({ cause, message: "Failed to execute statement" })
 const noCancel = () => {}
+/**
+ * `then(value)`, run in a driver's callback: a throw there would reach the driver's event
+ * handler, not the fiber, so it becomes the fiber's defect as it would in a `flatMap`.
+ */
+const following = <B>(then: (value: unknown) => Effect.Effect<B, unknown>, value: unknown): Effect.Effect<B, unknown> => {
+  try {
+    return then(value)
+  } catch (e) {
+    return Effect.die(e)
+  }
+}
+
 /** A lookup by key wants one row; the server drivers have read all there were. */
 const firstRow = (rows: ReadonlyArray<Row>) => (rows.length > 1 ? rows.slice(0, 1) : rows)
 
@@ -232,10 +244,6 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         return startBounded(taken, timeoutMillis, call.abandon, call.isServerError, (done) => start(call, done), resuming<A>(resume), () => pool.release(taken))
       })
 
-    // `onPoolCall` for a caller that knows its fiber's interruptibility (`asyncIn`), with the
-    // engine's error mapping and what follows the statement (a lookup's decode) applied in
-    // the driver's callback: one Effect.async and no step after it. The statement path
-    // outside transactions of the server drivers, without echo.
     // On `conn`, started now; failures through `mapError`, the value through `then` (in the
     // driver's callback), `after` once settled. Gives back the cancel.
     const startCall = <B>(
@@ -258,10 +266,14 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         call.abandon,
         call.isServerError,
         rows ? (done) => call.query(sql, params, effective, done) : (done) => call.run(sql, params, bounded, done),
-        (error, value) => resume(error === undefined ? then(first ? firstRow(value as ReadonlyArray<Row>) : value) : Effect.fail(mapError(error))),
+        (error, value) => resume(error === undefined ? following(then, first ? firstRow(value as ReadonlyArray<Row>) : value) : Effect.fail(mapError(error))),
         after
       )
     }
+    // `onPoolCall` for a caller that knows its fiber's interruptibility (`asyncIn`), with the
+    // engine's error mapping and what follows the statement (a lookup's decode) applied in
+    // the driver's callback: one Effect.async and no step after it. The statement path
+    // outside transactions of the server drivers, without echo.
     const pooled: Executor["pooled"] = single || echo ? undefined : <B>(
       rows: boolean,
       sql: string,
