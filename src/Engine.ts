@@ -318,7 +318,7 @@ export const make = (
           const result = inStep(fiber, rows, text, params, span)
           if (result instanceof StatementNow.Failed) return Effect.fail(result.error)
           if (result !== StatementNow.notNow) return Effect.succeed(result)
-        } else if (pooled !== undefined) {
+        } else if (callIn !== undefined) {
           const call = onServer(fiber, RuntimeFlags.interruptible(status.runtimeFlags), rows, text, params, span, Effect.succeed)
           if (call !== StatementNow.notNow) return call
         }
@@ -428,12 +428,11 @@ export const make = (
       return result
     }
     // A server driver, untraced, without replicas: the statement on the transaction's
-    // connection (`Executor.callOn`) or a pooled one (`Executor.pooled`) as one Effect.async,
+    // connection or a pooled one as one Effect.async (`Executor.callIn`),
     // its errors classified and `then` applied in the driver's callback; `notNow` where the
     // general path is needed (a level's connection held by another fiber, a held or
     // @effect/sql transaction's connection, a write live queries must hear of at once).
-    const pooled = exec.pooled
-    const callOn = exec.callOn
+    const callIn = exec.callIn
     const onServer = <B>(
       fiber: Fiber.RuntimeFiber<unknown, unknown>,
       interruptible: boolean,
@@ -443,19 +442,19 @@ export const make = (
       span: StatementOptions | undefined,
       then: (value: unknown) => Effect.Effect<B, unknown>
     ): Effect.Effect<B, DatabaseError> | StatementNow.NotNow => {
-      if (pooled === undefined || callOn === undefined || replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
+      if (callIn === undefined || replicas !== undefined || Telemetry.isTraced(fiber)) return StatementNow.notNow
       const level = fiber.getFiberRef(current)
       if (level !== undefined) {
         // The transaction's connection, when no other fiber of it holds the connection.
         if (level.busy.n !== 0 || level.conn.call === undefined) return StatementNow.notNow
         const writes = writtenBy(text, span)
         if (writes !== undefined) level.written.add(writes)
-        return callOn(level.conn, rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
+        return callIn(level.conn, rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
       }
       if (fiber.getFiberRef(pinned) !== undefined || inSqlTransaction(fiber)) return StatementNow.notNow
       // A write announced to live queries once done: the general path.
       if (watchers.n > 0 && writtenBy(text, span) !== undefined) return StatementNow.notNow
-      return pooled(rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
+      return callIn(undefined, rows, text, params, span, interruptible, classifyOne, then) as Effect.Effect<B, DatabaseError>
     }
     /** An @effect/sql transaction (sql.withTransaction) on one of this engine's connections is in effect. */
     const inSqlTransaction = (fiber: Fiber.RuntimeFiber<unknown, unknown>) => {
@@ -577,7 +576,7 @@ export const make = (
         query: (fiber, text, params, o) => inStep(fiber, true, text, params, o) as ReturnType<StatementNow.QueryNow>,
         later: undefined
       })
-    } else if (pooled !== undefined) {
+    } else if (callIn !== undefined) {
       StatementNow.register(engine, {
         run: () => StatementNow.notNow,
         query: () => StatementNow.notNow,

@@ -50,24 +50,15 @@ export interface Executor {
     readonly run: (conn: Conn | undefined, sql: string, params: ReadonlyArray<unknown>) => unknown
   } | undefined
   /**
-   * Server drivers without echo: one statement on a pooled connection as a single
-   * `Effect.async` (`rows`: its rows, else the driver's result), for a caller in
-   * `Effect.withFiberRuntime` that passes its fiber's interruptibility. Every failure goes
-   * through `mapError`; the value through `then`, in the driver's callback. Absent for
-   * better-sqlite3, whose statements run in the caller's step (`now`).
+   * Server drivers without echo: one statement as a single `Effect.async` (`rows`: its rows,
+   * else the driver's result), on `conn` (a transaction's, which has `call`) or, when `conn`
+   * is undefined, on a pooled connection. For a caller in `Effect.withFiberRuntime` that
+   * passes its fiber's interruptibility. Every failure goes through `mapError`; the value
+   * through `then`, in the driver's callback. Absent for better-sqlite3, whose statements
+   * run in the caller's step (`now`).
    */
-  readonly pooled: (<B>(
-    rows: boolean,
-    sql: string,
-    params: ReadonlyArray<unknown>,
-    options: StatementOptions | undefined,
-    interruptible: boolean,
-    mapError: (e: SqlError) => unknown,
-    then: (value: unknown) => Effect.Effect<B, unknown>
-  ) => Effect.Effect<B, unknown>) | undefined
-  /** `pooled` on a given connection (a transaction's) that has `call`, none taken or given back. */
-  readonly callOn: (<B>(
-    conn: Conn,
+  readonly callIn: (<B>(
+    conn: Conn | undefined,
     rows: boolean,
     sql: string,
     params: ReadonlyArray<unknown>,
@@ -270,11 +261,11 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         after
       )
     }
-    // `onPoolCall` for a caller that knows its fiber's interruptibility (`asyncIn`), with the
-    // engine's error mapping and what follows the statement (a lookup's decode) applied in
-    // the driver's callback: one Effect.async and no step after it. The statement path
-    // outside transactions of the server drivers, without echo.
-    const pooled: Executor["pooled"] = single || echo ? undefined : <B>(
+    // `onPoolCall` (or `queryOn`) for a caller that knows its fiber's interruptibility
+    // (`asyncIn`), with the engine's error mapping and what follows the statement (a
+    // lookup's decode) applied in the driver's callback: one Effect.async and no step after it.
+    const callIn: Executor["callIn"] = single || echo ? undefined : <B>(
+      conn: Conn | undefined,
       rows: boolean,
       sql: string,
       params: ReadonlyArray<unknown>,
@@ -284,6 +275,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       then: (value: unknown) => Effect.Effect<B, unknown>
     ) =>
       asyncIn<B, unknown>(interruptible, (resume) => {
+        if (conn !== undefined) return startCall(conn, conn.call!, rows, sql, params, o, mapError, then, resume, undefined)
         const taken = pool.tryTake()
         if (taken === undefined || taken.call === undefined) {
           if (taken !== undefined) pool.release(taken)
@@ -295,17 +287,6 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
         }
         return startCall(taken, taken.call, rows, sql, params, o, mapError, then, resume, () => pool.release(taken))
       })
-    // The same on a given connection (a transaction's), which must have `call`.
-    const callOn: Executor["callOn"] = single || echo ? undefined : <B>(
-      conn: Conn,
-      rows: boolean,
-      sql: string,
-      params: ReadonlyArray<unknown>,
-      o: StatementOptions | undefined,
-      interruptible: boolean,
-      mapError: (e: SqlError) => unknown,
-      then: (value: unknown) => Effect.Effect<B, unknown>
-    ) => asyncIn<B, unknown>(interruptible, (resume) => startCall(conn, conn.call!, rows, sql, params, o, mapError, then, resume, undefined))
 
     // No Effect at all: taking an idle connection, the statement and the release happen in
     // one synchronous step, where nothing can interrupt them.
@@ -426,8 +407,7 @@ export const make = (url: DatabaseUrl, options: EngineOptions): Effect.Effect<Ex
       query,
       run,
       now,
-      pooled,
-      callOn,
+      callIn,
       queryOn: (conn, sql, params, o) => logged(sql, params, conn.query(sql, params, withBound(o))),
       runOn: (conn, sql, params) => logged(sql, params, conn.run(sql, params, bounded)),
       commandOn: (conn, sql, timeoutMillis) =>
